@@ -1,0 +1,3 @@
+from catgen.cli import main
+
+main()

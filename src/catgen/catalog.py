@@ -1,0 +1,126 @@
+"""Load a catalog once: read every manifest, identify it, index it, resolve references."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from catgen import yamlsafe
+from catgen.model import API_VERSION, KINDS, NAME_RE, REFERENCE_FIELDS, VERSION_RE, Manifest, Ref, identity_from_relpath, parse_ref_text
+from catgen.sources import DirectorySource, SourceFile
+from catgen.yamlsafe import Problem
+
+
+def fold(key: tuple) -> tuple:
+    """An identity compared case-insensitively (SPEC §3: names are unique that way)."""
+    return tuple(part.casefold() if isinstance(part, str) else part for part in key)
+
+
+@dataclass
+class Catalog:
+    """Every manifest of one catalog, in path order, indexed by identity."""
+
+    source: object
+    manifests: list[Manifest]
+    index: dict = field(default_factory=dict)  # exact identity -> first manifest in path order
+    folded: dict = field(default_factory=dict)  # folded identity -> manifests in path order
+    broken: set = field(default_factory=set)  # identities implied by paths of unloadable files
+
+    @property
+    def policies(self) -> list[Manifest]:
+        return [m for m in self.manifests if m.kind == "Policy"]
+
+    @property
+    def policy(self) -> Manifest | None:
+        policies = self.policies
+        return policies[0] if policies else None
+
+    def get(self, kind: str, name: str, version: str | None = None) -> Manifest | None:
+        return self.index.get((kind, name, version))
+
+    def of_kind(self, kind: str) -> list[Manifest]:
+        return [m for m in self.manifests if m.kind == kind]
+
+    def display(self, relpath: str) -> str:
+        return self.source.display(relpath)
+
+
+def load_catalog(source) -> Catalog:
+    """Read, identify and index every manifest of ``source``; resolve references."""
+    manifests = [_load_file(source, entry) for entry in source.files()]
+    catalog = Catalog(source, manifests)
+    for manifest in manifests:
+        _identify(manifest)
+        if manifest.problem is not None or manifest.kind is None:
+            implied = identity_from_relpath(manifest.relpath)
+            if implied:
+                catalog.broken.add(fold(implied))
+        elif manifest.identified:
+            catalog.index.setdefault(manifest.key, manifest)
+            catalog.folded.setdefault(fold(manifest.key), []).append(manifest)
+    for manifest in manifests:
+        manifest.refs = list(_extract_refs(manifest))
+        for ref in manifest.refs:
+            ref.target = catalog.index.get(ref.key) if ref.kind else None
+    return catalog
+
+
+def load_directory(root: str) -> Catalog:
+    return load_catalog(DirectorySource(root))
+
+
+def _load_file(source, entry: SourceFile) -> Manifest:
+    manifest = Manifest(entry.relpath, source.display(entry.relpath))
+    if entry.symlink:
+        manifest.problem = Problem("CG106", 1, 1, "a symbolic link; catgen does not follow links, put the manifest itself in the catalog")
+    elif entry.size > yamlsafe.MAX_BYTES:  # checked before reading a byte
+        manifest.problem = yamlsafe.load(b" " * (yamlsafe.MAX_BYTES + 1))
+    else:
+        loaded = yamlsafe.load(source.read(entry.relpath))
+        if isinstance(loaded, Problem):
+            manifest.problem = loaded
+        else:
+            manifest.document = loaded
+    return manifest
+
+
+def _identify(manifest: Manifest) -> None:
+    """Set kind, name and version from the data, where they are well-formed."""
+    if manifest.document is None:
+        return
+    data = manifest.data
+    kind = data.get("kind")
+    if data.get("apiVersion") != API_VERSION or not isinstance(kind, str) or kind not in KINDS:
+        return
+    manifest.kind = kind
+    # A name or version that breaks its pattern (CG201) gives no identity: it
+    # could not be a path or an address, so it never becomes one.
+    name, version = manifest.metadata.get("name"), manifest.metadata.get("version")
+    manifest.name = name if isinstance(name, str) and NAME_RE.match(name) else None
+    if isinstance(version, int) and not isinstance(version, bool):
+        version = str(version)
+    valid_version = isinstance(version, str) and VERSION_RE.match(version)
+    manifest.version = version if valid_version and KINDS[kind].versioned else None
+
+
+def _extract_refs(manifest: Manifest):
+    """Every reference the manifest writes, in the fields SPEC §5 defines."""
+    if manifest.kind is None:
+        return
+    for pattern, accepts in REFERENCE_FIELDS.get(manifest.kind, {}).items():
+        for path, value in _walk(manifest.data, pattern, ()):
+            if isinstance(value, str):
+                kind, name, version = parse_ref_text(value)
+                yield Ref(manifest, path, value, accepts, kind, name, version)
+
+
+def _walk(node, pattern: tuple, path: tuple):
+    if not pattern:
+        yield path, node
+        return
+    step, rest = pattern[0], pattern[1:]
+    if step == "*":
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, child in items:
+            yield from _walk(child, rest, path + (key,))
+    elif isinstance(node, dict) and step in node:
+        yield from _walk(node[step], rest, path + (step,))

@@ -1,0 +1,27 @@
+"""Writing files safely: whole or not at all, never over a user's file by accident."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+
+def atomic_write(path: str, text: str, *, overwrite: bool = True) -> None:
+    """Write ``text`` to ``path`` via a temporary file and a rename.
+
+    With ``overwrite=False`` an existing file is left alone (``FileExistsError``):
+    the final step is a hard link, which fails rather than replace anything.
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=folder, prefix=".catgen-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        if overwrite:
+            os.replace(temp, path)
+        else:
+            os.link(temp, path)  # atomic create-if-absent
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)

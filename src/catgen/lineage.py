@@ -1,0 +1,170 @@
+"""The lineage graph, built once from the catalog's resolved references.
+
+Nodes are manifests; an edge runs from the manifest that writes a reference
+to the manifest it names (deployment -> model -> job -> data), typed by the
+field that made it and traceable to that field and its line. "Upstream" is
+along the edges (what a thing came from), "downstream" against them (what
+was made from it). State the rules need (stages reached, registries, homes)
+is derived here, once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from catgen.dates import parse_timestamp
+
+# (manifest kind, first path step after "spec") -> edge type
+EDGE_TYPES = {
+    ("Model", "job"): "trained_by",
+    ("Model", "base_model"): "fine_tuned_from",
+    ("Data", "job"): "produced_by",
+    ("Job", "inputs"): "uses_data",  # "uses_model" when the input is a model
+    ("Job", "component"): "runs_component",
+    ("Job", "environment"): "uses_environment",
+    ("Job", "baseline"): "baseline",
+    ("Job", "parent"): "parent",
+    ("Job", "workspace"): "runs_in",
+    ("Component", "environment"): "uses_environment",
+    ("Component", "steps"): "has_step",
+    ("Promotion", "asset"): "promotes",
+    ("Promotion", "registry"): "into_registry",
+    ("Promotion", "evidence"): "evidence",
+    ("Deployment", "model"): "deploys",
+    ("Deployment", "environment"): "uses_environment",
+    ("Deployment", "workspace"): "runs_in",
+    ("Workspace", "registries"): "consumes",
+}
+HOME_FIELDS = ("workspace", "registry")
+# Edges that place a thing somewhere rather than derive it from something.
+PLACEMENT = frozenset({"home", "runs_in", "consumes", "into_registry"})
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: object  # Manifest
+    target: object  # Manifest
+    type: str
+    ref: object  # the Ref that made it (field, line)
+
+
+class LineageGraph:
+    """A networkx MultiDiGraph of manifests plus the derived promotion state."""
+
+    def __init__(self, catalog):
+        self.catalog = catalog
+        self.nx = nx.MultiDiGraph()
+        self._promotions: dict = {}  # asset -> [Promotion manifests], date order
+
+    @classmethod
+    def build(cls, catalog) -> "LineageGraph":
+        graph = cls(catalog)
+        for manifest in catalog.manifests:
+            if manifest.problem is None and manifest.kind is not None:
+                graph.nx.add_node(manifest)
+        for manifest in catalog.manifests:
+            if manifest in graph.nx:
+                for ref in manifest.refs:
+                    if ref.target is not None and ref.target in graph.nx:
+                        graph._add(manifest, ref)
+        for promotions in graph._promotions.values():
+            promotions.sort(key=lambda p: (promotion_date(p) or _NEVER, p.relpath))
+        return graph
+
+    def _add(self, manifest, ref) -> None:
+        edge_type = edge_type_of(manifest.kind, ref)
+        self.nx.add_edge(manifest, ref.target, key=ref.field, edge=Edge(manifest, ref.target, edge_type, ref))
+        if edge_type == "promotes":
+            self._promotions.setdefault(ref.target, []).append(manifest)
+
+    # -- walking -------------------------------------------------------------
+
+    def out_edges(self, node, types=None) -> list[Edge]:
+        edges = [data["edge"] for _, _, data in self.nx.out_edges(node, data=True)] if node in self.nx else []
+        return [e for e in edges if types is None or e.type in types]
+
+    def in_edges(self, node, types=None) -> list[Edge]:
+        edges = [data["edge"] for _, _, data in self.nx.in_edges(node, data=True)] if node in self.nx else []
+        return [e for e in edges if types is None or e.type in types]
+
+    def target(self, node, edge_type):
+        """The one manifest ``node`` points at by ``edge_type`` (first by field), or None."""
+        edges = self.out_edges(node, {edge_type})
+        return min(edges, key=lambda e: e.ref.field).target if edges else None
+
+    def cycles(self) -> list[list]:
+        """One cycle per strongly connected component that has one (linear time)."""
+        found = []
+        for component in nx.strongly_connected_components(self.nx):
+            nodes = sorted(component, key=lambda m: m.relpath)
+            if len(nodes) == 1 and not self.nx.has_edge(nodes[0], nodes[0]):
+                continue
+            edges = nx.find_cycle(self.nx.subgraph(component), source=nodes[0])
+            found.append([edge[0] for edge in edges])
+        return sorted(found, key=lambda cycle: min(m.relpath for m in cycle))
+
+    # -- derived state -------------------------------------------------------
+
+    def home(self, asset):
+        """(``"workspace"`` | ``"registry"``, the manifest) of a versioned asset, or None."""
+        for ref in asset.refs:
+            if len(ref.path) == 2 and ref.path[0] == "spec" and ref.path[1] in HOME_FIELDS and ref.target is not None:
+                return ref.path[1], ref.target
+        return None
+
+    def promotions(self, asset) -> list:
+        """Promotions of ``asset``, oldest first."""
+        return self._promotions.get(asset, [])
+
+    def stage_promotions(self, asset, stage: str) -> list:
+        return [p for p in self.promotions(asset) if p.spec.get("stage") == stage]
+
+    def registry_promotions(self, asset, registry) -> list:
+        return [p for p in self.promotions(asset) if self.target(p, "into_registry") is registry]
+
+    def registries(self, asset, *, by=None) -> list:
+        """Registries ``asset`` is in (its home or a registry promotion dated no later than ``by``)."""
+        found = []
+        home = self.home(asset)
+        if home and home[0] == "registry":
+            found.append(home[1])
+        for promotion in self.promotions(asset):
+            registry = self.target(promotion, "into_registry")
+            if registry is not None and registry not in found and _not_after(promotion, by):
+                found.append(registry)
+        return found
+
+    def stages(self, asset, policy) -> list[str]:
+        """Stages ``asset`` has reached: the first stage and every stage it was promoted to."""
+        reached = [policy.first_stage.name] if policy.first_stage else []
+        for promotion in self.promotions(asset):
+            stage = promotion.spec.get("stage")
+            if isinstance(stage, str) and stage not in reached:
+                reached.append(stage)
+        return reached
+
+
+def edge_type_of(kind: str, ref) -> str:
+    step = ref.path[1] if len(ref.path) > 1 else ref.path[0]
+    if step in HOME_FIELDS and kind in ("Model", "Environment", "Component", "Data"):
+        return "home"
+    edge_type = EDGE_TYPES.get((kind, step), step)
+    if edge_type == "uses_data" and ref.kind == "Model":
+        return "uses_model"
+    return edge_type
+
+
+def promotion_date(promotion):
+    return parse_timestamp(promotion.spec.get("date"))
+
+
+def _not_after(promotion, by) -> bool:
+    if by is None:
+        return True
+    date = promotion_date(promotion)
+    return date is not None and date <= by
+
+
+_NEVER = parse_timestamp("9999-12-31")

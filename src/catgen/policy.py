@@ -1,0 +1,137 @@
+"""The catalog's promotion policy (SPEC §5), read tolerantly from its manifest.
+
+The policy manifest may itself break its schema (CG201); what can be read is
+still used, and what cannot falls back to the SPEC's defaults, so one typo in
+the policy does not switch off every rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from catgen.dates import parse_timestamp
+
+DEFAULT_IMMUTABLE_KINDS = ("Model", "Environment", "Component", "Data", "Job", "Promotion")
+DEFAULT_MUTABLE_FIELDS = ("metadata.description", "metadata.tags")
+LEVELS = ("error", "warning", "off")
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A stage's ``promotion:`` block: what a promotion to the stage must satisfy."""
+
+    from_stage: str | None
+    approvals: int = 0
+    approvers: frozenset | None = None  # casefolded; None: anyone counts
+    separation_of_duties: bool = False
+    require_registry: bool = False
+    require_lineage: bool = False
+    training_data: frozenset | None = None
+    pinned_images: bool = False
+    metrics: dict = field(default_factory=dict)  # name -> {"min": x, "max": y}
+    max_regression: dict = field(default_factory=dict)  # name -> allowed absolute regression
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    index: int  # position in the stage order
+    path: tuple  # where it is written in the policy: ("spec", "stages", i)
+    private_network: bool = False
+    pii_allowed: bool = False
+    gate: Gate | None = None
+
+
+@dataclass(frozen=True)
+class Exception_:
+    rule: str
+    subject: str
+    reason: str
+    expires: object  # datetime of the end of the expiry day, or None when unreadable
+    path: tuple
+
+
+@dataclass
+class Policy:
+    manifest: object  # the Policy Manifest, or None for the built-in empty policy
+    stages: list[Stage]
+    immutable_kinds: frozenset = frozenset(DEFAULT_IMMUTABLE_KINDS)
+    mutable_fields: tuple = DEFAULT_MUTABLE_FIELDS
+    levels: dict = field(default_factory=dict)  # rule code -> level
+    exceptions: list[Exception_] = field(default_factory=list)
+
+    def stage(self, name) -> Stage | None:
+        return next((s for s in self.stages if s.name == name), None)
+
+    @property
+    def first_stage(self) -> Stage | None:
+        return self.stages[0] if self.stages else None
+
+
+def read_policy(manifest) -> Policy:
+    """Build a ``Policy`` from the policy manifest (or an empty one when there is none)."""
+    if manifest is None:
+        return Policy(None, [])
+    spec = manifest.spec
+    stages = [_stage(item, i, stages_before=spec.get("stages")) for i, item in enumerate(_list(spec.get("stages")))]
+    return Policy(
+        manifest,
+        [s for s in stages if s is not None],
+        immutable_kinds=frozenset(_strings(spec.get("immutable_kinds"), DEFAULT_IMMUTABLE_KINDS)),
+        mutable_fields=tuple(_strings(spec.get("mutable_fields"), DEFAULT_MUTABLE_FIELDS)),
+        levels={code: rule.get("level") for code, rule in _dict(spec.get("rules")).items() if isinstance(rule, dict) and rule.get("level") in LEVELS},
+        exceptions=[e for i, item in enumerate(_list(spec.get("exceptions"))) if (e := _exception(item, i))],
+    )
+
+
+def _stage(item, index: int, stages_before) -> Stage | None:
+    if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+        return None
+    previous = stages_before[index - 1].get("name") if index > 0 and isinstance(stages_before[index - 1], dict) else None
+    block = item.get("promotion")
+    gate = _gate(block, previous) if isinstance(block, dict) else None
+    return Stage(item["name"], index, ("spec", "stages", index), item.get("private_network") is True, item.get("pii_allowed") is True, gate)
+
+
+def _gate(block: dict, previous: str | None) -> Gate:
+    approvers = block.get("approvers")
+    training = block.get("training_data")
+    return Gate(
+        from_stage=block["from"] if isinstance(block.get("from"), str) else previous,
+        approvals=block["approvals"] if _is_int(block.get("approvals")) else 0,
+        approvers=frozenset(a.casefold() for a in approvers if isinstance(a, str)) if isinstance(approvers, list) else None,
+        separation_of_duties=block.get("separation_of_duties") is True,
+        require_registry=block.get("require_registry") is True,
+        require_lineage=block.get("require_lineage") is True,
+        training_data=frozenset(t for t in training if isinstance(t, str)) if isinstance(training, list) else None,
+        pinned_images=block.get("pinned_images") is True,
+        metrics={k: v for k, v in _dict(block.get("metrics")).items() if isinstance(v, dict)},
+        max_regression={k: v for k, v in _dict(block.get("max_regression")).items() if _is_number(v)},
+    )
+
+
+def _exception(item, index: int) -> Exception_ | None:
+    if not isinstance(item, dict) or not isinstance(item.get("rule"), str) or not isinstance(item.get("subject"), str):
+        return None
+    expires = parse_timestamp(item.get("expires"), end_of_day=True)
+    return Exception_(item["rule"], item["subject"], str(item.get("reason", "")), expires, ("spec", "exceptions", index))
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _strings(value, default) -> list:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else list(default)
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

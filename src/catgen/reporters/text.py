@@ -1,0 +1,30 @@
+"""Plain text: ``path:line:col: CODE name: message`` lines, then a summary line."""
+
+from __future__ import annotations
+
+
+def report(result, stream, *, strict: bool = False) -> None:
+    for found in result.findings:
+        stream.write(format_finding(found) + "\n")
+    stream.write(summary_line(result) + "\n")
+
+
+def format_finding(found) -> str:
+    marker = "" if found.level == "error" else " (warning)"
+    return f"{found.path}:{found.line}:{found.column}: {found.code} {found.name}:{marker} {found.message}"
+
+
+def summary_line(result) -> str:
+    summary = result.summary()
+    parts = [f"{summary['manifests']} manifest{'s' if summary['manifests'] != 1 else ''} checked",
+             _count(summary["errors"], "error"), _count(summary["warnings"], "warning")]
+    if summary["waived"]:
+        parts.append(f"{summary['waived']} waived by policy exceptions")
+    changes = summary.get("changes")
+    if changes:
+        parts.append(f"{changes['added']} added, {changes['modified']} modified, {changes['deleted']} deleted since {changes['base']}")
+    return ", ".join(parts)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"

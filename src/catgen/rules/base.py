@@ -1,0 +1,78 @@
+"""What every rule module shares: the ``Rule`` record, the ``@rule`` decorator, the ``Context``.
+
+A rule is a function ``check(ctx) -> Iterable[Finding]`` whose docstring
+documents it (the docs and the SARIF rule descriptions are generated from it).
+Rules report at their default level; the check core applies the policy's
+levels and exceptions afterwards, in one place.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from typing import Callable, Iterable
+
+from catgen.model import Finding, Manifest
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    level: str  # default level: "error" or "warning"
+    check: Callable[["Context"], Iterable[Finding]]
+
+    @property
+    def family(self) -> str:
+        """``CG1xx`` and so on: the rule's hundred."""
+        return self.code[:3] + "xx"
+
+    @property
+    def doc(self) -> str:
+        return inspect.getdoc(self.check) or ""
+
+    @property
+    def summary(self) -> str:
+        return self.doc.split("\n\n")[0].replace("\n", " ")
+
+    @property
+    def policy_controlled(self) -> bool:
+        """CG1xx-CG3xx apply to every manifest: no level change, no exception (SPEC §6)."""
+        return self.code >= "CG4"
+
+
+def rule(code: str, name: str, level: str = "error"):
+    """Declare a rule; the module lists its rules in ``RULES`` explicitly."""
+
+    def wrap(check):
+        return Rule(code, name, level, check)
+
+    return wrap
+
+
+class Context:
+    """What rules read: the catalog, the policy that judges it, the lineage graph, the time."""
+
+    def __init__(self, catalog, policy, now: datetime, rules: dict, base=None):
+        self.catalog = catalog
+        self.policy = policy
+        self.now = now
+        self.rules = rules
+        self.base = base  # the base catalog of ``--base``, or None
+
+    @cached_property
+    def graph(self):
+        from catgen.lineage import LineageGraph  # built once, only when a rule needs it
+
+        return LineageGraph.build(self.catalog)
+
+    def finding(self, code: str, manifest: Manifest, path=(), message: str = "", *, subject=None, value=False) -> Finding:
+        """A finding about ``manifest`` at the key (or value) ``path``."""
+        line, column = manifest.locate(path, value=value)
+        return self.finding_at(code, manifest.path, line, column, message, subject=subject)
+
+    def finding_at(self, code: str, path: str, line: int, column: int, message: str, *, subject=None) -> Finding:
+        found = self.rules[code]
+        return Finding(code, found.name, found.level, path, line, column, message, subject)

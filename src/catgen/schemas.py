@@ -1,0 +1,164 @@
+"""The JSON Schemas of the ten kinds, compiled once, with errors in plain English.
+
+The schema files ship as package data (``catgen/schemas/*.json``) and refer to
+the shared ``envelope.json`` by relative ``$ref``; a local ``referencing``
+registry resolves them, so validation never touches the network.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+from catgen.model import KINDS
+
+BASE_URI = "https://catgen.dev/schemas/v1/"
+SCHEMA_FILES = ("envelope",) + tuple(k.lower() for k in KINDS)
+
+
+@cache
+def schema_text(name: str) -> str:
+    """The schema file ``<name>.json`` (``envelope`` or a lower-case kind), as shipped."""
+    return resources.files("catgen").joinpath("schemas", f"{name}.json").read_text("utf-8")
+
+
+@cache
+def schema(name: str) -> dict:
+    return json.loads(schema_text(name))
+
+
+@cache
+def _registry() -> Registry:
+    resources_ = [(BASE_URI + f"{name}.json", Resource.from_contents(schema(name))) for name in SCHEMA_FILES]
+    return Registry(retrieve=_refuse).with_resources(resources_)
+
+
+def _refuse(uri: str):
+    raise LookupError(f"schema {uri} is not shipped with catgen (no network lookups)")
+
+
+@cache
+def validator(kind: str) -> Draft202012Validator:
+    """One compiled validator per kind, reused for every manifest."""
+    return Draft202012Validator(schema(kind.lower()), registry=_registry())
+
+
+def schema_errors(kind: str, data: dict) -> list[tuple[tuple, str, bool]]:
+    """Problems of ``data`` against its kind's schema.
+
+    Each is ``(path, message, at_value)``: the path of the offending key (for a
+    missing key, the mapping that lacks it), a plain-English message, and
+    whether the position should point at the value rather than the key.
+    """
+    checker = validator(kind)
+    if checker.is_valid(data):  # fast path: most manifests are valid
+        return []
+    errors = sorted(checker.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+    return [_describe(error) for error in errors]
+
+
+def _describe(error) -> tuple[tuple, str, bool]:
+    path = tuple(error.absolute_path)
+    where = _dotted(path)
+    value = error.instance
+    kind = error.validator
+    if kind == "required":
+        missing = [k for k in error.validator_value if not (isinstance(value, dict) and k in value)]
+        names = ", ".join(f"`{k}`" for k in missing)
+        owner = f"`{where}`" if where else "the manifest"
+        return path, f"{owner} is missing required key{'s' if len(missing) > 1 else ''} {names}", False
+    if kind == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = sorted(k for k in value if k not in allowed) if isinstance(value, dict) else []
+        hint = f"; expected one of {', '.join(allowed)}" if allowed else ""
+        return path + (extra[0],) if extra else path, f"unknown key `{_dotted(path + (extra[0],)) if extra else where}`{hint}", False
+    if kind == "const":
+        return path, f"`{where}` must be {error.validator_value!r}, got {_show(value)}", True
+    return path, f"`{where or 'the manifest'}` must be {expectation(error.schema)}, got {_show(value)}", True
+
+
+def expectation(subschema: dict) -> str:
+    """Describe what a (resolved) subschema accepts: 'an integer from 0 to 100'."""
+    subschema = _resolve(subschema)
+    if "enum" in subschema:
+        return "one of " + ", ".join(str(v) for v in subschema["enum"])
+    if subschema.get("pattern") in _pattern_words():
+        return _pattern_words()[subschema["pattern"]]
+    types = subschema.get("type", "")
+    noun = {
+        "integer": "an integer", "number": "a number", "string": "a string", "boolean": "true or false",
+        "object": "a mapping", "array": "a list",
+    }
+    if isinstance(types, list):
+        text = " or ".join(noun.get(t, t) for t in types)
+    else:
+        text = noun.get(types, "a valid value")
+    return text + _bounds(subschema)
+
+
+# What the shared patterns mean, in words (the regex itself helps nobody).
+_PATTERN_WORDS = {
+    "name": "a name of letters, digits, '.', '_' and '-' that starts with a letter or digit (at most 128 characters)",
+    "version": "a version of letters, digits, '.', '_' and '-' that starts with a letter or digit (at most 64 characters; not 'latest')",
+    "timestamp": "an ISO 8601 date or timestamp such as 2024-09-01 or 2024-09-01T10:00:00Z",
+    "region": "a region name in lower case, such as eastus",
+    "sha256": "64 hexadecimal digits",
+}
+
+
+@cache
+def _pattern_words() -> dict:
+    defs = schema("envelope")["$defs"]
+    words = {defs[name]["pattern"]: text for name, text in _PATTERN_WORDS.items() if "pattern" in defs.get(name, {})}
+    words["^[0-9a-fA-F]{7,40}$"] = "a git commit of 7 to 40 hexadecimal digits"
+    return words
+
+
+def _bounds(subschema: dict) -> str:
+    low, high = subschema.get("minimum"), subschema.get("maximum")
+    parts = []
+    if low is not None and high is not None:
+        parts.append(f" from {low} to {high}")
+    elif low is not None:
+        parts.append(f" of at least {low}")
+    elif high is not None:
+        parts.append(f" of at most {high}")
+    if "pattern" in subschema:
+        parts.append(f" matching the pattern {subschema['pattern']}")
+    if subschema.get("minLength"):
+        parts.append(" (not empty)")
+    if subschema.get("minItems"):
+        parts.append(f" with at least {subschema['minItems']} item{'s' if subschema['minItems'] > 1 else ''}")
+    if subschema.get("uniqueItems"):
+        parts.append(" without repeats")
+    return "".join(parts)
+
+
+def _resolve(subschema: dict) -> dict:
+    """Merge a ``$ref`` target into the subschema (refs here point into envelope.json)."""
+    ref = subschema.get("$ref")
+    if not ref:
+        return subschema
+    target = _registry().resolver(BASE_URI).lookup(ref).contents
+    return {**_resolve(target), **{k: v for k, v in subschema.items() if k not in ("$ref", "description")}}
+
+
+def _dotted(path: tuple) -> str:
+    return ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path).replace(".[", "[")
+
+
+def _show(value) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return str(value).lower()
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "...'"

@@ -1,0 +1,46 @@
+"""Shared test helpers: write small catalogs to temp folders and check them."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from catgen.catalog import load_directory
+from catgen.check import run_check
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "catalog"
+NOW = datetime(2026, 1, 15, tzinfo=timezone.utc)
+
+
+def write(root: Path, relpath: str, text: str | bytes) -> Path:
+    path = root / relpath
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, str):
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    else:
+        path.write_bytes(text)
+    return path
+
+
+def check(root: Path, now: datetime = NOW):
+    return run_check(load_directory(str(root)), now=now)
+
+
+def codes(result, code: str | None = None) -> list:
+    """(code, path relative to the catalog, line) of each finding, optionally of one code."""
+    root = result.catalog.source.display("")
+    return [
+        (f.code, f.path[len(root):] if root and f.path.startswith(root) else f.path, f.line)
+        for f in result.findings
+        if code is None or f.code == code
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _chdir_tmp(tmp_path, monkeypatch):
+    """Run every test from its temp folder, so shown paths are short and predictable."""
+    monkeypatch.chdir(tmp_path)

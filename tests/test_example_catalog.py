@@ -1,0 +1,21 @@
+"""The shipped example catalog checks clean and uses every kind."""
+
+from catgen.catalog import load_directory
+from catgen.check import run_check
+from catgen.model import KINDS
+
+from conftest import EXAMPLE
+
+
+def test_example_catalog_checks_clean():
+    result = run_check(load_directory(str(EXAMPLE)))
+    assert [f"{f.path}:{f.line} {f.code} {f.message}" for f in result.findings] == []
+    assert result.exit_code() == 0
+
+
+def test_example_catalog_uses_every_kind():
+    catalog = load_directory(str(EXAMPLE))
+    assert {m.kind for m in catalog.manifests} == set(KINDS)
+    models = {m.name for m in catalog.of_kind("Model")}
+    assert len(models) >= 2
+    assert all(len([m for m in catalog.of_kind("Model") if m.name == name]) >= 2 for name in ("credit-risk", "fraud-detector"))
