@@ -44,3 +44,29 @@ def codes(result, code: str | None = None) -> list:
 def _chdir_tmp(tmp_path, monkeypatch):
     """Run every test from its temp folder, so shown paths are short and predictable."""
     monkeypatch.chdir(tmp_path)
+
+
+def edit(root: Path, relpath: str, old: str, new: str) -> None:
+    """Replace ``old`` (which must occur once) with ``new`` in a catalog file."""
+    path = root / relpath
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {relpath}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def line_of(root: Path, relpath: str, needle: str) -> int:
+    """The 1-based line of the first line containing ``needle``."""
+    for number, line in enumerate((root / relpath).read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {relpath}")
+
+
+@pytest.fixture
+def example(tmp_path) -> Path:
+    """A private copy of the example catalog at ``<tmp>/catalog``."""
+    import shutil
+
+    root = tmp_path / "catalog"
+    shutil.copytree(EXAMPLE, root)
+    return root

@@ -1,0 +1,370 @@
+"""CG5xx: promotion through the stages and use across workspaces and registries.
+
+A stage with a ``promotion:`` block (a *gate*) admits an asset only through a
+Promotion with ``stage: <S>`` that satisfies the gate: the asset reached the
+``from`` stage first (CG502), enough distinct allowed approvals (CG503-CG505),
+the asset is in a registry by the promotion's date (CG512), the training job's
+metrics are within bounds and did not regress against the baseline job
+(CG509, CG510). Dates are in order and not in the future (CG511). A model
+deployed in a gated stage needs that Promotion (CG501). A job or deployment
+may only use assets at home in its own workspace or available from a registry
+its workspace consumes and that replicates to its region (CG506-CG508).
+
+Promotion findings are reported in the Promotion's file; use findings in the
+Job's or Deployment's file, at the reference that uses the asset.
+"""
+
+from __future__ import annotations
+
+from catgen.dates import parse_timestamp
+from catgen.lineage import promotion_date
+from catgen.rules.base import rule
+
+EPSILON = 1e-9  # bounds are inclusive; tolerate float noise such as 0.861 - 0.841
+
+
+@rule("CG501", "not-promoted")
+def not_promoted(ctx):
+    """A deployment in a workspace of stage S runs a model that is not in stage S.
+
+    A model is in stage S when a Promotion with ``stage: S`` exists for it;
+    every model is in the first stage, and a stage without a ``promotion:``
+    block needs no promotion. Reported at the deployment's ``model``; the
+    gate's other requirements are then checked on that Promotion, not here.
+    """
+    for deployment, stage, model in _deployments_in_gated_stages(ctx):
+        if not ctx.graph.stage_promotions(model, stage.name):
+            yield ctx.finding(
+                "CG501", deployment, ("spec", "model"),
+                f"{model.ref} is deployed in stage {stage.name} but was never promoted to it; add a Promotion with stage: {stage.name} (catgen promote {model.ref} --stage {stage.name})",
+                subject=model.ref, value=True,
+            )
+
+
+@rule("CG502", "stage-skipped")
+def stage_skipped(ctx):
+    """A promotion to stage S whose asset has not reached the stage S is promoted from.
+
+    ``from`` defaults to the stage before S. The asset has reached a stage when
+    a Promotion to it exists (or it is the first stage).
+    """
+    for promotion, asset, stage in gated_promotions(ctx):
+        source = stage.gate.from_stage
+        if source is None or source == ctx.policy.first_stage.name:
+            continue
+        if not ctx.graph.stage_promotions(asset, source):
+            yield ctx.finding(
+                "CG502", promotion, ("spec", "stage"),
+                f"{asset.ref} must reach {source} before {stage.name}; promote it to {source} first",
+                subject=asset.ref, value=True,
+            )
+
+
+@rule("CG503", "approvals-missing")
+def approvals_missing(ctx):
+    """A promotion has fewer distinct valid approvals than its stage requires.
+
+    Approvals count once per person (compared case-insensitively); approvals
+    by people outside ``approvers`` or by the requester or owner (with
+    ``separation_of_duties``) do not count.
+    """
+    for promotion, asset, stage in gated_promotions(ctx):
+        gate = stage.gate
+        if gate.approvals <= 0:
+            continue
+        valid = sorted({by for _, by in _approvals(promotion) if _counts(ctx, promotion, asset, gate, by)})
+        if len(valid) < gate.approvals:
+            pool = f" from {', '.join(sorted(gate.approvers))}" if gate.approvers else ""
+            found = f"found {len(valid)}" + (f" ({', '.join(valid)})" if valid else "")
+            where = ("spec", "approvals") if "approvals" in promotion.spec else ("spec", "stage")
+            yield ctx.finding(
+                "CG503", promotion, where,
+                f"{stage.name} needs {gate.approvals} distinct approval{'s' if gate.approvals > 1 else ''}{pool}; {found}",
+                subject=asset.ref,
+            )
+
+
+@rule("CG504", "approver-not-allowed")
+def approver_not_allowed(ctx):
+    """An approval is by someone outside the stage's ``approvers`` list.
+
+    Reported at the approval's ``by``; the approval does not count.
+    """
+    for promotion, asset, stage in gated_promotions(ctx):
+        allowed = stage.gate.approvers
+        if allowed is None:
+            continue
+        for index, by in _approvals(promotion):
+            if by not in allowed:
+                yield ctx.finding(
+                    "CG504", promotion, ("spec", "approvals", index, "by"),
+                    f"{by} may not approve promotions to {stage.name}; approvers are {', '.join(sorted(allowed))}",
+                    subject=asset.ref, value=True,
+                )
+
+
+@rule("CG505", "self-approval")
+def self_approval(ctx):
+    """An approval by the promotion's requester or the asset's owner, where the stage sets ``separation_of_duties``.
+
+    People are compared case-insensitively, so ``Alice@Contoso.com`` is
+    ``alice@contoso.com``. The approval does not count.
+    """
+    for promotion, asset, stage in gated_promotions(ctx):
+        if not stage.gate.separation_of_duties:
+            continue
+        for index, by in _approvals(promotion):
+            role = _conflict(promotion, asset, by)
+            if role:
+                yield ctx.finding(
+                    "CG505", promotion, ("spec", "approvals", index, "by"),
+                    f"{by} is the {role} and may not approve it ({stage.name} requires separation of duties); ask another approver",
+                    subject=asset.ref, value=True,
+                )
+
+
+@rule("CG506", "cross-workspace")
+def cross_workspace(ctx):
+    """A job or deployment in workspace W uses an asset at home in another workspace that is in no registry W consumes.
+
+    Share the asset first: promote it to a registry W lists in ``registries``.
+    """
+    for user, ref, workspace, asset in _uses(ctx):
+        home = ctx.graph.home(asset)
+        if home and home[0] == "workspace" and home[1] is not workspace and not _consumed_registries(ctx, workspace, asset):
+            yield ctx.finding(
+                "CG506", user, ref.path,
+                f"{asset.ref} is registered in {home[1].ref}, not {workspace.ref}; promote it to a registry {workspace.ref} consumes",
+                subject=asset.ref, value=True,
+            )
+
+
+@rule("CG507", "registry-not-consumed")
+def registry_not_consumed(ctx):
+    """A job or deployment uses a registry asset from a registry its workspace does not list in ``registries``."""
+    for user, ref, workspace, asset in _uses(ctx):
+        home = ctx.graph.home(asset)
+        if home and home[0] == "registry" and not _consumed_registries(ctx, workspace, asset):
+            names = ", ".join(r.ref for r in ctx.graph.registries(asset))
+            yield ctx.finding(
+                "CG507", user, ref.path,
+                f"{asset.ref} is in {names}, which {workspace.ref} does not consume; add it to the workspace's registries",
+                subject=asset.ref, value=True,
+            )
+
+
+@rule("CG508", "region-not-replicated")
+def region_not_replicated(ctx):
+    """A job or deployment uses a registry asset, but no registry it comes from replicates to the workspace's region."""
+    for user, ref, workspace, asset in _uses(ctx):
+        registries = _consumed_registries(ctx, workspace, asset)
+        region = workspace.spec.get("region")
+        if registries and not any(region in (r.spec.get("replication_locations") or []) for r in registries):
+            names = ", ".join(r.ref for r in registries)
+            yield ctx.finding(
+                "CG508", user, ref.path,
+                f"{asset.ref} comes from {names}, which does not replicate to {region} (the region of {workspace.ref}); add {region} to replication_locations",
+                subject=asset.ref, value=True,
+            )
+
+
+@rule("CG509", "metric-gate")
+def metric_gate(ctx):
+    """A model promoted to a stage lacks a metric the stage gates, or the metric is out of bounds.
+
+    Metrics are read from the model's training job; ``min`` and ``max`` are
+    inclusive.
+    """
+    for promotion, asset, stage in gated_promotions(ctx, kinds=("Model",)):
+        if not stage.gate.metrics:
+            continue
+        job = ctx.graph.target(asset, "trained_by")
+        metrics = job.spec.get("metrics") if job is not None and isinstance(job.spec.get("metrics"), dict) else {}
+        for name, bounds in sorted(stage.gate.metrics.items()):
+            problem = _metric_problem(name, metrics.get(name), bounds, job)
+            if problem:
+                yield ctx.finding("CG509", promotion, ("spec", "asset"), f"{asset.ref}: {problem} (gate of {stage.name})", subject=asset.ref, value=True)
+
+
+@rule("CG510", "metric-regression")
+def metric_regression(ctx):
+    """A model's training job regressed against its baseline job by more than ``max_regression`` allows.
+
+    Regression is ``baseline - value`` for metrics gated with ``min`` or not
+    gated (higher is better) and ``value - baseline`` for metrics gated with
+    ``max``; absolute. No finding when either value is missing.
+    """
+    for promotion, asset, stage in gated_promotions(ctx, kinds=("Model",)):
+        job = ctx.graph.target(asset, "trained_by")
+        baseline = ctx.graph.target(job, "baseline") if job is not None else None
+        if baseline is None or not stage.gate.max_regression:
+            continue
+        for name, allowed in sorted(stage.gate.max_regression.items()):
+            value, base = _number(job.spec.get("metrics"), name), _number(baseline.spec.get("metrics"), name)
+            if value is None or base is None:
+                continue
+            lower_is_better = "max" in stage.gate.metrics.get(name, {}) and "min" not in stage.gate.metrics.get(name, {})
+            regression = value - base if lower_is_better else base - value
+            if regression > allowed + EPSILON:
+                yield ctx.finding(
+                    "CG510", promotion, ("spec", "asset"),
+                    f"{asset.ref}: {name} regressed by {regression:.4g} against baseline {baseline.ref} ({base:g} -> {value:g}); {stage.name} allows {allowed:g}",
+                    subject=asset.ref, value=True,
+                )
+
+
+@rule("CG511", "chronology")
+def chronology(ctx):
+    """Dates out of order: an approval before the request, a promotion before the asset was created or before the promotion to its ``from`` stage, or a date in the future.
+
+    Reported at the date. A bare date means 00:00 UTC; a timestamp without a
+    zone is UTC. Applies to every promotion.
+    """
+    for promotion in ctx.catalog.of_kind("Promotion"):
+        asset = ctx.graph.target(promotion, "promotes")
+        if asset is not None:
+            yield from _promotion_chronology(ctx, promotion, asset)
+
+
+@rule("CG512", "not-in-registry")
+def not_in_registry(ctx):
+    """A promotion to a stage with ``require_registry`` whose asset is in no registry by the promotion's date.
+
+    An asset is in a registry when that is its home, or when a Promotion with
+    ``registry:`` dated no later than this promotion exists for it.
+    """
+    for promotion, asset, stage in gated_promotions(ctx):
+        if stage.gate.require_registry and not ctx.graph.registries(asset, by=promotion_date(promotion)):
+            yield ctx.finding(
+                "CG512", promotion, ("spec", "asset"),
+                f"{asset.ref} must be in a registry before it is promoted to {stage.name}; promote it to a registry first (catgen promote {asset.ref} --registry <name>)",
+                subject=asset.ref, value=True,
+            )
+
+
+# -- shared helpers (also used by the lineage family) -------------------------
+
+
+def gated_promotions(ctx, kinds=None):
+    """(promotion, asset, stage) for every Promotion to a stage with a gate."""
+    for promotion in ctx.catalog.of_kind("Promotion"):
+        stage = ctx.policy.stage(promotion.spec.get("stage"))
+        asset = ctx.graph.target(promotion, "promotes")
+        if stage is None or stage.gate is None or asset is None:
+            continue
+        if kinds is None or asset.kind in kinds:
+            yield promotion, asset, stage
+
+
+def _deployments_in_gated_stages(ctx):
+    for deployment in ctx.catalog.of_kind("Deployment"):
+        workspace = ctx.graph.target(deployment, "runs_in")
+        model = ctx.graph.target(deployment, "deploys")
+        stage = ctx.policy.stage(workspace.spec.get("stage")) if workspace is not None else None
+        if model is not None and stage is not None and stage.gate is not None and stage is not ctx.policy.first_stage:
+            yield deployment, stage, model
+
+
+def _approvals(promotion):
+    """(index, approver casefolded) of each well-formed approval."""
+    approvals = promotion.spec.get("approvals")
+    for index, approval in enumerate(approvals if isinstance(approvals, list) else []):
+        if isinstance(approval, dict) and isinstance(approval.get("by"), str):
+            yield index, approval["by"].casefold()
+
+
+def _conflict(promotion, asset, by: str) -> str | None:
+    requester, owner = promotion.spec.get("requested_by"), asset.metadata.get("owner")
+    if isinstance(requester, str) and requester.casefold() == by:
+        return "requester of this promotion"
+    if isinstance(owner, str) and owner.casefold() == by:
+        return f"owner of {asset.ref}"
+    return None
+
+
+def _counts(ctx, promotion, asset, gate, by: str) -> bool:
+    if gate.approvers is not None and by not in gate.approvers:
+        return False
+    return not (gate.separation_of_duties and _conflict(promotion, asset, by))
+
+
+def _uses(ctx):
+    """(user, ref, workspace, asset): each asset a job or deployment uses directly."""
+    for user in ctx.catalog.manifests:
+        if user.kind not in ("Job", "Deployment"):
+            continue
+        workspace = ctx.graph.target(user, "runs_in")
+        if workspace is None:
+            continue
+        for ref in user.refs:
+            if ref.target is not None and ref.target.kind in ("Model", "Environment", "Component", "Data") and ref.path[1] in ("component", "environment", "inputs", "model"):
+                yield user, ref, workspace, ref.target
+
+
+def _consumed_registries(ctx, workspace, asset) -> list:
+    """Registries that hold ``asset`` and that ``workspace`` lists in ``registries``."""
+    consumed = {edge.target for edge in ctx.graph.out_edges(workspace, {"consumes"})}
+    return [r for r in ctx.graph.registries(asset) if r in consumed]
+
+
+def _metric_problem(name, value, bounds, job) -> str | None:
+    if job is None:
+        return f"metric {name} is gated but the model has no training job to read it from"
+    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"metric {name} is missing from {job.ref}"
+    low, high = bounds.get("min"), bounds.get("max")
+    if _is_num(low) and value < low - EPSILON:
+        return f"{name} is {value:g}, below the minimum {low:g}"
+    if _is_num(high) and value > high + EPSILON:
+        return f"{name} is {value:g}, above the maximum {high:g}"
+    return None
+
+
+def _number(metrics, name):
+    value = metrics.get(name) if isinstance(metrics, dict) else None
+    return value if _is_num(value) else None
+
+
+def _is_num(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _promotion_chronology(ctx, promotion, asset):
+    date = promotion_date(promotion)
+    if date is None:
+        return
+    where = ("spec", "date")
+    if date > ctx.now:
+        yield ctx.finding("CG511", promotion, where, f"the promotion is dated {promotion.spec['date']}, in the future", subject=asset.ref, value=True)
+    created = parse_timestamp(asset.metadata.get("created"))
+    if created is not None and date < created:
+        yield ctx.finding("CG511", promotion, where, f"the promotion ({promotion.spec['date']}) predates the creation of {asset.ref} ({asset.metadata['created']})", subject=asset.ref, value=True)
+    yield from _before_from_stage(ctx, promotion, asset, date)
+    for index, approval in enumerate(promotion.spec.get("approvals") or []):
+        at = parse_timestamp(approval.get("at")) if isinstance(approval, dict) else None
+        if at is None:
+            continue
+        path = ("spec", "approvals", index, "at")
+        if at < date:
+            yield ctx.finding("CG511", promotion, path, f"approval by {approval.get('by')} ({approval['at']}) predates the request ({promotion.spec['date']})", subject=asset.ref, value=True)
+        elif at > ctx.now:
+            yield ctx.finding("CG511", promotion, path, f"approval by {approval.get('by')} is dated {approval['at']}, in the future", subject=asset.ref, value=True)
+
+
+def _before_from_stage(ctx, promotion, asset, date):
+    stage = ctx.policy.stage(promotion.spec.get("stage"))
+    source = stage.gate.from_stage if stage is not None and stage.gate is not None else None
+    earlier = [d for p in ctx.graph.stage_promotions(asset, source) if (d := promotion_date(p)) is not None] if source else []
+    if earlier and date < min(earlier):
+        yield ctx.finding(
+            "CG511", promotion, ("spec", "date"),
+            f"the promotion to {stage.name} ({promotion.spec['date']}) predates the promotion of {asset.ref} to {source}",
+            subject=asset.ref, value=True,
+        )
+
+
+RULES = [
+    not_promoted, stage_skipped, approvals_missing, approver_not_allowed, self_approval,
+    cross_workspace, registry_not_consumed, region_not_replicated, metric_gate,
+    metric_regression, chronology, not_in_registry,
+]

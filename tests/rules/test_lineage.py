@@ -1,0 +1,84 @@
+"""CG601-CG606 on a copy of the example catalog: lineage gates of the prod stage."""
+
+import re
+
+from conftest import check, codes, edit, line_of
+
+PROD = "promotions/credit-risk-3-to-prod.yaml"
+MODEL = "models/credit-risk/3.yaml"
+JOB = "jobs/train-credit-risk-prod-0912.yaml"
+PIPELINE = "components/credit-risk-pipeline/1.yaml"
+
+
+def at_asset(example):
+    return line_of(example, PROD, "asset:")
+
+
+def test_cg601_model_without_training_job(example):
+    edit(example, MODEL, "  job: job:train-credit-risk-prod-0912\n", "")
+    result = check(example)
+    assert codes(result, "CG601") == [("CG601", PROD, at_asset(example))]
+    # One mistake, one finding: the job-level checks and metric gates that need the job stay quiet.
+    assert not codes(result, "CG602") and not codes(result, "CG603") and not codes(result, "CG604")
+
+
+def test_cg601_training_job_not_completed(example):
+    edit(example, JOB, "status: completed", "status: failed")
+    assert codes(check(example), "CG601") == [("CG601", PROD, at_asset(example))]
+
+
+def test_cg601_not_when_lineage_not_required(example):
+    edit(example, "policy.yaml", "        require_lineage: true\n", "")
+    edit(example, JOB, "status: completed", "status: failed")
+    assert codes(check(example), "CG601") == []
+
+
+def test_cg602_no_commit_on_job_or_component(example):
+    edit(example, JOB, '  code:\n    repository: https://github.com/contoso/credit-ml\n    commit: "6b1f53303a732ccc8c6aae6640399827c15250e3"\n', "")
+    assert codes(check(example), "CG602") == []  # the pipeline component still records the commit
+    for component in (example / "components").rglob("*.yaml"):  # the pipeline and its steps
+        component.write_text(re.sub(r"  code:\n    repository: \S+\n    commit: \S+\n", "", component.read_text()))
+    found = [f for f in check(example).findings if f.code == "CG602"]
+    assert [(f.path.split("catalog/")[-1], f.line, f.subject) for f in found] == [(PROD, at_asset(example), "job:train-credit-risk-prod-0912")]
+
+
+def test_cg603_no_environment_anywhere(example):
+    edit(example, JOB, "  environment: environment:lightgbm-py311@2\n", "")
+    assert codes(check(example), "CG603") == []  # the pipeline's steps name environments
+    for step in ("components/prep-loans/1.yaml", "components/train-lightgbm/2.yaml"):
+        text = (example / step).read_text()
+        (example / step).write_text(re.sub(r"  environment: \S+\n", "", text))
+        (example / step).write_text((example / step).read_text().replace("type: command", "type: pipeline"))
+    assert ("CG603", PROD, at_asset(example)) in codes(check(example), "CG603")
+
+
+def test_cg604_no_data_input(example):
+    edit(example, JOB, "  inputs:\n    training_data: data:loans-prod@7\n", "")
+    assert codes(check(example), "CG604") == [("CG604", PROD, at_asset(example))]
+
+
+def test_cg605_unpinned_environment_of_the_model(example):
+    env = "environments/lightgbm-py311/2.yaml"
+    text = (example / env).read_text()
+    (example / env).write_text(re.sub(r"@sha256:[0-9a-f]{64}", ":20240610.v1", text))
+    result = check(example)
+    found = codes(result, "CG605")
+    assert ("CG605", PROD, at_asset(example)) in found
+    assert ("CG605", "deployments/credit-risk-prod-blue.yaml", line_of(example, "deployments/credit-risk-prod-blue.yaml", "environment:")) in found
+    assert all(f.subject == "environment:lightgbm-py311@2" for f in result.findings if f.code == "CG605")
+
+
+def test_cg605_dev_may_use_unpinned_images(example):
+    # eda-py311@1 is unpinned and used only in dev: no finding.
+    assert codes(check(example), "CG605") == []
+
+
+def test_cg606_training_data_classification_not_allowed(example):
+    edit(example, "data/loans-prod/7.yaml", "classification: production", "classification: sample")
+    result = check(example)
+    assert ("CG606", PROD, at_asset(example)) in codes(result, "CG606")
+    assert {f.subject for f in result.findings if f.code == "CG606"} == {"data:loans-prod@7"}
+
+
+def test_cg606_allowed_classification(example):
+    assert codes(check(example), "CG606") == []
