@@ -194,12 +194,7 @@ class Manifest:
         if not self.identified:
             return None
         suffix = ".yml" if self.relpath.endswith(".yml") else ".yaml"
-        kind = KINDS[self.kind]
-        if self.kind == "Policy":
-            return "policy" + suffix
-        if kind.versioned:
-            return f"{kind.plural}/{self.name}/{self.version}{suffix}"
-        return f"{kind.plural}/{self.name}{suffix}"
+        return canonical_relpath(self.kind, self.name, self.version, suffix)
 
     def locate(self, path=(), *, value: bool = False) -> tuple[int, int]:
         return self.document.locate(path, value=value) if self.document else (1, 1)
@@ -213,6 +208,14 @@ class Manifest:
             except (KeyError, IndexError, TypeError):
                 return default
         return node
+
+
+def canonical_relpath(kind: str, name: str, version: str | None, suffix: str = ".yaml") -> str:
+    """The path SPEC §2 gives an identity, relative to the catalog root."""
+    if kind == "Policy":
+        return "policy" + suffix
+    plural = KINDS[kind].plural
+    return f"{plural}/{name}/{version}{suffix}" if KINDS[kind].versioned else f"{plural}/{name}{suffix}"
 
 
 def identity_from_relpath(relpath: str) -> tuple | None:

@@ -1,0 +1,75 @@
+"""``catgen new KIND NAME [--version V]``: write a schema-valid skeleton at the canonical path.
+
+The skeleton names every required field with a placeholder the schema
+accepts, and starts with the ``yaml-language-server`` line so editors
+validate it while it is filled in. An existing file is never overwritten.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from catgen.fsutil import atomic_write
+from catgen.model import KINDS, NAME_RE, VERSION_RE, canonical_relpath
+from catgen.sources import CatalogError
+
+SCHEMA_URL = "https://catgen.dev/schemas/v1/{kind}.json"
+
+SPECS = {
+    "Registry": "  location: eastus\n  replication_locations:\n    - eastus\n  public_network_access: disabled\n",
+    "Workspace": "  stage: dev\n  region: eastus\n  registries: []\n  public_network_access: disabled\n",
+    "Model": "  workspace: workspace:CHANGE-ME\n  type: mlflow_model\n  path: azureml://CHANGE-ME\n  job: job:CHANGE-ME\n",
+    "Environment": "  registry: registry:CHANGE-ME\n  image: CHANGE-ME@sha256:" + "0" * 64 + "\n",
+    "Component": "  registry: registry:CHANGE-ME\n  type: command\n  environment: environment:CHANGE-ME@1\n  code:\n    repository: https://CHANGE-ME\n    commit: \"0000000\"\n  command: python train.py\n",
+    "Data": "  workspace: workspace:CHANGE-ME\n  type: uri_folder\n  path: azureml://CHANGE-ME\n  classification: sample\n  contains_pii: false\n",
+    "Job": "  workspace: workspace:CHANGE-ME\n  type: command\n  status: running\n  environment: environment:CHANGE-ME@1\n  inputs: {{}}\n",
+    "Promotion": "  stage: CHANGE-ME\n  asset: model:CHANGE-ME@1\n  requested_by: CHANGE-ME\n  date: {today}\n  approvals: []\n",
+    "Deployment": "  workspace: workspace:CHANGE-ME\n  endpoint: CHANGE-ME\n  model: model:CHANGE-ME@1\n  traffic: 0\n",
+    "Policy": "  stages:\n    - name: dev\n    - name: test\n      promotion: {approvals: 1}\n    - name: prod\n      promotion: {approvals: 2, require_lineage: true}\n",
+}
+
+
+def run(kind_text: str, name: str, version: str | None, catalog_root: str, today: str) -> int:
+    kind = _kind(kind_text)
+    _validate(kind, name, version)
+    relpath = canonical_relpath(kind, name, version)
+    path = os.path.join(catalog_root, relpath)
+    try:
+        atomic_write(path, skeleton(kind, name, version, today), overwrite=False)
+    except FileExistsError:
+        raise CatalogError(f"{path} already exists; catgen new never overwrites a file") from None
+    sys.stdout.write(f"wrote {path}: fill in the CHANGE-ME values, then run `catgen check`\n")
+    return 0
+
+
+def skeleton(kind: str, name: str, version: str | None, today: str) -> str:
+    lines = [
+        f"# yaml-language-server: $schema={SCHEMA_URL.format(kind=kind.lower())}",
+        "apiVersion: catgen/v1",
+        f"kind: {kind}",
+        "metadata:",
+        f"  name: {name}",
+    ]
+    if version is not None:
+        lines.append(f'  version: "{version}"')
+    lines += ["  description: CHANGE-ME", f"  created: {today}", "spec:"]
+    return "\n".join(lines) + "\n" + SPECS[kind].format(today=today)
+
+
+def _kind(text: str) -> str:
+    for kind in KINDS:
+        if text.lower() in (kind.lower(), KINDS[kind].plural):
+            return kind
+    raise CatalogError(f"unknown kind {text!r}; expected one of {', '.join(k.lower() for k in KINDS)}")
+
+
+def _validate(kind: str, name: str, version: str | None) -> None:
+    if not NAME_RE.match(name):
+        raise CatalogError(f"{name!r} is not a valid name: letters, digits, '.', '_' and '-', starting with a letter or digit")
+    if KINDS[kind].versioned and version is None:
+        raise CatalogError(f"a {kind} is versioned: add --version")
+    if not KINDS[kind].versioned and version is not None:
+        raise CatalogError(f"a {kind} has no versions: drop --version")
+    if version is not None and not VERSION_RE.match(version):
+        raise CatalogError(f"{version!r} is not a valid version (and 'latest' is never one)")
