@@ -56,6 +56,10 @@ class LineageGraph:
     def __init__(self, catalog):
         self.catalog = catalog
         self.nx = nx.MultiDiGraph()
+        # Adjacency as plain lists too: rules ask for a node's edges ~10 times
+        # per manifest, and networkx's views cost far more than a dict lookup.
+        self._out: dict = {}
+        self._in: dict = {}
         self._promotions: dict = {}  # asset -> [Promotion manifests], date order
 
     @classmethod
@@ -75,18 +79,21 @@ class LineageGraph:
 
     def _add(self, manifest, ref) -> None:
         edge_type = edge_type_of(manifest.kind, ref)
-        self.nx.add_edge(manifest, ref.target, key=ref.field, edge=Edge(manifest, ref.target, edge_type, ref))
+        edge = Edge(manifest, ref.target, edge_type, ref)
+        self.nx.add_edge(manifest, ref.target, key=ref.field, edge=edge)
+        self._out.setdefault(manifest, []).append(edge)
+        self._in.setdefault(ref.target, []).append(edge)
         if edge_type == "promotes":
             self._promotions.setdefault(ref.target, []).append(manifest)
 
     # -- walking -------------------------------------------------------------
 
     def out_edges(self, node, types=None) -> list[Edge]:
-        edges = [data["edge"] for _, _, data in self.nx.out_edges(node, data=True)] if node in self.nx else []
+        edges = self._out.get(node, ())
         return [e for e in edges if types is None or e.type in types]
 
     def in_edges(self, node, types=None) -> list[Edge]:
-        edges = [data["edge"] for _, _, data in self.nx.in_edges(node, data=True)] if node in self.nx else []
+        edges = self._in.get(node, ())
         return [e for e in edges if types is None or e.type in types]
 
     def target(self, node, edge_type):

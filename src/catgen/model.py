@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from catgen.yamlsafe import Document, Problem
 
@@ -94,7 +95,7 @@ class Ref:
     version: str | None = None
     target: "Manifest | None" = None  # set by the catalog when it resolves
 
-    @property
+    @cached_property
     def field(self) -> str:
         """The field as a dotted path, e.g. ``spec.inputs.training_data``."""
         return ".".join(str(p) for p in self.path)

@@ -11,6 +11,7 @@ import json
 from functools import cache
 from importlib import resources
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
@@ -42,6 +43,35 @@ def _refuse(uri: str):
 
 
 @cache
+def fast_validator(kind: str):
+    """The kind's schema compiled to Python code by fastjsonschema (about 30x faster).
+
+    It only decides valid or not; jsonschema explains what is wrong. The
+    schemas use no keyword on which the two disagree (types, enums, patterns,
+    bounds, required, additionalProperties), and the envelope's ``$ref``s are
+    inlined so fastjsonschema never resolves a URI.
+    """
+    return fastjsonschema.compile(bundled(kind.lower()))
+
+
+def bundled(name: str) -> dict:
+    """The schema ``name`` with every ``envelope.json#/$defs/...`` reference inlined."""
+    definitions = schema("envelope")["$defs"]
+
+    def inline(node):
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        rest = {k: inline(v) for k, v in node.items() if k not in ("$ref", "$schema", "$id")}
+        if "$ref" in node:
+            return {**inline(definitions[node["$ref"].rsplit("/", 1)[-1]]), **rest}
+        return rest
+
+    return inline(schema(name))
+
+
+@cache
 def validator(kind: str) -> Draft202012Validator:
     """One compiled validator per kind, reused for every manifest."""
     return Draft202012Validator(schema(kind.lower()), registry=_registry())
@@ -54,11 +84,16 @@ def schema_errors(kind: str, data: dict) -> list[tuple[tuple, str, bool]]:
     missing key, the mapping that lacks it), a plain-English message, and
     whether the position should point at the value rather than the key.
     """
+    try:
+        fast_validator(kind)(data)
+        return []  # fast path: most manifests are valid
+    except fastjsonschema.JsonSchemaException:
+        pass
     checker = validator(kind)
-    if checker.is_valid(data):  # fast path: most manifests are valid
-        return []
     errors = sorted(checker.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
-    return [_describe(error) for error in errors]
+    # jsonschema reports each missing required key as its own error, but one
+    # description names them all: keep each description once, in order.
+    return list(dict.fromkeys(_describe(error) for error in errors))
 
 
 def _describe(error) -> tuple[tuple, str, bool]:

@@ -24,10 +24,13 @@ from dataclasses import dataclass, field
 
 import yaml
 
-try:  # the C parser is ~5x faster; fall back to pure Python where it is missing
-    from yaml import CParser as _Parser
+try:  # libyaml's parser is ~10x faster; fall back to pure Python where PyYAML lacks it
+    from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml.parser import Parser as _Parser  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+# Only the loader's *parser* is used (yaml.parse yields events); its constructor never runs.
+WITH_LIBYAML = _Loader.__name__ == "CSafeLoader"
 
 MAX_BYTES = 1 << 20
 MAX_DEPTH = 64
@@ -104,7 +107,7 @@ def resolve_plain(text: str):
 def load(raw: bytes) -> Document | Problem:
     """Load one manifest file's bytes, or say why it is not a manifest."""
     if len(raw) > MAX_BYTES:
-        return Problem("CG105", 1, 1, f"file is {len(raw):,} bytes; manifests are limited to {MAX_BYTES:,} bytes (1 MiB)")
+        return too_large(len(raw))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -113,6 +116,11 @@ def load(raw: bytes) -> Document | Problem:
     if text.startswith("\ufeff"):
         text = text[1:]
     return _Builder(text).run()
+
+
+def too_large(size: int) -> Problem:
+    """CG105 for a file of ``size`` bytes (the caller knows it is over the limit)."""
+    return Problem("CG105", 1, 1, f"file is {size:,} bytes; manifests are limited to {MAX_BYTES:,} bytes (1 MiB)")
 
 
 def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
@@ -142,12 +150,13 @@ class _Builder:
             pass
         except yaml.MarkedYAMLError as err:
             mark = err.problem_mark or err.context_mark
-            self.note("CG101", mark or _ZERO, f"YAML syntax error: {_yaml_reason(err)}")
+            if "nesting depth" in _yaml_reason(err):  # libyaml's own limit (1000) met before ours
+                self.note("CG106", _ZERO, f"nesting deeper than {MAX_DEPTH} levels; no manifest needs that")
+            else:
+                self.note("CG101", mark or _ZERO, f"YAML syntax error: {_yaml_reason(err)}")
         except yaml.YAMLError as err:  # reader errors: control characters and the like
             line, col = _reader_position(self.text, err)
             self.problems.setdefault("CG101", Problem("CG101", line, col, f"YAML syntax error: {_one_line(err)}"))
-        except RecursionError:  # pragma: no cover - the builder is iterative; belt and braces
-            self.note("CG106", _ZERO, f"nesting deeper than {MAX_DEPTH} levels")
         self._check_shape()
         if self.problems:
             return min(self.problems.items(), key=lambda item: _ORDER[item[0]])[1]
@@ -192,7 +201,7 @@ class _Builder:
             self.note("CG103", event.start_mark, f"anchor &{event.anchor} used; anchors and aliases are not allowed")
 
     def _scalar(self, event, stack):
-        if event.style is not None or event.tag is not None:
+        if event.style or event.tag is not None:  # libyaml gives "" for plain, PyYAML None
             return event.value  # quoted or block scalars are strings
         if stack and stack[-1][2] is not _NO_KEY and stack[-1][1] + (stack[-1][2],) in VERBATIM_PATHS:
             return event.value
@@ -238,10 +247,6 @@ class _Builder:
 
 class _Stop(yaml.YAMLError):
     """Raised to stop parsing once a problem makes the rest pointless."""
-
-
-class _Loader(yaml.SafeLoader if _Parser is yaml.parser.Parser else yaml.CSafeLoader):  # type: ignore[misc]
-    pass
 
 
 class _Mark:

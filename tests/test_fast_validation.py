@@ -1,0 +1,45 @@
+"""The fast validator (fastjsonschema, inlined refs) agrees with jsonschema on valid and invalid manifests."""
+
+import copy
+
+import pytest
+from fastjsonschema import JsonSchemaException
+
+from catgen.catalog import load_directory
+from catgen.schemas import fast_validator, validator
+from conftest import EXAMPLE
+
+MUTATIONS = [
+    lambda d: d["spec"].__setitem__("unknown", 1),
+    lambda d: d["metadata"].pop("name"),
+    lambda d: d["metadata"].__setitem__("name", "../../etc/x"),
+    lambda d: d["metadata"].__setitem__("tags", {"k": 1}),
+    lambda d: d["metadata"].__setitem__("created", "2024-13-01"),
+    lambda d: d.__setitem__("apiVersion", "catgen/v2"),
+    lambda d: d["spec"].__setitem__("traffic", "lots"),
+    lambda d: d["spec"].__setitem__("traffic", 101),
+    lambda d: d["spec"].__setitem__("type", "nonsense"),
+    lambda d: d["metadata"].__setitem__("version", "latest"),
+    lambda d: d["spec"].__setitem__("metrics", {"auc": True}),
+    lambda d: d["spec"].__setitem__("approvals", [{"by": "x"}]),
+]
+
+
+def _fast_ok(kind, data):
+    try:
+        fast_validator(kind)(data)
+        return True
+    except JsonSchemaException:
+        return False
+
+
+@pytest.mark.parametrize("mutation", range(len(MUTATIONS)))
+def test_fast_and_full_validators_agree(mutation):
+    for manifest in load_directory(str(EXAMPLE)).manifests:
+        data = copy.deepcopy(manifest.data)
+        assert _fast_ok(manifest.kind, data) and validator(manifest.kind).is_valid(data)
+        try:
+            MUTATIONS[mutation](data)
+        except (KeyError, TypeError):
+            continue
+        assert _fast_ok(manifest.kind, data) == validator(manifest.kind).is_valid(data), (manifest.path, mutation)
