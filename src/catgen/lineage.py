@@ -11,6 +11,7 @@ is derived here, once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import networkx as nx
 
@@ -55,9 +56,10 @@ class LineageGraph:
 
     def __init__(self, catalog):
         self.catalog = catalog
-        self.nx = nx.MultiDiGraph()
-        # Adjacency as plain lists too: rules ask for a node's edges ~10 times
-        # per manifest, and networkx's views cost far more than a dict lookup.
+        self.nodes: dict = {}  # manifest -> None: the graph's nodes, in path order
+        # Adjacency as plain lists: rules ask for a node's edges ~10 times per
+        # manifest, and building and querying networkx views cost far more
+        # than dict lookups. The networkx graph is built on demand (``nx``).
         self._out: dict = {}
         self._in: dict = {}
         self._promotions: dict = {}  # asset -> [Promotion manifests], date order
@@ -67,12 +69,11 @@ class LineageGraph:
         graph = cls(catalog)
         for manifest in catalog.manifests:
             if manifest.problem is None and manifest.kind is not None:
-                graph.nx.add_node(manifest)
-        for manifest in catalog.manifests:
-            if manifest in graph.nx:
-                for ref in manifest.refs:
-                    if ref.target is not None and ref.target in graph.nx:
-                        graph._add(manifest, ref)
+                graph.nodes[manifest] = None
+        for manifest in graph.nodes:
+            for ref in manifest.refs:
+                if ref.target is not None and ref.target in graph.nodes:
+                    graph._add(manifest, ref)
         for promotions in graph._promotions.values():
             promotions.sort(key=lambda p: (promotion_date(p) or _NEVER, p.relpath))
         return graph
@@ -80,11 +81,23 @@ class LineageGraph:
     def _add(self, manifest, ref) -> None:
         edge_type = edge_type_of(manifest.kind, ref)
         edge = Edge(manifest, ref.target, edge_type, ref)
-        self.nx.add_edge(manifest, ref.target, key=ref.field, edge=edge)
         self._out.setdefault(manifest, []).append(edge)
         self._in.setdefault(ref.target, []).append(edge)
         if edge_type == "promotes":
             self._promotions.setdefault(ref.target, []).append(manifest)
+
+    @cached_property
+    def nx(self) -> nx.MultiDiGraph:
+        """The graph as a networkx MultiDiGraph (edge key: the field; attribute ``edge``)."""
+        graph = nx.MultiDiGraph()
+        graph.add_nodes_from(self.nodes)
+        graph.add_edges_from((e.source, e.target, e.ref.field, {"edge": e}) for e in self.edges())
+        return graph
+
+    def edges(self):
+        """Every edge, in path order of the source, then field order."""
+        for node in self.nodes:
+            yield from self._out.get(node, ())
 
     # -- walking -------------------------------------------------------------
 
@@ -104,11 +117,13 @@ class LineageGraph:
     def cycles(self) -> list[list]:
         """One cycle per strongly connected component that has one (linear time)."""
         found = []
-        for component in nx.strongly_connected_components(self.nx):
+        simple = nx.DiGraph()
+        simple.add_edges_from((e.source, e.target) for e in self.edges())
+        for component in nx.strongly_connected_components(simple):
             nodes = sorted(component, key=lambda m: m.relpath)
-            if len(nodes) == 1 and not self.nx.has_edge(nodes[0], nodes[0]):
+            if len(nodes) == 1 and not simple.has_edge(nodes[0], nodes[0]):
                 continue
-            edges = nx.find_cycle(self.nx.subgraph(component), source=nodes[0])
+            edges = nx.find_cycle(simple.subgraph(component), source=nodes[0])
             found.append([edge[0] for edge in edges])
         return sorted(found, key=lambda cycle: min(m.relpath for m in cycle))
 
