@@ -42,8 +42,10 @@ def codes(result, code: str | None = None) -> list:
 
 @pytest.fixture(autouse=True)
 def _chdir_tmp(tmp_path, monkeypatch):
-    """Run every test from its temp folder, so shown paths are short and predictable."""
+    """Run every test from its temp folder, so shown paths are short and predictable,
+    with a parse cache of its own (never the user's)."""
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CATGEN_CACHE_DIR", str(tmp_path / ".catgen-cache"))
 
 
 def edit(root: Path, relpath: str, old: str, new: str) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from catgen import yamlsafe
 from catgen.model import API_VERSION, KINDS, NAME_RE, REFERENCE_FIELDS, VERSION_RE, Manifest, Ref, identity_from_relpath, parse_ref_text
+from catgen.parsing import parse_all
 from catgen.sources import DirectorySource, SourceFile
 from catgen.yamlsafe import Problem
 
@@ -27,7 +28,10 @@ class Catalog:
 
     @property
     def policies(self) -> list[Manifest]:
-        return [m for m in self.manifests if m.kind == "Policy"]
+        # The one at the canonical path first: a stray Policy elsewhere (which
+        # may sort earlier) must never become the policy that judges the catalog.
+        policies = [m for m in self.manifests if m.kind == "Policy"]
+        return sorted(policies, key=lambda m: m.relpath not in ("policy.yaml", "policy.yml"))
 
     @property
     def policy(self) -> Manifest | None:
@@ -44,9 +48,13 @@ class Catalog:
         return self.source.display(relpath)
 
 
-def load_catalog(source) -> Catalog:
-    """Read, identify and index every manifest of ``source``; resolve references."""
-    manifests = [_load_file(source, entry) for entry in source.files()]
+def load_catalog(source, parse_cache=None) -> Catalog:
+    """Read, identify and index every manifest of ``source``; resolve references.
+
+    ``parse_cache`` (a ``catgen.parsing.ParseCache``) reuses earlier parses of
+    identical bytes; without it every file is parsed.
+    """
+    manifests = _load_files(source, source.files(), parse_cache)
     catalog = Catalog(source, manifests)
     for manifest in manifests:
         _identify(manifest)
@@ -68,19 +76,23 @@ def load_directory(root: str) -> Catalog:
     return load_catalog(DirectorySource(root))
 
 
-def _load_file(source, entry: SourceFile) -> Manifest:
-    manifest = Manifest(entry.relpath, source.display(entry.relpath))
-    if entry.symlink:
-        manifest.problem = Problem("CG106", 1, 1, "a symbolic link; catgen does not follow links, put the manifest itself in the catalog")
-    elif entry.size > yamlsafe.MAX_BYTES:  # checked before reading a byte
-        manifest.problem = yamlsafe.load(b" " * (yamlsafe.MAX_BYTES + 1))
-    else:
-        loaded = yamlsafe.load(source.read(entry.relpath))
+def _load_files(source, entries: list[SourceFile], parse_cache) -> list[Manifest]:
+    manifests = [Manifest(entry.relpath, source.display(entry.relpath)) for entry in entries]
+    readable = []
+    for manifest, entry in zip(manifests, entries):
+        if entry.symlink:
+            manifest.problem = Problem("CG106", 1, 1, "a symbolic link; catgen does not follow links, put the manifest itself in the catalog")
+        elif entry.size > yamlsafe.MAX_BYTES:  # checked before reading a byte
+            manifest.problem = yamlsafe.too_large(entry.size)
+        else:
+            readable.append(manifest)
+    raws = [source.read(m.relpath) for m in readable]
+    for manifest, loaded in zip(readable, parse_all(raws, parse_cache)):
         if isinstance(loaded, Problem):
             manifest.problem = loaded
         else:
             manifest.document = loaded
-    return manifest
+    return manifests
 
 
 def _identify(manifest: Manifest) -> None:

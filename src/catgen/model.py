@@ -17,13 +17,13 @@ from catgen.yamlsafe import Document, Problem
 API_VERSION = "catgen/v1"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Kind:
     name: str  # as written in manifests: "Model"
     plural: str  # folder and site address: "models"
     versioned: bool
 
-    @property
+    @cached_property
     def prefix(self) -> str:
         """The kind as written in references: ``model``."""
         return self.name.lower()

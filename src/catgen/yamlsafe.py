@@ -20,6 +20,7 @@ CG102 duplicate key, CG106 shape (empty, several documents, not a mapping).
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 
 import yaml
@@ -222,7 +223,7 @@ class _Builder:
             self.positions[path] = (mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 1)
             return path
         if frame[2] is _NO_KEY:  # this node is a key
-            frame[2], frame[3] = self._key(value, event), (mark.line + 1, mark.column + 1)
+            frame[2], frame[3] = sys.intern(self._key(value, event)), (mark.line + 1, mark.column + 1)
             return parent_path
         key, (kline, kcol) = frame[2], frame[3]
         frame[2] = _NO_KEY

@@ -1,0 +1,134 @@
+"""Parse many manifest files fast: a content-addressed cache, then both cores.
+
+Each file's bytes are hashed together with a *salt* made of catgen's version,
+the Python version and the schema files, so a cached result is only ever
+reused for the very same bytes under the very same catgen. Misses are parsed
+in worker processes when there are enough of them to pay for the pool.
+
+The cache stores plain data with ``marshal`` (dicts, lists, strings,
+numbers): loading it can never construct an object or run code. It lives in
+the user's cache folder (``$CATGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/catgen``,
+else ``~/.cache/catgen``), one file per catalog folder, written by temporary
+file and rename, so two checks running at once never see half a file (the
+last one to finish wins). Any problem with the cache only costs speed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from functools import cache
+
+from catgen import __version__, yamlsafe
+from catgen.yamlsafe import Document, Problem
+
+PARALLEL_THRESHOLD = 400  # below this many misses a process pool costs more than it saves
+CACHE_FORMAT = 1
+
+
+def pack(loaded: Document | Problem) -> tuple:
+    if isinstance(loaded, Problem):
+        return ("p", loaded.code, loaded.line, loaded.column, loaded.message)
+    return ("d", loaded.data, loaded.positions)
+
+
+def unpack(packed: tuple) -> Document | Problem:
+    if packed[0] == "p":
+        return Problem(*packed[1:])
+    return Document(packed[1], packed[2])
+
+
+def _parse_packed(raw: bytes) -> tuple:
+    return pack(yamlsafe.load(raw))
+
+
+@cache
+def salt() -> str:
+    """What a cached parse depends on besides the bytes: catgen, Python, schemas."""
+    from catgen.schemas import SCHEMA_FILES, schema_text
+
+    digest = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{sys.version}|".encode())
+    for name in SCHEMA_FILES:
+        digest.update(schema_text(name).encode())
+    return digest.hexdigest()[:16]
+
+
+class ParseCache:
+    """Parsed manifests by content digest, for one catalog folder."""
+
+    def __init__(self, catalog_key: str, directory: str | None = None):
+        self.directory = directory or default_cache_dir()
+        name = hashlib.sha256(catalog_key.encode()).hexdigest()[:16]
+        self.path = os.path.join(self.directory, f"parsed-{name}-{salt()}.marshal")
+        self.entries = self._read()
+        self.used: set = set()
+        self.added = 0
+
+    def _read(self) -> dict:
+        try:
+            with open(self.path, "rb") as handle:
+                stored = marshal.load(handle)
+            return stored["entries"] if stored.get("salt") == salt() else {}
+        except (OSError, ValueError, EOFError, TypeError, KeyError, AttributeError):
+            return {}
+
+    def get(self, digest: str):
+        found = self.entries.get(digest)
+        if found is not None:
+            self.used.add(digest)
+        return found
+
+    def put(self, digest: str, packed: tuple) -> None:
+        self.entries[digest] = packed
+        self.used.add(digest)
+        self.added += 1
+
+    def save(self) -> None:
+        """Keep what this run used (so the file tracks the catalog, not its history)."""
+        if not self.added and len(self.used) == len(self.entries):
+            return
+        kept = {d: self.entries[d] for d in sorted(self.used)}
+        try:
+            os.makedirs(self.directory, exist_ok=True)
+            temp = f"{self.path}.{os.getpid()}.tmp"
+            with open(temp, "wb") as handle:
+                marshal.dump({"salt": salt(), "entries": kept}, handle)
+            os.replace(temp, self.path)
+        except OSError:
+            pass  # a read-only or full cache folder only costs speed
+
+
+def default_cache_dir() -> str:
+    explicit = os.environ.get("CATGEN_CACHE_DIR")
+    if explicit:
+        return explicit
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "catgen")
+
+
+def parse_all(raws: list[bytes], parse_cache: ParseCache | None = None) -> list[Document | Problem]:
+    """Parse each file's bytes (cached results first, then misses on all cores)."""
+    digests = [hashlib.blake2b(raw, digest_size=20).hexdigest() for raw in raws] if parse_cache else []
+    packed: list = [parse_cache.get(d) if parse_cache else None for d in digests] if parse_cache else [None] * len(raws)
+    missing = [i for i, found in enumerate(packed) if found is None]
+    for index, result in zip(missing, _parse_many([raws[i] for i in missing])):
+        packed[index] = result
+        if parse_cache is not None:
+            parse_cache.put(digests[index], result)
+    if parse_cache is not None:
+        parse_cache.save()
+    return [unpack(p) for p in packed]
+
+
+def _parse_many(raws: list[bytes]) -> list[tuple]:
+    workers = min(os.cpu_count() or 1, 4)
+    if len(raws) < PARALLEL_THRESHOLD or workers < 2:
+        return [_parse_packed(raw) for raw in raws]
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(_parse_packed, raws, chunksize=max(16, len(raws) // (workers * 8))))
+    except (OSError, RuntimeError):  # no fork/semaphores here (some sandboxes): parse serially
+        return [_parse_packed(raw) for raw in raws]
