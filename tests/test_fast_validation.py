@@ -43,3 +43,10 @@ def test_fast_and_full_validators_agree(mutation):
         except (KeyError, TypeError):
             continue
         assert _fast_ok(manifest.kind, data) == validator(manifest.kind).is_valid(data), (manifest.path, mutation)
+
+
+def test_validation_never_changes_the_data():
+    for manifest in load_directory(str(EXAMPLE)).manifests:
+        before = copy.deepcopy(manifest.data)
+        fast_validator(manifest.kind)(manifest.data)
+        assert manifest.data == before, manifest.path

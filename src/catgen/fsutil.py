@@ -18,6 +18,7 @@ def atomic_write(path: str, text: str, *, overwrite: bool = True) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
         if overwrite:
             os.replace(temp, path)
         else:
@@ -25,3 +26,9 @@ def atomic_write(path: str, text: str, *, overwrite: bool = True) -> None:
     finally:
         if os.path.exists(temp):
             os.unlink(temp)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

@@ -72,7 +72,9 @@ class LineageGraph:
                 graph.nodes[manifest] = None
         for manifest in graph.nodes:
             for ref in manifest.refs:
-                if ref.target is not None and ref.target in graph.nodes:
+                # A reference of a kind its field does not accept is CG303 and
+                # nothing else: it makes no edge for other rules to act on.
+                if ref.target is not None and ref.target in graph.nodes and ref.kind in ref.accepts:
                     graph._add(manifest, ref)
         for promotions in graph._promotions.values():
             promotions.sort(key=lambda p: (promotion_date(p) or _NEVER, p.relpath))

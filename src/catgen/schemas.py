@@ -51,7 +51,7 @@ def fast_validator(kind: str):
     bounds, required, additionalProperties), and the envelope's ``$ref``s are
     inlined so fastjsonschema never resolves a URI.
     """
-    return fastjsonschema.compile(bundled(kind.lower()))
+    return fastjsonschema.compile(bundled(kind.lower()), use_default=False)  # never write defaults into the data
 
 
 def bundled(name: str) -> dict:

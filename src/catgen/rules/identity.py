@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from catgen.catalog import fold
 from catgen.model import KINDS, ref_text
+from catgen.policy import read_policy
 from catgen.rules.base import rule
 
 
@@ -140,14 +141,17 @@ def policy(ctx):
         return
     for extra in policies[1:]:
         yield ctx.finding("CG306", extra, ("kind",), f"a catalog has one policy; {policies[0].path} is already it", value=True)
-    yield from _policy_stages(ctx, policies[0])
-    yield from _policy_rule_codes(ctx, policies[0])
+    # The policy file's own structure is checked as written (with --base the
+    # base's policy judges everything else, but findings point into this file).
+    own = read_policy(policies[0])
+    yield from _policy_stages(ctx, policies[0], own)
+    yield from _policy_rule_codes(ctx, policies[0], own)
     yield from _stage_users(ctx)
 
 
-def _policy_stages(ctx, manifest):
+def _policy_stages(ctx, manifest, own):
     seen: dict = {}
-    for stage in ctx.policy.stages:
+    for stage in own.stages:
         if stage.name in seen:
             yield ctx.finding("CG306", manifest, stage.path + ("name",), f"stage {stage.name!r} is defined twice", value=True)
         seen.setdefault(stage.name, stage)
@@ -155,16 +159,16 @@ def _policy_stages(ctx, manifest):
         if isinstance(source, str):
             earlier = seen.get(source)
             if earlier is None or earlier is stage:
-                yield ctx.finding("CG306", manifest, stage.path + ("promotion", "from"), f"stage {stage.name!r} is promoted from {source!r}, which is not an earlier stage{_stages_hint(ctx)}", value=True)
+                yield ctx.finding("CG306", manifest, stage.path + ("promotion", "from"), f"stage {stage.name!r} is promoted from {source!r}, which is not an earlier stage{_stages_hint(own)}", value=True)
 
 
-def _policy_rule_codes(ctx, manifest):
+def _policy_rule_codes(ctx, manifest, own):
     levels = manifest.get("spec", "rules")
     for code in levels if isinstance(levels, dict) else ():
         problem = _rule_code_problem(ctx, code, "its level")
         if problem:
             yield ctx.finding("CG306", manifest, ("spec", "rules", code), problem)
-    for exception in ctx.policy.exceptions:
+    for exception in own.exceptions:
         problem = _rule_code_problem(ctx, exception.rule, "it")
         if problem:
             yield ctx.finding("CG306", manifest, exception.path + ("rule",), problem, value=True)
@@ -188,11 +192,11 @@ def _stage_users(ctx):
         if manifest.kind in ("Workspace", "Promotion"):
             stage = manifest.spec.get("stage")
             if isinstance(stage, str) and ctx.policy.stage(stage) is None:
-                yield ctx.finding("CG306", manifest, ("spec", "stage"), f"stage {stage!r} is not defined by the policy{_stages_hint(ctx)}", subject=manifest.ref, value=True)
+                yield ctx.finding("CG306", manifest, ("spec", "stage"), f"stage {stage!r} is not defined by the policy{_stages_hint(ctx.policy)}", subject=manifest.ref, value=True)
 
 
-def _stages_hint(ctx) -> str:
-    names = [s.name for s in ctx.policy.stages]
+def _stages_hint(policy) -> str:
+    names = [s.name for s in policy.stages]
     return f" (stages: {', '.join(names)})" if names else ""
 
 

@@ -173,12 +173,15 @@ def metric_gate(ctx):
     """A model promoted to a stage lacks a metric the stage gates, or the metric is out of bounds.
 
     Metrics are read from the model's training job; ``min`` and ``max`` are
-    inclusive.
+    inclusive. Where the stage requires lineage, a model without a completed
+    training job is reported by CG601 alone.
     """
     for promotion, asset, stage in gated_promotions(ctx, kinds=("Model",)):
         if not stage.gate.metrics:
             continue
         job = ctx.graph.target(asset, "trained_by")
+        if stage.gate.require_lineage and not _completed(job):
+            continue  # CG601 reports the missing or unfinished job, once
         metrics = job.spec.get("metrics") if job is not None and isinstance(job.spec.get("metrics"), dict) else {}
         for name, bounds in sorted(stage.gate.metrics.items()):
             problem = _metric_problem(name, metrics.get(name), bounds, job)
@@ -196,6 +199,8 @@ def metric_regression(ctx):
     """
     for promotion, asset, stage in gated_promotions(ctx, kinds=("Model",)):
         job = ctx.graph.target(asset, "trained_by")
+        if stage.gate.require_lineage and not _completed(job):
+            continue  # CG601 reports the missing or unfinished job, once
         baseline = ctx.graph.target(job, "baseline") if job is not None else None
         if baseline is None or not stage.gate.max_regression:
             continue
@@ -263,6 +268,10 @@ def _deployments_in_gated_stages(ctx):
         stage = ctx.policy.stage(workspace.spec.get("stage")) if workspace is not None else None
         if model is not None and stage is not None and stage.gate is not None and stage is not ctx.policy.first_stage:
             yield deployment, stage, model
+
+
+def _completed(job) -> bool:
+    return job is not None and job.spec.get("status") == "completed"
 
 
 def _approvals(promotion):

@@ -85,6 +85,10 @@ def _constraints(manifest):
         for index, approval in enumerate(spec.get("approvals") or []):
             if isinstance(approval, dict):
                 yield from _bad_date(approval.get("at"), ("spec", "approvals", index, "at"))
+    if kind == "Policy":  # an impossible `expires` would silently never apply
+        for index, exception in enumerate(spec.get("exceptions") or []):
+            if isinstance(exception, dict):
+                yield from _bad_date(exception.get("expires"), ("spec", "exceptions", index, "expires"))
     for path in _TIMESTAMPS["*"] + _TIMESTAMPS.get(kind, []):
         yield from _bad_date(manifest.get(*path), path)
 

@@ -1,0 +1,369 @@
+"""CG301-CG304 and the structural part of CG306: identities, references, the policy.
+
+Each rule has firing tests (code, catalog-relative path and line) and a valid
+neighbour that does not fire. Policy-controlled rules (CG4xx and later) may
+not exist yet when these tests run, so tests that need one to name in
+``rules:`` or ``exceptions:`` register a placeholder for the test's duration.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from catgen.rules import RULES
+from catgen.rules.base import Rule
+
+from conftest import check, codes, write
+
+POLICY = """
+apiVersion: catgen/v1
+kind: Policy
+metadata:
+  name: default
+spec:
+  stages:
+    - name: dev
+    - name: test
+      promotion:
+        from: dev
+        approvals: 1
+    - name: prod
+      promotion:
+        approvals: 1
+"""
+
+FILES = {
+    "policy.yaml": POLICY,
+    "workspaces/dev.yaml": """
+        apiVersion: catgen/v1
+        kind: Workspace
+        metadata:
+          name: dev
+        spec:
+          stage: dev
+          region: eastus
+        """,
+    "models/m/1.yaml": """
+        apiVersion: catgen/v1
+        kind: Model
+        metadata:
+          name: m
+          version: "1"
+        spec:
+          workspace: workspace:dev
+          type: custom_model
+          path: models/m
+          job: job:j
+        """,
+    "data/d/1.yaml": """
+        apiVersion: catgen/v1
+        kind: Data
+        metadata:
+          name: d
+          version: "1"
+        spec:
+          workspace: workspace:dev
+          type: uri_file
+          path: data/d.csv
+          classification: sample
+        """,
+    "jobs/j.yaml": """
+        apiVersion: catgen/v1
+        kind: Job
+        metadata:
+          name: j
+        spec:
+          workspace: workspace:dev
+          type: command
+          status: completed
+          inputs:
+            train: data:d@1
+        """,
+    "deployments/dep.yaml": """
+        apiVersion: catgen/v1
+        kind: Deployment
+        metadata:
+          name: dep
+        spec:
+          workspace: workspace:dev
+          endpoint: scoring
+          model: model:m@1
+        """,
+    "promotions/m-1-to-test.yaml": """
+        apiVersion: catgen/v1
+        kind: Promotion
+        metadata:
+          name: m-1-to-test
+        spec:
+          asset: model:m@1
+          stage: test
+          requested_by: bob@contoso.com
+          date: 2024-09-02
+          approvals:
+            - by: alice@contoso.com
+              at: 2024-09-02T10:00:00Z
+        """,
+}
+
+# Line of each reference (value) in FILES, for the assertions below.
+DEPLOYMENT_MODEL_LINE = 8
+JOB_INPUT_LINE = 10
+
+
+@pytest.fixture
+def root(tmp_path):
+    catalog = tmp_path / "catalog"
+    for relpath, text in FILES.items():
+        write(catalog, relpath, text)
+    return catalog
+
+
+def replace_in(root, relpath: str, old: str, new: str) -> None:
+    path = root / relpath
+    text = path.read_text()
+    assert text.count(old) == 1, f"{old!r} not unique in {relpath}"
+    path.write_text(text.replace(old, new))
+
+
+def messages(result, code: str) -> list[str]:
+    return [f.message for f in result.findings if f.code == code]
+
+
+def foundation_codes(result) -> list:
+    """Findings of the rule families this file tests (CG1xx-CG3xx)."""
+    return [c for c in codes(result) if c[0] < "CG4"]
+
+
+@pytest.fixture
+def controlled_code(monkeypatch):
+    """A policy-controlled rule code that exists: CG605 if defined, else a placeholder."""
+    if "CG605" not in RULES:
+        monkeypatch.setitem(RULES, "CG605", Rule("CG605", "unpinned-image", "error", lambda ctx: []))
+    return "CG605"
+
+
+def test_the_base_catalog_is_clean(root):
+    assert foundation_codes(check(root)) == []
+
+
+# --------------------------------------------------------------------- CG301
+
+
+def test_cg301_case_insensitive_duplicate_on_the_second_file_in_path_order(root):
+    # "workspaces/DEV.yaml" sorts before "workspaces/dev.yaml": dev.yaml is the second.
+    write(root, "workspaces/DEV.yaml", FILES["workspaces/dev.yaml"].replace("name: dev", "name: DEV"))
+    result = check(root)
+    assert codes(result, "CG301") == [("CG301", "workspaces/dev.yaml", 4)]
+    assert messages(result, "CG301") == ["workspace:dev is already defined by catalog/workspaces/DEV.yaml (workspace:DEV)"]
+
+
+def test_cg301_exact_duplicate_in_a_misplaced_file(root):
+    write(root, "workspaces/zz-copy.yaml", FILES["workspaces/dev.yaml"])
+    result = check(root)
+    assert codes(result, "CG301") == [("CG301", "workspaces/zz-copy.yaml", 4)]
+    assert codes(result, "CG107") == [("CG107", "workspaces/zz-copy.yaml", 4)]
+
+
+def test_cg301_versioned_duplicate_every_later_file(root):
+    for folder in ("M", "n", "o"):
+        write(root, f"models/{folder}/1.yaml", FILES["models/m/1.yaml"].replace("name: m", "name: M"))
+    result = check(root)
+    # models/M/1.yaml is first in path order; n and o are misplaced copies, m differs in case.
+    assert codes(result, "CG301") == [
+        ("CG301", "models/m/1.yaml", 4), ("CG301", "models/n/1.yaml", 4), ("CG301", "models/o/1.yaml", 4),
+    ]
+
+
+def test_cg301_valid_neighbours_same_name_other_kind_or_version(root):
+    write(root, "data/m/1.yaml", FILES["data/d/1.yaml"].replace("name: d", "name: m"))
+    write(root, "models/m/2.yaml", FILES["models/m/1.yaml"].replace('version: "1"', 'version: "2"'))
+    assert codes(check(root), "CG301") == []
+
+
+# --------------------------------------------------------------------- CG302
+
+
+def test_cg302_dangling_reference(root):
+    replace_in(root, "deployments/dep.yaml", "model:m@1", "model:nope@1")
+    result = check(root)
+    assert codes(result, "CG302") == [("CG302", "deployments/dep.yaml", DEPLOYMENT_MODEL_LINE)]
+    assert messages(result, "CG302") == ["'model:nope@1' names no manifest"]
+    assert [f.subject for f in result.findings] == ["deployment:dep"]
+
+
+def test_cg302_missing_version_of_an_existing_model(root):
+    replace_in(root, "deployments/dep.yaml", "model:m@1", "model:m@2")
+    assert codes(check(root), "CG302") == [("CG302", "deployments/dep.yaml", DEPLOYMENT_MODEL_LINE)]
+
+
+def test_cg302_near_miss_in_case_says_did_you_mean(root):
+    replace_in(root, "deployments/dep.yaml", "model:m@1", "model:M@1")
+    result = check(root)
+    assert codes(result, "CG302") == [("CG302", "deployments/dep.yaml", DEPLOYMENT_MODEL_LINE)]
+    assert messages(result, "CG302") == ["'model:M@1' names no manifest; did you mean model:m@1?"]
+
+
+def test_cg302_job_reference_with_a_version(root):
+    replace_in(root, "models/m/1.yaml", "job: job:j", "job: job:j@1")
+    result = check(root)
+    assert codes(result, "CG302") == [("CG302", "models/m/1.yaml", 10)]
+    assert "a Job has no versions; write job:j" in messages(result, "CG302")[0]
+
+
+def test_cg302_valid_neighbour_every_reference_resolves(root):
+    result = check(root)
+    assert codes(result, "CG302") == []
+    deployment = result.catalog.get("Deployment", "dep")
+    assert [ref.target.ref for ref in deployment.refs] == ["workspace:dev", "model:m@1"]
+
+
+# --------------------------------------------------------------------- CG303
+
+
+def test_cg303_reference_of_a_kind_the_field_does_not_accept(root):
+    replace_in(root, "deployments/dep.yaml", "model:m@1", "data:d@1")
+    result = check(root)
+    assert codes(result, "CG303") == [("CG303", "deployments/dep.yaml", DEPLOYMENT_MODEL_LINE)]
+    assert messages(result, "CG303") == ["`spec.model` takes a model: reference, got 'data:d@1'"]
+    assert codes(result, "CG302") == []  # one mistake, one finding
+
+
+@pytest.mark.parametrize("text", ["credit-risk@3", "Model:m@1", "model: m@1", "model:"])
+def test_cg303_malformed_reference(root, text):
+    replace_in(root, "deployments/dep.yaml", "model: model:m@1", f"model: {text!r}")
+    result = check(root)
+    assert foundation_codes(result) == [("CG303", "deployments/dep.yaml", DEPLOYMENT_MODEL_LINE)]
+    assert messages(result, "CG303") == [f"`spec.model` must be a reference like model:<name>, got {text!r}"]
+
+
+def test_cg303_valid_neighbour_job_input_takes_data_or_model(root):
+    replace_in(root, "jobs/j.yaml", "    train: data:d@1\n", "    train: data:d@1\n    warm_start: model:m@1\n")
+    result = check(root)
+    assert codes(result, "CG303") == []
+    replace_in(root, "jobs/j.yaml", "warm_start: model:m@1", "warm_start: workspace:dev")
+    assert codes(check(root), "CG303") == [("CG303", "jobs/j.yaml", JOB_INPUT_LINE + 1)]
+
+
+# --------------------------------------------------------------------- CG304
+
+
+@pytest.mark.parametrize("text", ["data:d", "data:d@latest", "data:d@Latest"])
+def test_cg304_versioned_reference_without_a_version(root, text):
+    replace_in(root, "jobs/j.yaml", "train: data:d@1", f"train: {text}")
+    result = check(root)
+    assert foundation_codes(result) == [("CG304", "jobs/j.yaml", JOB_INPUT_LINE)]
+
+
+def test_cg304_valid_neighbour_pinned_and_unversioned_kinds(root):
+    # job:j and workspace:dev name no version, and need none.
+    assert codes(check(root), "CG304") == []
+
+
+# ------------------------------------------------------- CG306 (structural)
+
+
+def test_cg306_no_policy_reported_at_policy_yaml_line_1(root):
+    (root / "policy.yaml").unlink()
+    result = check(root)
+    assert codes(result, "CG306") == [("CG306", "policy.yaml", 1)]
+    assert result.findings[0].path == "catalog/policy.yaml"
+
+
+def test_cg306_two_policies_on_the_one_that_is_not_policy_yaml(root):
+    # "archive/" sorts before "policy.yaml"; the canonical file is still the policy.
+    write(root, "archive/old-policy.yaml", POLICY.replace("name: default", "name: old"))
+    result = check(root)
+    assert codes(result, "CG306") == [("CG306", "archive/old-policy.yaml", 2)]
+    assert messages(result, "CG306") == ["a catalog has one policy; catalog/policy.yaml is already it"]
+    assert result.catalog.policy.relpath == "policy.yaml"
+
+
+def test_cg306_workspace_names_an_unknown_stage(root):
+    replace_in(root, "workspaces/dev.yaml", "stage: dev", "stage: staging")
+    result = check(root)
+    assert codes(result, "CG306") == [("CG306", "workspaces/dev.yaml", 6)]
+    assert messages(result, "CG306") == ["stage 'staging' is not defined by the policy (stages: dev, test, prod)"]
+
+
+def test_cg306_promotion_names_an_unknown_stage(root):
+    replace_in(root, "promotions/m-1-to-test.yaml", "stage: test", "stage: Test")
+    assert codes(check(root), "CG306") == [("CG306", "promotions/m-1-to-test.yaml", 7)]
+
+
+def test_cg306_duplicate_stage_names(root):
+    replace_in(root, "policy.yaml", "    - name: prod\n", "    - name: test\n")
+    result = check(root)
+    assert codes(result, "CG306") == [("CG306", "policy.yaml", 12)]
+    assert messages(result, "CG306") == ["stage 'test' is defined twice"]
+
+
+@pytest.mark.parametrize("source", ["prod", "test", "qa"], ids=["later", "itself", "unknown"])
+def test_cg306_promotion_from_is_not_an_earlier_stage(root, source):
+    replace_in(root, "policy.yaml", "from: dev", f"from: {source}")
+    result = check(root)
+    assert codes(result, "CG306") == [("CG306", "policy.yaml", 10)]
+    assert messages(result, "CG306")[0].startswith(f"stage 'test' is promoted from {source!r}, which is not an earlier stage")
+
+
+def test_cg306_rules_naming_an_unknown_code(root):
+    write(root, "policy.yaml", POLICY + "  rules:\n    CG999:\n      level: warning\n")
+    result = check(root)
+    assert codes(result, "CG306") == [("CG306", "policy.yaml", 16)]
+    assert messages(result, "CG306")[0].startswith("CG999 is not a catgen rule")
+
+
+def test_cg306_rules_cannot_lower_cg201(root):
+    write(root, "policy.yaml", POLICY + "  rules:\n    CG201:\n      level: off\n")
+    result = check(root)
+    assert codes(result, "CG306") == [("CG306", "policy.yaml", 16)]
+    assert messages(result, "CG306") == ["CG201 applies to every manifest; the policy cannot change its level"]
+
+
+def test_cg201_still_reported_when_the_policy_tries_to_switch_it_off(root):
+    write(root, "policy.yaml", POLICY + "  rules:\n    CG201:\n      level: off\n")
+    replace_in(root, "workspaces/dev.yaml", "region: eastus", "region: East US")
+    assert [(f.code, f.level) for f in check(root).findings if f.code == "CG201"] == [("CG201", "error")]
+
+
+def test_cg306_exception_for_cg302_is_refused_and_waives_nothing(root):
+    write(root, "policy.yaml", POLICY + """\
+  exceptions:
+    - rule: CG302
+      subject: deployment:dep
+      reason: the model is coming
+      expires: 2099-01-01
+""")
+    replace_in(root, "deployments/dep.yaml", "model:m@1", "model:nope@1")
+    result = check(root)
+    assert codes(result, "CG306") == [("CG306", "policy.yaml", 16)]
+    assert messages(result, "CG306") == ["CG302 applies to every manifest; the policy cannot change it"]
+    assert codes(result, "CG302") == [("CG302", "deployments/dep.yaml", DEPLOYMENT_MODEL_LINE)]
+
+
+def test_cg306_expired_exception_is_a_warning(root, controlled_code):
+    write(root, "policy.yaml", POLICY + f"""\
+  exceptions:
+    - rule: {controlled_code}
+      subject: environment:legacy@1
+      reason: being replaced
+      expires: 2025-06-30
+""")
+    result = check(root)
+    assert [(f.code, f.level, f.line, f.subject) for f in result.findings if f.code == "CG306"] == [
+        ("CG306", "warning", 19, "environment:legacy@1"),
+    ]
+    assert result.exit_code() == 0 and result.exit_code(strict=True) == 1
+
+
+def test_cg306_valid_neighbour_policy_with_levels_and_a_live_exception(root, controlled_code):
+    write(root, "policy.yaml", POLICY + f"""\
+  rules:
+    {controlled_code}:
+      level: warning
+  exceptions:
+    - rule: {controlled_code}
+      subject: environment:legacy@1
+      reason: being replaced
+      expires: 2026-01-15
+""")
+    assert codes(check(root), "CG306") == []  # expires is valid through that day (NOW is 2026-01-15)
