@@ -158,6 +158,7 @@ class Manifest:
     version: str | None = None
     refs: list[Ref] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    source: object = field(default=None, repr=False)  # where the bytes came from, to find positions
 
     @property
     def data(self) -> dict:
@@ -198,7 +199,22 @@ class Manifest:
         return canonical_relpath(self.kind, self.name, self.version, suffix)
 
     def locate(self, path=(), *, value: bool = False) -> tuple[int, int]:
-        return self.document.locate(path, value=value) if self.document else (1, 1)
+        """Line and column of ``path``; positions are found on first use, by parsing the file again."""
+        if self.document is None:
+            return (1, 1)
+        if self.document.positions is None:
+            self.document.positions = self._positions()
+        return self.document.locate(path, value=value)
+
+    def _positions(self) -> dict:
+        from catgen.sources import CatalogError
+        from catgen.yamlsafe import load  # the same loader, this time keeping positions
+
+        try:
+            loaded = load(self.source.read(self.relpath)) if self.source is not None else None
+        except (CatalogError, OSError):  # the file vanished since it was read: line 1 it is
+            return {}
+        return loaded.positions if isinstance(loaded, Document) else {}
 
     def get(self, *path, default=None):
         """The value at ``path`` in the data, or ``default`` when any step is missing."""

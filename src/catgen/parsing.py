@@ -26,19 +26,25 @@ from catgen import __version__, yamlsafe
 from catgen.yamlsafe import Document, Problem
 
 PARALLEL_THRESHOLD = 400  # below this many misses a process pool costs more than it saves
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 def pack(loaded: Document | Problem) -> tuple:
+    """Plain data to cache or send between processes.
+
+    Positions are left out: most manifests never need one, and they are most
+    of the bytes. ``Manifest.locate`` parses a file again when a finding in it
+    needs a line.
+    """
     if isinstance(loaded, Problem):
         return ("p", loaded.code, loaded.line, loaded.column, loaded.message)
-    return ("d", loaded.data, loaded.positions)
+    return ("d", loaded.data)
 
 
 def unpack(packed: tuple) -> Document | Problem:
     if packed[0] == "p":
         return Problem(*packed[1:])
-    return Document(packed[1], packed[2])
+    return Document(packed[1], None)
 
 
 def _parse_packed(raw: bytes) -> tuple:

@@ -12,8 +12,6 @@ from functools import cache
 from importlib import resources
 
 import fastjsonschema
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
 
 from catgen.model import KINDS
 
@@ -33,7 +31,9 @@ def schema(name: str) -> dict:
 
 
 @cache
-def _registry() -> Registry:
+def _registry():
+    from referencing import Registry, Resource  # imported only when a manifest is invalid
+
     resources_ = [(BASE_URI + f"{name}.json", Resource.from_contents(schema(name))) for name in SCHEMA_FILES]
     return Registry(retrieve=_refuse).with_resources(resources_)
 
@@ -72,8 +72,10 @@ def bundled(name: str) -> dict:
 
 
 @cache
-def validator(kind: str) -> Draft202012Validator:
+def validator(kind: str):
     """One compiled validator per kind, reused for every manifest."""
+    from jsonschema import Draft202012Validator  # only needed to explain failures
+
     return Draft202012Validator(schema(kind.lower()), registry=_registry())
 
 

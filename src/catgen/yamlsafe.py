@@ -71,20 +71,22 @@ class Document:
     """A loaded manifest body: the data and where each part of it was written.
 
     ``positions`` maps a path of keys and indexes, e.g. ``("spec", "inputs", "x")``,
-    to ``(key_line, key_col, value_line, value_col)``, all 1-based.
+    to ``(key_line, key_col, value_line, value_col)``, all 1-based; ``None``
+    until someone needs a position (see ``Manifest.locate``).
     """
 
     data: dict
-    positions: dict = field(default_factory=dict)
+    positions: dict | None = field(default_factory=dict)
 
     def locate(self, path: tuple = (), *, value: bool = False) -> tuple[int, int]:
         """Line and column of ``path`` (or of its nearest written ancestor)."""
         path = tuple(path)
-        while path and path not in self.positions:
+        positions = self.positions or {}
+        while path and path not in positions:
             path = path[:-1]
         if not path:
             return 1, 1
-        kline, kcol, vline, vcol = self.positions[path]
+        kline, kcol, vline, vcol = positions[path]
         return (vline, vcol) if value else (kline, kcol)
 
 

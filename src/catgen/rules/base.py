@@ -61,12 +61,19 @@ class Context:
         self.now = now
         self.rules = rules
         self.base = base  # the base catalog of ``--base``, or None
+        self._memo: dict = {}
 
     @cached_property
     def graph(self):
         from catgen.lineage import LineageGraph  # built once, only when a rule needs it
 
         return LineageGraph.build(self.catalog)
+
+    def memo(self, key: str, compute):
+        """``compute(ctx)`` once per check: lists several rules walk (e.g. gated promotions)."""
+        if key not in self._memo:
+            self._memo[key] = compute(self)
+        return self._memo[key]
 
     def finding(self, code: str, manifest: Manifest, path=(), message: str = "", *, subject=None, value=False) -> Finding:
         """A finding about ``manifest`` at the key (or value) ``path``."""

@@ -252,13 +252,19 @@ def not_in_registry(ctx):
 
 def gated_promotions(ctx, kinds=None):
     """(promotion, asset, stage) for every Promotion to a stage with a gate."""
+    for promotion, asset, stage in ctx.memo("gated_promotions", _gated_promotions):
+        if kinds is None or asset.kind in kinds:
+            yield promotion, asset, stage
+
+
+def _gated_promotions(ctx) -> list:
+    found = []
     for promotion in ctx.catalog.of_kind("Promotion"):
         stage = ctx.policy.stage(promotion.spec.get("stage"))
         asset = ctx.graph.target(promotion, "promotes")
-        if stage is None or stage.gate is None or asset is None:
-            continue
-        if kinds is None or asset.kind in kinds:
-            yield promotion, asset, stage
+        if stage is not None and stage.gate is not None and asset is not None:
+            found.append((promotion, asset, stage))
+    return found
 
 
 def _deployments_in_gated_stages(ctx):
