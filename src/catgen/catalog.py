@@ -25,6 +25,7 @@ class Catalog:
     index: dict = field(default_factory=dict)  # exact identity -> first manifest in path order
     folded: dict = field(default_factory=dict)  # folded identity -> manifests in path order
     broken: set = field(default_factory=set)  # identities implied by paths of unloadable files
+    _by_kind: dict | None = field(default=None, repr=False)
 
     @property
     def policies(self) -> list[Manifest]:
@@ -42,7 +43,12 @@ class Catalog:
         return self.index.get((kind, name, version))
 
     def of_kind(self, kind: str) -> list[Manifest]:
-        return [m for m in self.manifests if m.kind == kind]
+        """Manifests of ``kind`` in path order (indexed once: rules ask often)."""
+        if self._by_kind is None:
+            self._by_kind = {}
+            for manifest in self.manifests:
+                self._by_kind.setdefault(manifest.kind, []).append(manifest)
+        return list(self._by_kind.get(kind, ()))
 
     def display(self, relpath: str) -> str:
         return self.source.display(relpath)
@@ -77,22 +83,45 @@ def load_directory(root: str) -> Catalog:
 
 
 def _load_files(source, entries: list[SourceFile], parse_cache) -> list[Manifest]:
-    manifests = [Manifest(entry.relpath, source.display(entry.relpath)) for entry in entries]
+    manifests = [Manifest(entry.relpath, source.display(entry.relpath), source=source) for entry in entries]
     readable = []
     for manifest, entry in zip(manifests, entries):
         if entry.symlink:
-            manifest.problem = Problem("CG106", 1, 1, "a symbolic link; catgen does not follow links, put the manifest itself in the catalog")
+            manifest.problem = _link_problem(entry)
         elif entry.size > yamlsafe.MAX_BYTES:  # checked before reading a byte
             manifest.problem = yamlsafe.too_large(entry.size)
         else:
             readable.append(manifest)
-    raws = [source.read(m.relpath) for m in readable]
+    raws, vanished = _read_present(source, readable)
+    readable = [m for m in readable if m.relpath not in vanished]
     for manifest, loaded in zip(readable, parse_all(raws, parse_cache)):
         if isinstance(loaded, Problem):
             manifest.problem = loaded
         else:
             manifest.document = loaded
-    return manifests
+    return [m for m in manifests if m.relpath not in vanished]
+
+
+def _link_problem(entry: SourceFile) -> Problem:
+    if entry.folder:
+        return Problem("CG106", 1, 1, "a symbolic link to a folder; catgen does not follow links, so nothing in it is checked: put the manifests themselves in the catalog")
+    return Problem("CG106", 1, 1, "a symbolic link; catgen does not follow links, put the manifest itself in the catalog")
+
+
+def _read_present(source, manifests: list[Manifest]) -> tuple[list[bytes], set]:
+    """The bytes of each file, and the paths of files deleted since the listing.
+
+    A file that vanished between listing and reading was removed while the
+    catalog was read (a branch switch, an editor, ``catgen serve`` watching):
+    the catalog is read as it is now, without it, rather than failing.
+    """
+    raws, vanished = [], set()
+    for manifest in manifests:
+        try:
+            raws.append(source.read(manifest.relpath))
+        except FileNotFoundError:
+            vanished.add(manifest.relpath)
+    return raws, vanished
 
 
 def _identify(manifest: Manifest) -> None:

@@ -24,10 +24,18 @@ class SourceFile:
     relpath: str  # posix, relative to the catalog root
     size: int
     symlink: bool = False
+    folder: bool = False  # a symbolic link to a folder (reported, never walked)
 
 
 class DirectorySource:
-    """Manifest files in a folder; hidden files and folders are skipped, links not followed."""
+    """Manifest files in a folder; hidden files and folders are skipped, links not followed.
+
+    A symbolic link is listed (and reported by the loader) when it looks like a
+    manifest or points to a folder: a linked folder is never walked, but it is
+    never silently ignored either. A file or folder that disappears while the
+    catalog is read is treated as absent: ``read`` raises ``FileNotFoundError``
+    for it, which the loader takes to mean "not part of the catalog any more".
+    """
 
     def __init__(self, root: str):
         self.root = os.path.abspath(root)
@@ -48,6 +56,8 @@ class DirectorySource:
                     pending.append(rel)
                 elif entry.name.endswith(MANIFEST_SUFFIXES):
                     found.append(self._describe(entry, rel))
+                elif entry.is_symlink() and _points_to_folder(entry):
+                    found.append(SourceFile(rel, 0, symlink=True, folder=True))
         found.sort(key=lambda f: f.relpath)
         return found
 
@@ -55,6 +65,8 @@ class DirectorySource:
         try:
             with os.scandir(os.path.join(self.root, rel_dir)) as entries:
                 return list(entries)
+        except FileNotFoundError:  # removed since its parent was listed: it is not there
+            return []
         except OSError as err:
             raise CatalogError(f"cannot read folder {self.display(rel_dir or '.')}: {err.strerror}") from None
 
@@ -68,16 +80,29 @@ class DirectorySource:
             return SourceFile(rel, 0)
 
     def read(self, relpath: str) -> bytes:
-        """At most MAX_BYTES + 1 bytes: enough to know a file is too large."""
+        """At most MAX_BYTES + 1 bytes: enough to know a file is too large.
+
+        ``FileNotFoundError`` passes through (the file vanished since the
+        listing; the loader skips it); any other failure is a ``CatalogError``.
+        """
         try:
             with open(os.path.join(self.root, relpath), "rb") as handle:
                 return handle.read(MAX_BYTES + 1)
+        except FileNotFoundError:
+            raise
         except OSError as err:
             raise CatalogError(f"cannot read {self.display(relpath)}: {err.strerror or err}") from None
 
     def display(self, relpath: str) -> str:
         """A catalog path as shown to the user: relative to the current directory."""
         return relpath if self.display_root == "." else f"{self.display_root}/{relpath}"
+
+
+def _points_to_folder(entry) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=True)
+    except OSError:  # a broken or looping link points nowhere we could walk
+        return False
 
 
 def _display_root(root: str) -> str:
