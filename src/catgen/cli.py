@@ -6,6 +6,7 @@ in ``catgen.commands.<name>``.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -19,6 +20,11 @@ DEFAULT_CATALOG = "catalog"
 catalog_argument = click.argument("catalog", default=DEFAULT_CATALOG, type=click.Path(file_okay=False))
 
 
+def default_format() -> str:
+    """GitHub Actions sets GITHUB_ACTIONS=true: annotate the pull request there."""
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="catgen")
 def cli() -> None:
@@ -28,17 +34,20 @@ def cli() -> None:
 @cli.command()
 @catalog_argument
 @click.option("--base", "base_ref", metavar="GIT_REF", help="Judge the change against this git revision (its policy judges).")
-@click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default=default_format,
+              show_default="text; github when GITHUB_ACTIONS=true", help="Report format.")
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the report to this file instead of standard output.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
-def check(catalog: str, base_ref: str | None, output_format: str, output: str | None, strict: bool) -> int:
+@click.option("--changed", is_flag=True, help="With --base: report only findings about what the change added or modified, or caused.")
+@click.option("--no-cache", is_flag=True, help="Parse every file again instead of reusing earlier parses from the cache.")
+def check(catalog: str, base_ref: str | None, output_format: str, output: str | None, strict: bool, changed: bool, no_cache: bool) -> int:
     """Validate every manifest and enforce the promotion policy.
 
     Exit 0: no errors; 1: errors (or warnings with --strict); 2: the check could not run.
     """
     from catgen.commands import check as command
 
-    return command.run(catalog, output_format=output_format, output=output, strict=strict)
+    return command.run(catalog, output_format=output_format, output=output, strict=strict, base_ref=base_ref, changed=changed, use_cache=not no_cache)
 
 
 @cli.command()
@@ -58,6 +67,61 @@ def build(catalog: str, site_dir: str) -> int:
     from catgen.commands import build as command
 
     return command.run(catalog, site_dir)
+
+
+@cli.command()
+@catalog_argument
+@click.option("--dev-addr", metavar="HOST:PORT", help="Where to serve (default 127.0.0.1:8000).")
+def serve(catalog: str, dev_addr: str | None) -> int:
+    """Serve the catalog site with live reload (rebuilds when the catalog or docs change)."""
+    from catgen.commands import serve as command
+
+    return command.run(catalog, dev_addr)
+
+
+@cli.command()
+@click.argument("ref")
+@click.option("--catalog", "catalog_root", default=DEFAULT_CATALOG, show_default=True, type=click.Path(file_okay=False), help="The catalog folder.")
+@click.option("--upstream", is_flag=True, help="Only what REF came from (job, data, environment, component, code).")
+@click.option("--downstream", is_flag=True, help="Only what was made from REF (deployments, promotions, fine-tuned models).")
+@click.option("--depth", type=click.IntRange(min=1), help="Stop after N steps.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "dot", "mermaid"]), default="text", show_default=True)
+def lineage(ref: str, catalog_root: str, upstream: bool, downstream: bool, depth: int | None, output_format: str) -> int:
+    """Print the lineage of REF (e.g. deployment:credit-risk-prod-blue), up and down."""
+    from catgen.commands import lineage as command
+
+    return command.run(ref, catalog_root, upstream=upstream, downstream=downstream, depth=depth, output_format=output_format)
+
+
+@cli.command()
+@click.argument("kind")
+@click.argument("name")
+@click.option("--version", "version", help="The version (versioned kinds: model, environment, component, data).")
+@click.option("--catalog", "catalog_root", default=DEFAULT_CATALOG, show_default=True, type=click.Path(file_okay=False))
+def new(kind: str, name: str, version: str | None, catalog_root: str) -> int:
+    """Write a schema-valid skeleton manifest of KIND named NAME at its canonical path."""
+    from catgen.commands import new as command
+
+    return command.run(kind, name, version, catalog_root, today=_today())
+
+
+@cli.command()
+@click.argument("ref")
+@click.option("--stage", help="Approve REF for this stage of the policy.")
+@click.option("--registry", help="Share REF into this registry.")
+@click.option("--requested-by", required=True, metavar="WHO", help="Who asks for the promotion (an e-mail address).")
+@click.option("--catalog", "catalog_root", default=DEFAULT_CATALOG, show_default=True, type=click.Path(file_okay=False))
+def promote(ref: str, stage: str | None, registry: str | None, requested_by: str, catalog_root: str) -> int:
+    """Write a Promotion of REF (dated today) and say what the policy still needs."""
+    from catgen.commands import promote as command
+
+    return command.run(ref, catalog_root, stage=stage, registry=registry, requested_by=requested_by, today=_today())
+
+
+def _today() -> str:
+    from catgen.dates import utc_now
+
+    return utc_now().date().isoformat()
 
 
 def main(argv: list[str] | None = None) -> None:

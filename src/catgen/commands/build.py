@@ -1,15 +1,23 @@
-"""``catgen build``: render the catalog site (see ``catgen.site``)."""
+"""``catgen build``: check the catalog once and render its site (see ``catgen.site``)."""
 
 from __future__ import annotations
+
+import time
+
+import click
 
 from catgen.catalog import load_catalog
 from catgen.check import run_check
 from catgen.site import build_site
+from catgen.site.sitemodel import SiteModel
 from catgen.sources import DirectorySource
 
 
 def run(catalog_root: str, site_dir: str) -> int:
+    started = time.monotonic()
     catalog = load_catalog(DirectorySource(catalog_root))
-    result = run_check(catalog)
-    build_site(result, site_dir)
+    site = SiteModel.from_result(run_check(catalog))
+    stats = build_site(catalog_root, site_dir, site=site)
+    reused = f", {stats['reused']} unchanged pages reused" if stats["reused"] else ""
+    click.echo(f"catgen: built {stats['pages']} pages into {site_dir}{reused} in {time.monotonic() - started:.1f}s", err=True)
     return 0

@@ -1,0 +1,144 @@
+"""SARIF 2.1.0, for code-scanning uploads (GitHub, Azure DevOps, any SARIF viewer).
+
+One run whose ``tool.driver.rules`` lists every rule catgen defines, in code
+order, so a result's ``ruleIndex`` is stable for a given catgen version.
+Locations are repository-relative (``uriBaseId`` ``%SRCROOT%``), because code
+scanning matches results to files of the repository, not of the current
+directory. ``partialFingerprints`` leave line numbers out, so a finding keeps
+its identity (and its dismissal) when unrelated lines move around it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+from urllib.parse import quote
+
+from catgen import __version__
+
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+INFORMATION_URI = "https://catgen.dev/"
+RULES_PAGE = "https://catgen.dev/rules/"  # the site publishes docs/rules.md there: one heading per rule
+SOURCE_ROOT = "%SRCROOT%"
+FINGERPRINT_KEY = "catgenFingerprint/v1"
+
+# Positions inside a message (a parser's "line 3", "models/x/1.yaml:4:2") move with
+# unrelated edits; they are blanked before fingerprinting. Versions are kept.
+_POSITIONS = re.compile(r"\b(line|column|position) \d+|(\.ya?ml):\d+(?::\d+)?")
+
+
+def report(result, stream, *, strict: bool = False) -> None:
+    json.dump(sarif_log(result), stream, indent=2, ensure_ascii=False)
+    stream.write("\n")
+
+
+def sarif_log(result) -> dict:
+    """The whole SARIF document for one check result."""
+    from catgen.rules import RULES
+
+    rules = [RULES[code] for code in sorted(RULES)]
+    index = {r.code: i for i, r in enumerate(rules)}
+    paths = RepositoryPaths()
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "catgen",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": [rule_descriptor(r) for r in rules],
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": [sarif_result(f, index, paths) for f in result.findings],
+        }],
+    }
+
+
+def rule_descriptor(rule) -> dict:
+    full = _unwrap(rule.doc) or rule.summary
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": full},
+        "help": {"text": f"{full}\n\nSee {help_uri(rule)}"},
+        "helpUri": help_uri(rule),
+        "defaultConfiguration": {"level": rule.level},
+        "properties": {"tags": ["catgen", rule.family]},
+    }
+
+
+def _unwrap(doc: str) -> str:
+    """A docstring's paragraphs, each on one line: viewers wrap text themselves."""
+    paragraphs = (" ".join(p.split()) for p in doc.split("\n\n"))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def help_uri(rule) -> str:
+    """The rule's section of the rules page: the anchor of its heading ``### CG302 dangling-ref``."""
+    return f"{RULES_PAGE}#{rule.code.lower()}-{rule.name}"
+
+
+def sarif_result(found, rule_index: dict, paths: "RepositoryPaths") -> dict:
+    uri = paths.relative(found.path)
+    entry = {"ruleId": found.code}
+    if found.code in rule_index:
+        entry["ruleIndex"] = rule_index[found.code]
+    entry.update({
+        "level": found.level,
+        "message": {"text": found.message},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": quote(uri, safe="/"), "uriBaseId": SOURCE_ROOT},
+            "region": {"startLine": found.line, "startColumn": found.column},
+        }}],
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint(found, uri)},
+    })
+    if found.subject:
+        entry["properties"] = {"subject": found.subject}
+    return entry
+
+
+def fingerprint(found, repository_path: str) -> str:
+    """sha256 of code, path, subject and message: no line or column, so it survives moves."""
+    message = _POSITIONS.sub(lambda m: m.group(2) or m.group(1), found.message)
+    parts = (found.code, repository_path, found.subject or "", message)
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+class RepositoryPaths:
+    """Turn paths shown relative to the current directory into repository-relative ones.
+
+    Asks git once for the top-level folder; outside a repository (or without git)
+    paths stay as reported.
+    """
+
+    def __init__(self, cwd: str | None = None):
+        self.cwd = os.path.realpath(cwd or os.getcwd())
+        self.top = _git_toplevel(self.cwd)
+
+    def relative(self, path: str) -> str:
+        if self.top is None or os.path.isabs(path):
+            return _posix(path)
+        absolute = os.path.normpath(os.path.join(self.cwd, path))
+        inside = os.path.relpath(absolute, self.top)
+        if inside == os.pardir or inside.startswith(os.pardir + os.sep):
+            return _posix(path)  # outside the repository: nothing better to say
+        return _posix(inside)
+
+
+def _git_toplevel(cwd: str) -> str | None:
+    try:
+        done = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    top = done.stdout.strip()
+    return os.path.realpath(top) if done.returncode == 0 and top else None
+
+
+def _posix(path: str) -> str:
+    return path.replace(os.sep, "/")
