@@ -1,0 +1,32 @@
+"""``/catalog.json``: every manifest and every lineage edge, for other tools.
+
+Deterministic: manifests in path order, edges sorted, keys sorted. Dates and
+other YAML scalars that are not JSON types are written as strings.
+"""
+
+from __future__ import annotations
+
+import json
+
+FORMAT = "catgen-site/v1"
+
+
+def catalog_json(site) -> str:
+    manifests = [
+        {"kind": m.kind, "name": m.name, "version": m.version, "path": m.relpath, "url": site.url(m), "data": m.data,
+         "findings": [f.as_dict() for f in m.findings]}
+        for m in site.catalog.manifests
+        if m.problem is None and m.kind is not None
+    ]
+    edges = sorted(
+        ({"source": e.source.ref, "target": e.target.ref, "type": e.type, "field": e.ref.field} for e in _edges(site.graph)),
+        key=lambda e: (e["source"], e["field"], e["target"]),
+    )
+    summary = site.result.summary()
+    document = {"format": FORMAT, "manifests": manifests, "edges": edges, "check": summary}
+    return json.dumps(document, sort_keys=True, indent=1, ensure_ascii=False, default=str) + "\n"
+
+
+def _edges(graph):
+    for _, _, data in graph.nx.edges(data=True):
+        yield data["edge"]

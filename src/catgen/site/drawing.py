@@ -1,0 +1,117 @@
+"""Where pages meet the drawings: lineage SVG and metric charts.
+
+The drawing functions live in ``catgen.site.svg`` and ``catgen.site.charts``.
+They are imported lazily so the site still builds (with tables and link
+lists only) where they are unavailable. Every chart comes with a table, so
+the numbers are readable without SVG or JavaScript.
+"""
+
+from __future__ import annotations
+
+import importlib
+import numbers
+
+from catgen.site.markup import table
+from catgen.site.text import esc
+
+LINEAGE_HOPS = 2
+LINEAGE_CAP = 12
+
+
+def _module(name: str):
+    try:
+        return importlib.import_module(f"catgen.site.{name}")
+    except ImportError:
+        return None
+
+
+def lineage(ctx, manifest) -> str:
+    """The bounded neighbourhood of ``manifest`` as inline SVG ('' without the svg module)."""
+    svg = _module("svg")
+    if svg is None or not hasattr(svg, "lineage_svg"):
+        return ""
+    hood = svg.neighbourhood(ctx.site.graph, manifest, hops=LINEAGE_HOPS, cap=LINEAGE_CAP)
+    return f'<div class="cg-lineage-svg">{svg.lineage_svg(hood, lambda m: _url_for(ctx, m), title=f"Lineage of {manifest.ref}")}</div>'
+
+
+def _url_for(ctx, manifest) -> str:
+    """Where a lineage node links to: its page, or /checks/ for a manifest without one."""
+    target = ctx.site.url(manifest)
+    return ctx.href(target if target is not None else "checks/")
+
+
+def _number(value):
+    return value if isinstance(value, numbers.Real) and not isinstance(value, bool) else None
+
+
+def metrics_across_versions(ctx, versions: list) -> str:
+    """One chart per metric of the versions' training jobs, plus one table of all of them."""
+    jobs = [ctx.site.training_job(v) for v in versions]
+    metrics = [j.spec.get("metrics") if j is not None and isinstance(j.spec.get("metrics"), dict) else {} for j in jobs]
+    names = sorted({name for m in metrics for name in m}, key=str)
+    if not names:
+        return ""
+    charts = _module("charts")
+    drawn = ""
+    if charts is not None and hasattr(charts, "line_chart_svg"):
+        for name in names:
+            series = [(str(v.version), _number(m.get(name))) for v, m in zip(versions, metrics)]
+            drawn += f'<figure class="cg-chart">{charts.line_chart_svg(str(name), series, y_label=str(name))}</figure>'
+    headers = ["Version", "Training job"] + [esc(n) for n in names]
+    rows = [[ctx.ref(v, v.version), ctx.ref(j, j.name) if j is not None else "—"] + [esc(m.get(n, "—")) for n in names] for v, j, m in zip(versions, jobs, metrics)]
+    return f'<div class="cg-charts">{drawn}</div>' + table(headers, rows, cls="cg-sortable cg-metrics")
+
+
+def job_comparison(ctx, job, baseline) -> str:
+    """Parameters and metrics of ``job`` next to its baseline's; differences highlighted."""
+    body = ""
+    for field in ("parameters", "metrics"):
+        mine = _mapping(job, field)
+        theirs = _mapping(baseline, field) if baseline is not None else {}
+        if not mine and not theirs:
+            continue
+        body += f"<h3>{field.capitalize()}</h3>" + _comparison_table(ctx, job, baseline, mine, theirs)
+        if field == "metrics" and baseline is not None:
+            body += _compare_chart(job, baseline, mine, theirs)
+    return body or "<p>No parameters or metrics.</p>"
+
+
+def _mapping(manifest, field: str) -> dict:
+    value = manifest.spec.get(field)
+    return value if isinstance(value, dict) else {}
+
+
+def _comparison_table(ctx, job, baseline, mine: dict, theirs: dict) -> str:
+    names = sorted(set(mine) | set(theirs), key=str)
+    headers = ["Name", esc(job.name)] + ([esc(baseline.name), "Difference"] if baseline is not None else [])
+    rows, attrs = [], []
+    for name in names:
+        a, b = mine.get(name), theirs.get(name)
+        row = [f"<code>{esc(name)}</code>", esc(a if name in mine else "—")]
+        if baseline is not None:
+            row += [esc(b if name in theirs else "—"), _difference(a, b)]
+        rows.append(row)
+        differs = baseline is not None and (name not in mine or name not in theirs or a != b)
+        attrs.append('class="cg-diff"' if differs else "")
+    return table(headers, rows, cls="cg-compare", row_attrs=attrs)
+
+
+def _difference(a, b) -> str:
+    x, y = _number(a), _number(b)
+    if x is not None and y is not None:
+        delta = x - y
+        return esc(f"{delta:+.6g}") if delta else "="
+    return "=" if a == b else "≠"
+
+
+def _compare_chart(job, baseline, mine: dict, theirs: dict) -> str:
+    charts = _module("charts")
+    if charts is None or not hasattr(charts, "compare_bars_svg"):
+        return ""
+    rows = [(str(n), _number(mine.get(n)), _number(theirs.get(n))) for n in sorted(set(mine) | set(theirs), key=str)]
+    rows = [r for r in rows if r[1] is not None or r[2] is not None]
+    if not rows:
+        return ""
+    svg = charts.compare_bars_svg("Metrics vs baseline", rows, label_a=str(job.name), label_b=str(baseline.name))
+    return f'<figure class="cg-chart">{svg}</figure>'
+

@@ -1,0 +1,95 @@
+"""The one model every page reads: catalog, check result, lineage graph, policy.
+
+Loaded and checked once per build. It decides which manifests get a page
+(identified ones, the first of each case-insensitive identity) and
+precomputes the relations pages ask for, so rendering stays linear.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from catgen.catalog import Catalog, fold, load_catalog
+from catgen.check import CheckResult, run_check
+from catgen.lineage import LineageGraph, promotion_date
+from catgen.model import KINDS, VERSIONED_ASSETS, Manifest
+from catgen.policy import Policy, read_policy
+from catgen.site import urls
+from catgen.sources import DirectorySource
+
+
+@dataclass
+class SiteModel:
+    result: CheckResult
+    graph: LineageGraph
+    policy: Policy
+    pages: list = field(default_factory=list)  # manifests that get a page, in path order
+    by_kind: dict = field(default_factory=dict)  # kind name -> manifests with pages, sorted by name/version
+    assets: dict = field(default_factory=dict)  # (kind, name) -> versions, oldest first
+    url_of: dict = field(default_factory=dict)  # manifest -> address
+    has_rules_page: bool = False  # the user guide has rules.md at /rules/ (finding codes link there)
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.result.catalog
+
+    @classmethod
+    def load(cls, catalog_root: str, *, now=None) -> "SiteModel":
+        catalog = load_catalog(DirectorySource(catalog_root))
+        result = run_check(catalog, now=now)
+        return cls.from_result(result)
+
+    @classmethod
+    def from_result(cls, result: CheckResult, graph: LineageGraph | None = None) -> "SiteModel":
+        catalog = result.catalog
+        site = cls(result, graph or LineageGraph.build(catalog), read_policy(catalog.policy))
+        site.pages = [m for m in catalog.manifests if _has_page(catalog, m)]
+        site.url_of = {m: urls.manifest_url(m) for m in site.pages}
+        for kind in KINDS:
+            if kind != "Policy":
+                site.by_kind[kind] = sorted((m for m in site.pages if m.kind == kind), key=_identity_order)
+        for kind in VERSIONED_ASSETS:
+            for manifest in site.by_kind[kind]:
+                site.assets.setdefault((kind, manifest.name), []).append(manifest)
+        return site
+
+    def url(self, manifest) -> str | None:
+        """The address of a manifest's page, or None when it has none."""
+        return self.url_of.get(manifest)
+
+    def stages(self, asset) -> list[str]:
+        return self.graph.stages(asset, self.policy)
+
+    def deployments_of(self, model) -> list:
+        return sorted((e.source for e in self.graph.in_edges(model, {"deploys"})), key=lambda m: m.name)
+
+    def deployment_workspace(self, deployment):
+        return self.graph.target(deployment, "runs_in")
+
+    def training_job(self, asset):
+        return self.graph.target(asset, "trained_by") or self.graph.target(asset, "produced_by")
+
+    def promotions_in_date_order(self) -> list:
+        promotions = self.by_kind.get("Promotion", [])
+        return sorted(promotions, key=lambda p: (_date_key(p), p.name))
+
+
+def _has_page(catalog: Catalog, manifest: Manifest) -> bool:
+    if manifest.problem is not None or manifest.kind in (None, "Policy") or not manifest.identified:
+        return False
+    return catalog.folded.get(fold(manifest.key), [None])[0] is manifest
+
+
+def version_key(version: str) -> tuple:
+    """Natural order: 2 < 10, and 1.9 < 1.10."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"[._-]", version))
+
+
+def _identity_order(manifest) -> tuple:
+    return (manifest.name.casefold(), version_key(manifest.version) if manifest.version else ())
+
+
+def _date_key(promotion) -> str:
+    date = promotion_date(promotion)
+    return date.isoformat() if date else "9999"

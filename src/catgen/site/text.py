@@ -1,0 +1,98 @@
+"""Turning manifest text into safe HTML.
+
+Everything a manifest says is data, never markup: names and values are
+escaped, invisible control and bidi-override characters are shown as
+``\\u202e``-style text (so they can neither hide nor reorder anything), and
+descriptions render as Markdown with raw HTML disabled, images turned into
+plain links and links limited to http, https, mailto and relative targets.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+# C0/C1 controls, DEL, and the characters that change text direction or hide:
+# ALM, LRM/RLM, LRE..RLO, LRI..PDI, zero-width and BOM, line/paragraph separators.
+_INVISIBLE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
+_INVISIBLE_INLINE = re.compile(_INVISIBLE[:1] + "\t\n\r" + _INVISIBLE[1:])  # names: tabs/newlines too
+_INVISIBLE_BLOCK = re.compile(_INVISIBLE)  # descriptions keep tabs and newlines
+_SAFE_SCHEMES = ("http", "https", "mailto")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+
+
+def visible(text: str, *, block: bool = False) -> str:
+    """``text`` with invisible and direction-changing characters spelled out."""
+    pattern = _INVISIBLE_BLOCK if block else _INVISIBLE_INLINE
+    return pattern.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def esc(value) -> str:
+    """Any value as escaped, visible HTML text (``None`` is empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    return html.escape(visible(str(value)), quote=True)
+
+
+def safe_href(href: str | None) -> str | None:
+    """``href`` when its scheme is allowed (or it is relative), else None."""
+    if href is None:
+        return None
+    squeezed = re.sub(r"[\x00-\x20\x7f-\x9f]", "", html.unescape(href)).lower()
+    match = _SCHEME.match(squeezed)
+    if match is None:
+        return None if squeezed.startswith(("//", "\\")) else href  # protocol-relative: another host
+    return href if match.group(1) in _SAFE_SCHEMES else None
+
+
+class _SanitizeLinks(Treeprocessor):
+    """Drop unsafe hrefs and turn images into links (a page never loads another host's picture)."""
+
+    def run(self, root: etree.Element) -> None:
+        for parent in root.iter():
+            for index, child in enumerate(list(parent)):
+                if child.tag == "img":
+                    parent[index] = _image_as_link(child)
+        for anchor in root.iter("a"):
+            href = safe_href(anchor.get("href"))
+            if href is None:
+                anchor.attrib.pop("href", None)
+            anchor.set("rel", "nofollow noopener")
+
+
+def _image_as_link(image: etree.Element) -> etree.Element:
+    link = etree.Element("a")
+    link.text = f"[image: {image.get('alt') or image.get('src') or ''}]"
+    link.tail = image.tail
+    href = safe_href(image.get("src"))
+    if href is not None:
+        link.set("href", href)
+    return link
+
+
+class _SafeMarkdown(Extension):
+    def extendMarkdown(self, md) -> None:  # noqa: N802 (Markdown's API name)
+        md.treeprocessors.register(_SanitizeLinks(md), "catgen_sanitize", 0)
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.inlinePatterns.deregister("entity")
+
+
+_renderer = markdown.Markdown(extensions=[_SafeMarkdown(), "tables", "fenced_code"])
+
+
+def description_html(text) -> str:
+    """A Markdown description as safe HTML (no raw HTML, no unsafe links)."""
+    if not isinstance(text, str) or not text.strip():
+        return ""
+    # "<" never reaches the parser as markup: it is text, always.
+    source = visible(text, block=True).replace("&", "&amp;").replace("<", "&lt;")
+    _renderer.reset()
+    return _renderer.convert(source)

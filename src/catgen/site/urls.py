@@ -1,0 +1,48 @@
+"""Page addresses (SPEC §7) and relative links between them.
+
+Every address is a directory URL without a leading slash ("" is the home
+page, "models/credit-risk/3/" a version page). Generated Markdown files live
+at ``<address>index.md``, so an asset called ``index`` or a version called
+``page`` can never collide with an index page; pagination uses ``_page/``,
+which no valid name can start with. Names come only from identified
+manifests (validated by the model), so an address never leaves the site.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from catgen.model import KINDS
+
+PAGE_SIZE = 200  # rows per index page
+PAGED_KINDS = ("models", "environments", "components", "data", "jobs", "promotions", "deployments", "workspaces", "registries")
+
+
+def manifest_url(manifest) -> str:
+    """The page address of an identified, non-policy manifest."""
+    kind = KINDS[manifest.kind]
+    if kind.versioned:
+        return f"{kind.plural}/{manifest.name}/{manifest.version}/"
+    return f"{kind.plural}/{manifest.name}/"
+
+
+def asset_url(kind: str, name: str) -> str:
+    return f"{KINDS[kind].plural}/{name}/"
+
+
+def index_url(plural: str, page: int = 1) -> str:
+    return f"{plural}/" if page == 1 else f"{plural}/_page/{page}/"
+
+
+def src_uri(url: str) -> str:
+    """The generated Markdown file behind a directory address."""
+    return f"{url}index.md"
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """A link from page ``from_url`` to ``to_url`` that works on any static host."""
+    target = "/" + to_url
+    rel = posixpath.relpath(target, "/" + from_url) if to_url != from_url else "."
+    if to_url.endswith("/") or to_url == "":
+        rel = rel.rstrip("/") + "/"
+    return rel if rel != "./" else "./"
