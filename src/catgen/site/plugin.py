@@ -38,6 +38,7 @@ from catgen.site.sitemodel import SiteModel
 log = logging.getLogger("mkdocs.plugins.catgen")
 
 MARKER = ".catgen-site"
+BODY_PLACEHOLDER = "<!-- catgen: page body -->\n"
 ASSETS = ("catgen.css", "catgen.js")
 GUIDE_ORDER = ("getting-started.md", "manifests.md", "writing-a-catalog.md", "rules.md", "ci.md", "gate-merges.md",
                "policy.md", "promotion.md", "security.md", "site.md")
@@ -63,6 +64,7 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
         self.previous_site: str | None = None  # a previous catgen site whose unchanged pages are reused
         self.user_nav = None
         self.hashes: dict[str, str] = {}
+        self.bodies: dict[str, str] = {}  # src_uri -> finished page HTML (see on_files)
         self.reused = 0
 
     # -- configuration -------------------------------------------------------
@@ -96,8 +98,12 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
         guide = self._arrange_guide(files, config, generated)
         key = self._global_key(config, guide)
         for url, (title, body) in generated.items():
-            content = _front_matter(title) + body
-            self._add(files, config, urls.src_uri(url), content, key)
+            # The body skips Python-Markdown (parsing a large raw-HTML block is
+            # most of a page's build time): the page holds a placeholder and
+            # ``on_page_content`` puts the finished HTML in its place.
+            src_uri = urls.src_uri(url)
+            self.bodies[src_uri] = body
+            self._add(files, config, src_uri, _front_matter(title) + BODY_PLACEHOLDER, key, body)
         for path, text in self._data_files(site).items():
             files.append(File.generated(config, path, content=text))
         for name in ASSETS:
@@ -126,9 +132,9 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
         data.update(searchindex.build_index(site))
         return data
 
-    def _add(self, files: Files, config, src_uri: str, content: str, key: str) -> None:
+    def _add(self, files: Files, config, src_uri: str, content: str, key: str, body: str) -> None:
         file = GeneratedFile.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
-        digest = hashlib.sha256((key + content).encode("utf-8")).hexdigest()
+        digest = hashlib.sha256((key + content + body).encode("utf-8")).hexdigest()
         self.hashes[src_uri] = digest
         if self.previous_site and _previous_hashes(self.previous_site).get(src_uri) == digest:
             file.reused = _reuse(self.previous_site, config.site_dir, file.dest_uri)
@@ -177,6 +183,9 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
     # -- pages ---------------------------------------------------------------
 
     def on_page_content(self, html, page, config, files):
+        body = self.bodies.get(page.file.src_uri)
+        if body is not None:
+            return body
         if page.file.src_uri == "rules.md":  # SARIF helpUri anchors: /rules/#cg201
             return _rule_anchors(html)
         return html
