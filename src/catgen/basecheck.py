@@ -61,9 +61,13 @@ class ChangeSet:
         }
 
 
-def load_base(catalog_root: str, ref: str) -> Catalog:
-    """The catalog under ``catalog_root`` as it is at ``ref`` (empty if it did not exist there)."""
-    return load_catalog(GitSource(catalog_root, ref))
+def load_base(catalog_root: str, ref: str, parse_cache=None) -> Catalog:
+    """The catalog under ``catalog_root`` as it is at ``ref`` (empty if it did not exist there).
+
+    ``parse_cache`` is shared with the working tree's load: most base files
+    have the same bytes as their working copy, so they are parsed once.
+    """
+    return load_catalog(GitSource(catalog_root, ref), parse_cache)
 
 
 def check_against_base(catalog: Catalog, base: Catalog, ref: str, *, changed_only: bool = False,

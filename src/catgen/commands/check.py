@@ -19,9 +19,10 @@ def run(catalog_root: str, *, output_format: str, output: str | None, strict: bo
     if changed and base_ref is None:
         raise CatalogError("--changed needs --base: it reports what changed since the base")
     source = DirectorySource(catalog_root)
-    catalog = load_catalog(source, ParseCache(source.root) if use_cache else None)
+    parse_cache = ParseCache(source.root) if use_cache else None
+    catalog = load_catalog(source, parse_cache)
     if base_ref is not None:
-        result = basecheck.check_against_base(catalog, basecheck.load_base(catalog_root, base_ref), base_ref, changed_only=changed)
+        result = basecheck.check_against_base(catalog, basecheck.load_base(catalog_root, base_ref, parse_cache), base_ref, changed_only=changed)
         if result.summary_extra["changes"]["policy"] != "base":
             sys.stderr.write(f"catgen: note: {base_ref} has no policy; the working tree's policy judges this change\n")
     else:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from catgen.catalog import fold, load_catalog
 from catgen.lineage import LineageGraph
+from catgen.parsing import ParseCache
 from catgen.model import parse_ref_text
 from catgen.sources import CatalogError, DirectorySource
 
@@ -48,7 +49,8 @@ class Commit:
 
 
 def run(ref: str, catalog_root: str, *, upstream: bool, downstream: bool, depth: int | None, output_format: str) -> int:
-    catalog = load_catalog(DirectorySource(catalog_root))
+    source = DirectorySource(catalog_root)
+    catalog = load_catalog(source, ParseCache(source.root))
     graph = LineageGraph.build(catalog)
     root = find(catalog, ref)
     directions = [d for d, wanted in (("up", upstream), ("down", downstream)) if wanted] or ["up", "down"]
