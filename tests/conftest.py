@@ -15,6 +15,27 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "catalog"
 NOW = datetime(2026, 1, 15, tzinfo=timezone.utc)
 
+# The smallest catalog that checks clean: one stage, one workspace in it.
+POLICY = """
+apiVersion: catgen/v1
+kind: Policy
+metadata:
+  name: default
+spec:
+  stages:
+    - name: dev
+"""
+
+WORKSPACE = """
+apiVersion: catgen/v1
+kind: Workspace
+metadata:
+  name: dev
+spec:
+  stage: dev
+  region: eastus
+"""
+
 
 def write(root: Path, relpath: str, text: str | bytes) -> Path:
     path = root / relpath

@@ -20,27 +20,7 @@ from catgen.cli import main
 from catgen.rules import RULES
 from catgen.rules.base import Rule
 
-from conftest import EXAMPLE, REPO, write
-
-POLICY = """
-apiVersion: catgen/v1
-kind: Policy
-metadata:
-  name: default
-spec:
-  stages:
-    - name: dev
-"""
-
-WORKSPACE = """
-apiVersion: catgen/v1
-kind: Workspace
-metadata:
-  name: dev
-spec:
-  stage: dev
-  region: eastus
-"""
+from conftest import EXAMPLE, POLICY, REPO, WORKSPACE, write
 
 DEPLOYMENT = """
 apiVersion: catgen/v1

@@ -86,8 +86,8 @@ def _load_files(source, entries: list[SourceFile], parse_cache) -> list[Manifest
     manifests = [Manifest(entry.relpath, source.display(entry.relpath), source=source) for entry in entries]
     readable = []
     for manifest, entry in zip(manifests, entries):
-        if entry.symlink:
-            manifest.problem = _link_problem(entry)
+        if entry.symlink or entry.special:
+            manifest.problem = _unread_problem(entry)
         elif entry.size > yamlsafe.MAX_BYTES:  # checked before reading a byte
             manifest.problem = yamlsafe.too_large(entry.size)
         else:
@@ -102,7 +102,10 @@ def _load_files(source, entries: list[SourceFile], parse_cache) -> list[Manifest
     return [m for m in manifests if m.relpath not in vanished]
 
 
-def _link_problem(entry: SourceFile) -> Problem:
+def _unread_problem(entry: SourceFile) -> Problem:
+    """CG106 for what catgen never opens: links and files that are not regular files."""
+    if entry.special:
+        return Problem("CG106", 1, 1, "not a regular file (a named pipe, socket or device); catgen does not open it")
     if entry.folder:
         return Problem("CG106", 1, 1, "a symbolic link to a folder; catgen does not follow links, so nothing in it is checked: put the manifests themselves in the catalog")
     return Problem("CG106", 1, 1, "a symbolic link; catgen does not follow links, put the manifest itself in the catalog")

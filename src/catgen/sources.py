@@ -25,6 +25,7 @@ class SourceFile:
     size: int
     symlink: bool = False
     folder: bool = False  # a symbolic link to a folder (reported, never walked)
+    special: bool = False  # not a regular file (a named pipe, a socket, a device): never opened
 
 
 class DirectorySource:
@@ -74,6 +75,8 @@ class DirectorySource:
     def _describe(entry, rel: str) -> SourceFile:
         if entry.is_symlink():
             return SourceFile(rel, 0, symlink=True)
+        if not entry.is_file(follow_symlinks=False):  # a named pipe would block the read forever
+            return SourceFile(rel, 0, special=True)
         try:
             return SourceFile(rel, entry.stat(follow_symlinks=False).st_size)
         except FileNotFoundError:  # vanished since the listing: the read will say so
@@ -87,7 +90,7 @@ class DirectorySource:
         """
         try:
             with open(os.path.join(self.root, relpath), "rb") as handle:
-                return handle.read(MAX_BYTES + 1)
+                return _read_capped(handle)
         except FileNotFoundError:
             raise
         except OSError as err:
@@ -96,6 +99,21 @@ class DirectorySource:
     def display(self, relpath: str) -> str:
         """A catalog path as shown to the user: relative to the current directory."""
         return relpath if self.display_root == "." else f"{self.display_root}/{relpath}"
+
+
+def _read_capped(handle) -> bytes:
+    """The file's bytes, at most MAX_BYTES + 1, asking for about its size.
+
+    Never simply ``read(MAX_BYTES + 1)``: CPython allocates the whole request
+    first, and glibc keeps each such buffer as its own memory mapping after
+    shrinking it, so 65,530 small files (Linux's ``vm.max_map_count``) exhaust
+    the mappings and the next allocation fails.
+    """
+    wanted = min(os.fstat(handle.fileno()).st_size, MAX_BYTES) + 1
+    data = handle.read(wanted)
+    if len(data) == wanted and wanted <= MAX_BYTES:  # it grew since fstat: read on, capped
+        data += handle.read(MAX_BYTES + 1 - wanted)
+    return data
 
 
 def _points_to_folder(entry) -> bool:

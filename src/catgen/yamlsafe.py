@@ -241,6 +241,8 @@ class _Builder:
         if isinstance(value, (dict, list)):
             self.note("CG106", event.start_mark, "a mapping key is itself a mapping or a list; manifest keys are plain words")
             return f"<complex key at line {event.start_mark.line + 1}>"
+        if event.__class__ is yaml.AliasEvent:  # `*a: x`: already CG103; the key needs only a name
+            return f"*{event.anchor}"
         if value is None:
             return "null" if event.value else ""
         if isinstance(value, bool):

@@ -18,29 +18,9 @@ from catgen.catalog import load_directory
 from catgen.sources import DirectorySource
 from catgen.yamlsafe import MAX_BYTES
 
-from conftest import check, codes, write
+from conftest import POLICY, WORKSPACE, check, codes, write
 
 LOADING_CODES = ("CG101", "CG102", "CG103", "CG104", "CG105", "CG106", "CG107")
-
-POLICY = """
-apiVersion: catgen/v1
-kind: Policy
-metadata:
-  name: default
-spec:
-  stages:
-    - name: dev
-"""
-
-WORKSPACE = """
-apiVersion: catgen/v1
-kind: Workspace
-metadata:
-  name: dev
-spec:
-  stage: dev
-  region: eastus
-"""
 
 
 def model(name: str = "m", version: str = '"1"', extra: str = "") -> str:
@@ -256,11 +236,11 @@ def test_cg106_ten_thousand_nested_lists_no_recursion_error(root):
 def test_cg106_symbolic_link_is_not_followed(root, tmp_path):
     outside = write(tmp_path, "outside/secret.yaml", WORKSPACE.replace("name: dev", "name: linked"))
     os.symlink(outside, root / "workspaces" / "linked.yaml")
-    os.symlink(tmp_path / "outside", root / "models")  # a linked folder is not walked either
+    os.symlink(tmp_path / "outside", root / "models")  # a linked folder is reported, not walked
     result = check(root)
-    assert codes(result, "CG106") == [("CG106", "workspaces/linked.yaml", 1)]
-    assert "symbolic link" in result.findings[0].message
-    assert [m.relpath for m in result.catalog.manifests] == ["policy.yaml", "workspaces/dev.yaml", "workspaces/linked.yaml"]
+    assert codes(result, "CG106") == [("CG106", "models", 1), ("CG106", "workspaces/linked.yaml", 1)]
+    assert all("symbolic link" in f.message for f in result.findings)
+    assert [m.relpath for m in result.catalog.manifests] == ["models", "policy.yaml", "workspaces/dev.yaml", "workspaces/linked.yaml"]
     assert result.catalog.get("Workspace", "linked") is None
 
 

@@ -11,27 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import check, codes, write
-
-POLICY = """
-apiVersion: catgen/v1
-kind: Policy
-metadata:
-  name: default
-spec:
-  stages:
-    - name: dev
-"""
-
-WORKSPACE = """
-apiVersion: catgen/v1
-kind: Workspace
-metadata:
-  name: dev
-spec:
-  stage: dev
-  region: eastus
-"""
+from conftest import POLICY, WORKSPACE, check, codes, write
 
 REGISTRY = """
 apiVersion: catgen/v1

@@ -82,4 +82,14 @@ class Context:
 
     def finding_at(self, code: str, path: str, line: int, column: int, message: str, *, subject=None) -> Finding:
         found = self.rules[code]
-        return Finding(code, found.name, found.level, path, line, column, message, subject)
+        return Finding(code, found.name, found.level, path, line, column, _bounded(message), subject)
+
+
+# Messages quote manifest text; a hostile 1 MiB value must not become a 1 MiB report line.
+MAX_MESSAGE = 2000
+
+
+def _bounded(message: str) -> str:
+    if len(message) <= MAX_MESSAGE:
+        return message
+    return f"{message[: MAX_MESSAGE - 40]}... ({len(message) - MAX_MESSAGE + 40:,} more characters)"

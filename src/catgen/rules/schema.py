@@ -34,7 +34,11 @@ def schema_rule(ctx):
     versioned asset has exactly one home (``workspace`` or ``registry``); a
     ``command`` component names its ``environment``; only a ``pipeline``
     component has ``steps``; a promotion has exactly one of ``registry`` and
-    ``stage``; dates are real calendar dates; ``latest`` is never a version.
+    ``stage``; dates are real calendar dates; ``latest`` is never a version;
+    a name or version is not a name Windows reserves for a device (``con``,
+    ``prn``, ``aux``, ``nul``, ``com1``-``com9``, ``lpt1``-``lpt9``, in any
+    letter case, also followed by an extension such as ``con.v1``), because
+    it becomes a file or folder name and a checkout on Windows would fail.
     """
     for manifest in ctx.catalog.manifests:
         if manifest.kind is None:
@@ -66,6 +70,7 @@ def unknown_kind(ctx):
 def _constraints(manifest):
     """(path, message) for each broken constraint between fields of one manifest."""
     spec, kind = manifest.spec, manifest.kind
+    yield from _windows_reserved(manifest)
     if kind == "Registry":
         locations = spec.get("replication_locations")
         if isinstance(locations, list) and isinstance(spec.get("location"), str) and spec["location"] not in locations:
@@ -91,6 +96,18 @@ def _constraints(manifest):
                 yield from _bad_date(exception.get("expires"), ("spec", "exceptions", index, "expires"))
     for path in _TIMESTAMPS["*"] + _TIMESTAMPS.get(kind, []):
         yield from _bad_date(manifest.get(*path), path)
+
+
+# Device names Windows reserves in every folder, whatever the letter case or extension.
+_WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul"} | {f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10)})
+
+
+def _windows_reserved(manifest):
+    """Names and versions become file and folder names: ``nul.yaml`` cannot be checked out on Windows."""
+    for field in ("name", "version"):
+        value = manifest.metadata.get(field)
+        if isinstance(value, str) and value.split(".", 1)[0].casefold() in _WINDOWS_RESERVED:
+            yield ("metadata", field), f"`metadata.{field}` {value!r} is reserved on Windows; a checkout there would fail"
 
 
 def _component_constraints(spec):

@@ -1,0 +1,1 @@
+"""Property-based tests (Hypothesis). A package, so its ``conftest`` never shadows ``tests/conftest.py``."""
