@@ -26,7 +26,7 @@ from catgen import __version__, yamlsafe
 from catgen.yamlsafe import Document, Problem
 
 PARALLEL_THRESHOLD = 400  # below this many misses a process pool costs more than it saves
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 def pack(loaded: Document | Problem) -> tuple:
@@ -34,17 +34,18 @@ def pack(loaded: Document | Problem) -> tuple:
 
     Positions are left out: most manifests never need one, and they are most
     of the bytes. ``Manifest.locate`` parses a file again when a finding in it
-    needs a line.
+    needs a line. The file's CG201 problems go along: they depend on its bytes
+    alone, so they are found here, on every core, and cached.
     """
     if isinstance(loaded, Problem):
         return ("p", loaded.code, loaded.line, loaded.column, loaded.message)
-    return ("d", loaded.data)
+    return ("d", loaded.data, loaded.problems_or_validate())
 
 
 def unpack(packed: tuple) -> Document | Problem:
     if packed[0] == "p":
         return Problem(*packed[1:])
-    return Document(packed[1], None)
+    return Document(packed[1], None, packed[2])
 
 
 def _parse_packed(raw: bytes) -> tuple:
