@@ -247,3 +247,11 @@ def test_interrupted_build_leaves_the_old_site(tmp_path, monkeypatch):
     assert _tree(site) == before
     assert sorted(os.listdir(tmp_path)) == ["site"]  # no staging folder left behind
     assert (site / MARKER).is_file()
+
+
+def test_description_code_spans_show_angle_brackets_once():
+    from catgen.site.text import description_html
+
+    html_text = description_html("Use `<b>` and `a & b`; <script>x</script>")
+    assert "<code>&lt;b&gt;</code>" in html_text and "<code>a &amp; b</code>" in html_text
+    assert "<script>" not in html_text and "&lt;script&gt;" in html_text

@@ -92,7 +92,8 @@ def description_html(text) -> str:
     """A Markdown description as safe HTML (no raw HTML, no unsafe links)."""
     if not isinstance(text, str) or not text.strip():
         return ""
-    # "<" never reaches the parser as markup: it is text, always.
-    source = visible(text, block=True).replace("&", "&amp;").replace("<", "&lt;")
+    # No pre-escaping: with the raw-HTML block and inline patterns removed,
+    # every "<" stays text and the serializer escapes it exactly once
+    # (escaping here too showed `<b>` in code spans as "&lt;b>").
     _renderer.reset()
-    return _renderer.convert(source)
+    return _renderer.convert(visible(text, block=True))
