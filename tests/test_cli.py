@@ -304,3 +304,16 @@ def test_installed_script_exit_2_without_traceback():
 def test_python_dash_m_catgen(clean):
     done = subprocess.run([sys.executable, "-m", "catgen", "check", str(clean)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_an_internal_error_is_one_line_and_exit_2(monkeypatch):
+    import catgen.commands.check
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(catgen.commands.check, "run", broken)
+    code, out, err = run("check", str(EXAMPLE))
+    assert code == 2 and out == ""
+    one_error_line(err)
+    assert "internal error (RuntimeError: boom)" in err and "Traceback" not in err

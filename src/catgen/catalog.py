@@ -150,21 +150,28 @@ def _extract_refs(manifest: Manifest):
     """Every reference the manifest writes, in the fields SPEC §5 defines."""
     if manifest.kind is None:
         return
+    spec = manifest.data.get("spec")
+    if not isinstance(spec, dict):
+        return
     for pattern, accepts in REFERENCE_FIELDS.get(manifest.kind, {}).items():
-        for path, value in _walk(manifest.data, pattern, ()):
+        for path, value in _walk(spec, pattern):
             if isinstance(value, str):
                 kind, name, version = parse_ref_text(value)
                 yield Ref(manifest, path, value, accepts, kind, name, version)
 
 
-def _walk(node, pattern: tuple, path: tuple):
-    if not pattern:
-        yield path, node
+def _walk(spec: dict, pattern: tuple):
+    """(path, value) at ``("spec", field)`` or at each key or index of ``("spec", field, "*")``."""
+    if pattern[1] not in spec:
         return
-    step, rest = pattern[0], pattern[1:]
-    if step == "*":
-        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
-        for key, child in items:
-            yield from _walk(child, rest, path + (key,))
-    elif isinstance(node, dict) and step in node:
-        yield from _walk(node[step], rest, path + (step,))
+    value = spec[pattern[1]]
+    if len(pattern) == 2:
+        yield pattern, value
+        return
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in items:
+        yield (pattern[0], pattern[1], key), child
+
+
+# _walk knows only these two shapes of reference field; a new shape must teach it.
+assert all(p[0] == "spec" and (len(p) == 2 or (len(p) == 3 and p[2] == "*")) for fields in REFERENCE_FIELDS.values() for p in fields)

@@ -138,6 +138,8 @@ def main(argv: list[str] | None = None) -> None:
         _fail(str(err))
     except OSError as err:
         _fail(f"{err.filename + ': ' if err.filename else ''}{err.strerror or err}")
+    except Exception as err:  # noqa: BLE001 - a bug must still be one line and exit 2, never a traceback
+        _fail(f"internal error ({type(err).__name__}: {err}); please report it with the command that caused it")
     sys.exit(code or 0)
 
 

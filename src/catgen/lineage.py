@@ -10,8 +10,8 @@ is derived here, once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from catgen.dates import parse_timestamp
 
@@ -41,8 +41,9 @@ HOME_FIELDS = ("workspace", "registry")
 PLACEMENT = frozenset({"home", "runs_in", "consumes", "into_registry"})
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
+    """One typed edge; a tuple because tens of thousands are made per check."""
+
     source: object  # Manifest
     target: object  # Manifest
     type: str

@@ -303,23 +303,30 @@ def _counts(ctx, promotion, asset, gate, by: str) -> bool:
     return not (gate.separation_of_duties and _conflict(promotion, asset, by))
 
 
-def _uses(ctx):
-    """(user, ref, workspace, asset): each asset a job or deployment uses directly."""
-    for user in ctx.catalog.manifests:
-        if user.kind not in ("Job", "Deployment"):
-            continue
+USE_EDGES = frozenset({"runs_component", "uses_environment", "uses_data", "uses_model", "deploys"})
+
+
+def _uses(ctx) -> list:
+    """(user, ref, workspace, asset): each asset a job or deployment uses directly (SPEC §5 "uses")."""
+    return ctx.memo("uses", _collect_uses)
+
+
+def _collect_uses(ctx) -> list:
+    found = []
+    for user in ctx.catalog.of_kind("Job") + ctx.catalog.of_kind("Deployment"):
         workspace = ctx.graph.target(user, "runs_in")
-        if workspace is None:
-            continue
-        for ref in user.refs:
-            if ref.target is not None and ref.target.kind in ("Model", "Environment", "Component", "Data") and ref.path[1] in ("component", "environment", "inputs", "model"):
-                yield user, ref, workspace, ref.target
+        if workspace is not None:
+            found += [(user, edge.ref, workspace, edge.target) for edge in ctx.graph.out_edges(user, USE_EDGES)]
+    return found
 
 
 def _consumed_registries(ctx, workspace, asset) -> list:
-    """Registries that hold ``asset`` and that ``workspace`` lists in ``registries``."""
-    consumed = {edge.target for edge in ctx.graph.out_edges(workspace, {"consumes"})}
-    return [r for r in ctx.graph.registries(asset) if r in consumed]
+    """Registries that hold ``asset`` and that ``workspace`` lists in ``registries`` (memoized: three rules ask)."""
+    known = ctx.memo("consumed_registries", lambda _: {})
+    if (workspace, asset) not in known:
+        consumed = {edge.target for edge in ctx.graph.out_edges(workspace, {"consumes"})}
+        known[(workspace, asset)] = [r for r in ctx.graph.registries(asset) if r in consumed]
+    return known[(workspace, asset)]
 
 
 def _metric_problem(name, value, bounds, job) -> str | None:
