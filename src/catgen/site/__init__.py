@@ -9,6 +9,8 @@ configuration; the plugin watches the catalog folder. See docs/site.md.
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import logging
 import os
 import tempfile
@@ -150,5 +152,23 @@ def serve_site(catalog_root: str, *, dev_addr: str | None = None) -> None:
         project, overrides = mkdocs_options(catalog_root, work)
         if dev_addr:
             overrides["dev_addr"] = dev_addr
-        with _mkdocs_logging(quiet=False):
+        with _mkdocs_logging(quiet=False), _fresh_overrides_per_rebuild():
             serve(config_file=project, livereload=True, watch=[os.path.abspath(catalog_root)], **overrides)
+
+
+@contextlib.contextmanager
+def _fresh_overrides_per_rebuild():
+    """Give each of ``mkdocs serve``'s config loads its own copy of the overrides.
+
+    MkDocs reuses the keyword overrides for every rebuild, but loading a config
+    consumes the plugin mappings in them (``popitem``), so the first rebuild
+    after a change failed with "Invalid Plugins configuration".
+    """
+    from mkdocs.commands import serve as serve_module
+
+    original = serve_module.load_config
+    serve_module.load_config = lambda **kwargs: original(**copy.deepcopy(kwargs))
+    try:
+        yield
+    finally:
+        serve_module.load_config = original
