@@ -25,18 +25,8 @@ from catgen.rules.base import MAX_MESSAGE
 from catgen.sources import DirectorySource
 from catgen.yamlsafe import MAX_BYTES, MAX_DEPTH, Document, Problem
 
-from conftest import NOW, check, codes, write
+from conftest import NOW, POLICY, check, codes, write
 from gitrepo import run_cli
-
-POLICY = """
-apiVersion: catgen/v1
-kind: Policy
-metadata:
-  name: default
-spec:
-  stages:
-    - name: dev
-"""
 
 
 def workspace(name: str = "dev", *, description: str = "ok", extra: str = "") -> str:

@@ -13,7 +13,7 @@ import pytest
 from catgen.rules import RULES
 from catgen.rules.base import Rule
 
-from conftest import check, codes, write
+from conftest import check, codes, edit, write
 
 POLICY = """
 apiVersion: catgen/v1
@@ -118,12 +118,6 @@ def root(tmp_path):
     return catalog
 
 
-def replace_in(root, relpath: str, old: str, new: str) -> None:
-    path = root / relpath
-    text = path.read_text()
-    assert text.count(old) == 1, f"{old!r} not unique in {relpath}"
-    path.write_text(text.replace(old, new))
-
 
 def messages(result, code: str) -> list[str]:
     return [f.message for f in result.findings if f.code == code]
@@ -184,7 +178,7 @@ def test_cg301_valid_neighbours_same_name_other_kind_or_version(root):
 
 
 def test_cg302_dangling_reference(root):
-    replace_in(root, "deployments/dep.yaml", "model:m@1", "model:nope@1")
+    edit(root, "deployments/dep.yaml", "model:m@1", "model:nope@1")
     result = check(root)
     assert codes(result, "CG302") == [("CG302", "deployments/dep.yaml", DEPLOYMENT_MODEL_LINE)]
     assert messages(result, "CG302") == ["'model:nope@1' names no manifest"]
@@ -192,19 +186,19 @@ def test_cg302_dangling_reference(root):
 
 
 def test_cg302_missing_version_of_an_existing_model(root):
-    replace_in(root, "deployments/dep.yaml", "model:m@1", "model:m@2")
+    edit(root, "deployments/dep.yaml", "model:m@1", "model:m@2")
     assert codes(check(root), "CG302") == [("CG302", "deployments/dep.yaml", DEPLOYMENT_MODEL_LINE)]
 
 
 def test_cg302_near_miss_in_case_says_did_you_mean(root):
-    replace_in(root, "deployments/dep.yaml", "model:m@1", "model:M@1")
+    edit(root, "deployments/dep.yaml", "model:m@1", "model:M@1")
     result = check(root)
     assert codes(result, "CG302") == [("CG302", "deployments/dep.yaml", DEPLOYMENT_MODEL_LINE)]
     assert messages(result, "CG302") == ["'model:M@1' names no manifest; did you mean model:m@1?"]
 
 
 def test_cg302_job_reference_with_a_version(root):
-    replace_in(root, "models/m/1.yaml", "job: job:j", "job: job:j@1")
+    edit(root, "models/m/1.yaml", "job: job:j", "job: job:j@1")
     result = check(root)
     assert codes(result, "CG302") == [("CG302", "models/m/1.yaml", 10)]
     assert "a Job has no versions; write job:j" in messages(result, "CG302")[0]
@@ -221,7 +215,7 @@ def test_cg302_valid_neighbour_every_reference_resolves(root):
 
 
 def test_cg303_reference_of_a_kind_the_field_does_not_accept(root):
-    replace_in(root, "deployments/dep.yaml", "model:m@1", "data:d@1")
+    edit(root, "deployments/dep.yaml", "model:m@1", "data:d@1")
     result = check(root)
     assert codes(result, "CG303") == [("CG303", "deployments/dep.yaml", DEPLOYMENT_MODEL_LINE)]
     assert messages(result, "CG303") == ["`spec.model` takes a model: reference, got 'data:d@1'"]
@@ -230,17 +224,17 @@ def test_cg303_reference_of_a_kind_the_field_does_not_accept(root):
 
 @pytest.mark.parametrize("text", ["credit-risk@3", "Model:m@1", "model: m@1", "model:"])
 def test_cg303_malformed_reference(root, text):
-    replace_in(root, "deployments/dep.yaml", "model: model:m@1", f"model: {text!r}")
+    edit(root, "deployments/dep.yaml", "model: model:m@1", f"model: {text!r}")
     result = check(root)
     assert foundation_codes(result) == [("CG303", "deployments/dep.yaml", DEPLOYMENT_MODEL_LINE)]
     assert messages(result, "CG303") == [f"`spec.model` must be a reference like model:<name>, got {text!r}"]
 
 
 def test_cg303_valid_neighbour_job_input_takes_data_or_model(root):
-    replace_in(root, "jobs/j.yaml", "    train: data:d@1\n", "    train: data:d@1\n    warm_start: model:m@1\n")
+    edit(root, "jobs/j.yaml", "    train: data:d@1\n", "    train: data:d@1\n    warm_start: model:m@1\n")
     result = check(root)
     assert codes(result, "CG303") == []
-    replace_in(root, "jobs/j.yaml", "warm_start: model:m@1", "warm_start: workspace:dev")
+    edit(root, "jobs/j.yaml", "warm_start: model:m@1", "warm_start: workspace:dev")
     assert codes(check(root), "CG303") == [("CG303", "jobs/j.yaml", JOB_INPUT_LINE + 1)]
 
 
@@ -249,7 +243,7 @@ def test_cg303_valid_neighbour_job_input_takes_data_or_model(root):
 
 @pytest.mark.parametrize("text", ["data:d", "data:d@latest", "data:d@Latest"])
 def test_cg304_versioned_reference_without_a_version(root, text):
-    replace_in(root, "jobs/j.yaml", "train: data:d@1", f"train: {text}")
+    edit(root, "jobs/j.yaml", "train: data:d@1", f"train: {text}")
     result = check(root)
     assert foundation_codes(result) == [("CG304", "jobs/j.yaml", JOB_INPUT_LINE)]
 
@@ -279,19 +273,19 @@ def test_cg306_two_policies_on_the_one_that_is_not_policy_yaml(root):
 
 
 def test_cg306_workspace_names_an_unknown_stage(root):
-    replace_in(root, "workspaces/dev.yaml", "stage: dev", "stage: staging")
+    edit(root, "workspaces/dev.yaml", "stage: dev", "stage: staging")
     result = check(root)
     assert codes(result, "CG306") == [("CG306", "workspaces/dev.yaml", 6)]
     assert messages(result, "CG306") == ["stage 'staging' is not defined by the policy (stages: dev, test, prod)"]
 
 
 def test_cg306_promotion_names_an_unknown_stage(root):
-    replace_in(root, "promotions/m-1-to-test.yaml", "stage: test", "stage: Test")
+    edit(root, "promotions/m-1-to-test.yaml", "stage: test", "stage: Test")
     assert codes(check(root), "CG306") == [("CG306", "promotions/m-1-to-test.yaml", 7)]
 
 
 def test_cg306_duplicate_stage_names(root):
-    replace_in(root, "policy.yaml", "    - name: prod\n", "    - name: test\n")
+    edit(root, "policy.yaml", "    - name: prod\n", "    - name: test\n")
     result = check(root)
     assert codes(result, "CG306") == [("CG306", "policy.yaml", 12)]
     assert messages(result, "CG306") == ["stage 'test' is defined twice"]
@@ -299,7 +293,7 @@ def test_cg306_duplicate_stage_names(root):
 
 @pytest.mark.parametrize("source", ["prod", "test", "qa"], ids=["later", "itself", "unknown"])
 def test_cg306_promotion_from_is_not_an_earlier_stage(root, source):
-    replace_in(root, "policy.yaml", "from: dev", f"from: {source}")
+    edit(root, "policy.yaml", "from: dev", f"from: {source}")
     result = check(root)
     assert codes(result, "CG306") == [("CG306", "policy.yaml", 10)]
     assert messages(result, "CG306")[0].startswith(f"stage 'test' is promoted from {source!r}, which is not an earlier stage")
@@ -321,7 +315,7 @@ def test_cg306_rules_cannot_lower_cg201(root):
 
 def test_cg201_still_reported_when_the_policy_tries_to_switch_it_off(root):
     write(root, "policy.yaml", POLICY + "  rules:\n    CG201:\n      level: off\n")
-    replace_in(root, "workspaces/dev.yaml", "region: eastus", "region: East US")
+    edit(root, "workspaces/dev.yaml", "region: eastus", "region: East US")
     assert [(f.code, f.level) for f in check(root).findings if f.code == "CG201"] == [("CG201", "error")]
 
 
@@ -333,7 +327,7 @@ def test_cg306_exception_for_cg302_is_refused_and_waives_nothing(root):
       reason: the model is coming
       expires: 2099-01-01
 """)
-    replace_in(root, "deployments/dep.yaml", "model:m@1", "model:nope@1")
+    edit(root, "deployments/dep.yaml", "model:m@1", "model:nope@1")
     result = check(root)
     assert codes(result, "CG306") == [("CG306", "policy.yaml", 16)]
     assert messages(result, "CG306") == ["CG302 applies to every manifest; the policy cannot change it"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import POLICY, WORKSPACE, check, codes, write
+from conftest import POLICY, WORKSPACE, check, codes, edit, write
 
 REGISTRY = """
 apiVersion: catgen/v1
@@ -124,13 +124,6 @@ def root(tmp_path):
     return catalog
 
 
-def replace_in(root, relpath: str, old: str, new: str) -> None:
-    """Edit one file of the catalog; ``old`` must occur exactly once."""
-    path = root / relpath
-    text = path.read_text()
-    assert text.count(old) == 1, f"{old!r} not unique in {relpath}"
-    path.write_text(text.replace(old, new))
-
 
 def schema_findings(root) -> list:
     """(code, relpath, line, message) of each CG2xx finding."""
@@ -147,13 +140,13 @@ def test_the_base_catalog_is_clean(root):
 
 
 def test_missing_required_key_at_the_mapping_that_lacks_it(root):
-    replace_in(root, "models/m/1.yaml", "  path: models/m\n", "")
+    edit(root, "models/m/1.yaml", "  path: models/m\n", "")
     assert schema_findings(root) == [("CG201", "models/m/1.yaml", 7, "`spec` is missing required key `path`")]
 
 
 def test_missing_several_required_keys_and_a_missing_spec(root):
-    replace_in(root, "deployments/d.yaml", "  endpoint: scoring\n  model: model:m@1\n", "")
-    replace_in(root, "workspaces/dev.yaml", "spec:\n  stage: dev\n  region: eastus\n", "")
+    edit(root, "deployments/d.yaml", "  endpoint: scoring\n  model: model:m@1\n", "")
+    edit(root, "workspaces/dev.yaml", "spec:\n  stage: dev\n  region: eastus\n", "")
     assert schema_findings(root) == [
         ("CG201", "deployments/d.yaml", 5, "`spec` is missing required keys `endpoint`, `model`"),
         ("CG201", "workspaces/dev.yaml", 1, "the manifest is missing required key `spec`"),
@@ -161,7 +154,7 @@ def test_missing_several_required_keys_and_a_missing_spec(root):
 
 
 def test_unknown_key_at_that_keys_line(root):
-    replace_in(root, "models/m/1.yaml", "  type: custom_model\n", "  type: custom_model\n  framework: lightgbm\n")
+    edit(root, "models/m/1.yaml", "  type: custom_model\n", "  type: custom_model\n  framework: lightgbm\n")
     [(code, path, line, message)] = schema_findings(root)
     assert (code, path, line) == ("CG201", "models/m/1.yaml", 10)
     assert message.startswith("unknown key `spec.framework`; expected one of ")
@@ -169,12 +162,12 @@ def test_unknown_key_at_that_keys_line(root):
 
 
 def test_unknown_metadata_key(root):
-    replace_in(root, "workspaces/dev.yaml", "  name: dev\n", "  name: dev\n  labels: {a: b}\n")
+    edit(root, "workspaces/dev.yaml", "  name: dev\n", "  name: dev\n  labels: {a: b}\n")
     assert [f[:3] for f in schema_findings(root)] == [("CG201", "workspaces/dev.yaml", 5)]
 
 
 def test_wrong_type_at_the_value_line_with_a_readable_message(root):
-    replace_in(root, "deployments/d.yaml", "  traffic: 100\n", "  traffic:\n    lots\n")
+    edit(root, "deployments/d.yaml", "  traffic: 100\n", "  traffic:\n    lots\n")
     assert schema_findings(root) == [
         ("CG201", "deployments/d.yaml", 10, "`spec.traffic` must be an integer from 0 to 100, got 'lots'"),
     ]
@@ -197,12 +190,12 @@ def test_wrong_type_at_the_value_line_with_a_readable_message(root):
     ids=["enum", "region", "timestamp", "name", "maximum", "yes-is-a-string"],
 )
 def test_messages_say_what_was_expected(root, relpath, old, new, message):
-    replace_in(root, relpath, old, new)
+    edit(root, relpath, old, new)
     assert [f[3] for f in schema_findings(root)] == [message]
 
 
 def test_wrong_api_version_in_a_kind_schema_is_cg202_not_cg201(root):
-    replace_in(root, "models/m/1.yaml", "apiVersion: catgen/v1", "apiVersion: catgen/v2")
+    edit(root, "models/m/1.yaml", "apiVersion: catgen/v1", "apiVersion: catgen/v2")
     assert [f[:3] for f in schema_findings(root)] == [("CG202", "models/m/1.yaml", 1)]
 
 
@@ -210,7 +203,7 @@ def test_wrong_api_version_in_a_kind_schema_is_cg202_not_cg201(root):
 
 
 def test_replication_locations_must_include_location(root):
-    replace_in(root, "registries/shared.yaml", "    - eastus\n", "    - northeurope\n")
+    edit(root, "registries/shared.yaml", "    - eastus\n", "    - northeurope\n")
     assert schema_findings(root) == [
         ("CG201", "registries/shared.yaml", 7,
          "`replication_locations` must include the registry's own location 'eastus'"),
@@ -218,31 +211,31 @@ def test_replication_locations_must_include_location(root):
 
 
 def test_two_homes(root):
-    replace_in(root, "models/m/1.yaml", "  workspace: workspace:dev\n", "  workspace: workspace:dev\n  registry: registry:shared\n")
+    edit(root, "models/m/1.yaml", "  workspace: workspace:dev\n", "  workspace: workspace:dev\n  registry: registry:shared\n")
     [(code, path, line, message)] = schema_findings(root)
     assert (code, path, line) == ("CG201", "models/m/1.yaml", 9)
     assert "exactly one home" in message
 
 
 def test_no_home(root):
-    replace_in(root, "environments/py/1.yaml", "  workspace: workspace:dev\n", "")
+    edit(root, "environments/py/1.yaml", "  workspace: workspace:dev\n", "")
     [(code, path, line, message)] = schema_findings(root)
     assert (code, path, line) == ("CG201", "environments/py/1.yaml", 6)
     assert "exactly one home" in message
 
 
 def test_registry_home_is_a_valid_neighbour(root):
-    replace_in(root, "environments/py/1.yaml", "workspace: workspace:dev", "registry: registry:shared")
+    edit(root, "environments/py/1.yaml", "workspace: workspace:dev", "registry: registry:shared")
     assert schema_findings(root) == []
 
 
 def test_command_component_without_environment(root):
-    replace_in(root, "components/train/1.yaml", "  environment: environment:py@1\n", "")
+    edit(root, "components/train/1.yaml", "  environment: environment:py@1\n", "")
     assert schema_findings(root) == [("CG201", "components/train/1.yaml", 6, "a `command` component must name its `environment`")]
 
 
 def test_steps_on_a_command_component(root):
-    replace_in(root, "components/train/1.yaml", "  command: python train.py\n", "  command: python train.py\n  steps:\n    - component:pipe@1\n")
+    edit(root, "components/train/1.yaml", "  command: python train.py\n", "  command: python train.py\n  steps:\n    - component:pipe@1\n")
     assert schema_findings(root) == [("CG201", "components/train/1.yaml", 11, "only a `pipeline` component has `steps`")]
 
 
@@ -252,19 +245,19 @@ def test_pipeline_without_environment_is_a_valid_neighbour(root):
 
 
 def test_promotion_with_both_registry_and_stage(root):
-    replace_in(root, "promotions/m-1-to-shared.yaml", "  registry: registry:shared\n", "  registry: registry:shared\n  stage: dev\n")
+    edit(root, "promotions/m-1-to-shared.yaml", "  registry: registry:shared\n", "  registry: registry:shared\n  stage: dev\n")
     [(code, path, line, message)] = schema_findings(root)
     assert (code, path, line) == ("CG201", "promotions/m-1-to-shared.yaml", 8)  # at the second target
     assert "exactly one of `registry:`" in message
 
 
 def test_promotion_with_neither_registry_nor_stage(root):
-    replace_in(root, "promotions/m-1-to-shared.yaml", "  registry: registry:shared\n", "")
+    edit(root, "promotions/m-1-to-shared.yaml", "  registry: registry:shared\n", "")
     assert [f[:3] for f in schema_findings(root)] == [("CG201", "promotions/m-1-to-shared.yaml", 5)]
 
 
 def test_promotion_to_a_stage_is_a_valid_neighbour(root):
-    replace_in(root, "promotions/m-1-to-shared.yaml", "registry: registry:shared", "stage: dev")
+    edit(root, "promotions/m-1-to-shared.yaml", "registry: registry:shared", "stage: dev")
     assert schema_findings(root) == []
 
 
@@ -278,14 +271,14 @@ def test_promotion_to_a_stage_is_a_valid_neighbour(root):
     ids=["plain", "quoted", "approval"],
 )
 def test_impossible_date(root, old, new, line, field):
-    replace_in(root, "promotions/m-1-to-shared.yaml", old, new)
+    edit(root, "promotions/m-1-to-shared.yaml", old, new)
     bad = new.split(": ", 1)[1].strip('"')
     assert schema_findings(root) == [("CG201", "promotions/m-1-to-shared.yaml", line, f"`{field}` is not a real date or time: {bad!r}")]
 
 
 def test_leap_day_is_a_valid_neighbour(root):
-    replace_in(root, "promotions/m-1-to-shared.yaml", "date: 2024-09-02", "date: 2024-02-29")
-    replace_in(root, "promotions/m-1-to-shared.yaml", "at: 2024-09-02T10:00:00Z", "at: 2024-02-29T23:59:59+01:00")
+    edit(root, "promotions/m-1-to-shared.yaml", "date: 2024-09-02", "date: 2024-02-29")
+    edit(root, "promotions/m-1-to-shared.yaml", "at: 2024-09-02T10:00:00Z", "at: 2024-02-29T23:59:59+01:00")
     assert schema_findings(root) == []
 
 
@@ -306,18 +299,18 @@ def test_version_latest2_is_a_valid_neighbour(root):
 
 
 def test_cg202_bad_api_version(root):
-    replace_in(root, "workspaces/dev.yaml", "apiVersion: catgen/v1", "apiVersion: catgen/v2")
+    edit(root, "workspaces/dev.yaml", "apiVersion: catgen/v1", "apiVersion: catgen/v2")
     assert schema_findings(root) == [("CG202", "workspaces/dev.yaml", 1, "apiVersion must be catgen/v1, got 'catgen/v2'")]
 
 
 def test_cg202_missing_api_version(root):
-    replace_in(root, "workspaces/dev.yaml", "apiVersion: catgen/v1\n", "")
+    edit(root, "workspaces/dev.yaml", "apiVersion: catgen/v1\n", "")
     assert [f[:3] for f in schema_findings(root)] == [("CG202", "workspaces/dev.yaml", 1)]
 
 
 @pytest.mark.parametrize("kind", ["Widget", "model"])
 def test_cg202_unknown_kind(root, kind):
-    replace_in(root, "models/m/1.yaml", "kind: Model", f"kind: {kind}")
+    edit(root, "models/m/1.yaml", "kind: Model", f"kind: {kind}")
     [(code, path, line, message)] = schema_findings(root)
     assert (code, path, line) == ("CG202", "models/m/1.yaml", 2)
     assert message.startswith(f"unknown kind {kind!r}; expected one of Registry, Workspace, Model")
@@ -325,7 +318,7 @@ def test_cg202_unknown_kind(root, kind):
 
 def test_cg202_file_is_left_out_and_references_to_it_are_not_reported(root):
     # The deployment and the promotion name model:m@1; only the CG202 is reported.
-    replace_in(root, "models/m/1.yaml", "kind: Model", "kind: Modle")
+    edit(root, "models/m/1.yaml", "kind: Model", "kind: Modle")
     result = check(root)
     assert codes(result) == [("CG202", "models/m/1.yaml", 2)]
     assert result.catalog.get("Model", "m", "1") is None
