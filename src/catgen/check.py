@@ -23,6 +23,7 @@ class CheckResult:
     findings: list[Finding]  # reported findings (not "off", not waived), sorted
     waived: list[Finding] = field(default_factory=list)
     summary_extra: dict = field(default_factory=dict)
+    graph: object = None  # the LineageGraph the rules used, for the site (built once)
 
     @property
     def errors(self) -> int:
@@ -54,7 +55,7 @@ def run_check(catalog: Catalog, *, now: datetime | None = None, policy: Policy |
     reported, waived = apply_policy(raw, judge, rules, now)
     reported.sort(key=lambda f: f.sort_key)
     _attach(catalog, reported)
-    return CheckResult(catalog, reported, waived)
+    return CheckResult(catalog, reported, waived, graph=ctx.graph)
 
 
 def apply_policy(findings: list[Finding], policy: Policy, rules, now: datetime) -> tuple[list, list]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from catgen.catalog import Catalog, fold, load_catalog
 from catgen.check import CheckResult, run_check
 from catgen.lineage import LineageGraph, promotion_date
+from catgen.parsing import ParseCache
 from catgen.model import KINDS, VERSIONED_ASSETS, Manifest
 from catgen.policy import Policy, read_policy
 from catgen.site import urls
@@ -36,14 +37,15 @@ class SiteModel:
 
     @classmethod
     def load(cls, catalog_root: str, *, now=None) -> "SiteModel":
-        catalog = load_catalog(DirectorySource(catalog_root))
+        source = DirectorySource(catalog_root)
+        catalog = load_catalog(source, ParseCache(source.root))
         result = run_check(catalog, now=now)
         return cls.from_result(result)
 
     @classmethod
     def from_result(cls, result: CheckResult, graph: LineageGraph | None = None) -> "SiteModel":
         catalog = result.catalog
-        site = cls(result, graph or LineageGraph.build(catalog), read_policy(catalog.policy))
+        site = cls(result, graph or result.graph or LineageGraph.build(catalog), read_policy(catalog.policy))
         site.pages = [m for m in catalog.manifests if _has_page(catalog, m)]
         site.url_of = {m: urls.manifest_url(m) for m in site.pages}
         for kind in KINDS:
