@@ -10,6 +10,8 @@ import re
 from datetime import date, datetime, time, timedelta, timezone
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_FRACTION = re.compile(r"\.(\d+)")
+_ZONE = re.compile(r"(?<=\d)([+-])(\d{2})(\d{2})?$")  # +0200 or +02 after the time (not +02:00)
 
 
 def parse_timestamp(value, *, end_of_day: bool = False) -> datetime | None:
@@ -24,10 +26,21 @@ def parse_timestamp(value, *, end_of_day: bool = False) -> datetime | None:
     try:
         if _DATE.match(text):
             return _from_date(date.fromisoformat(text), end_of_day)
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+        parsed = datetime.fromisoformat(_normalise_zone(text))
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _normalise_zone(text: str) -> str:
+    """``Z``, ``+0200``, ``+02`` as ``+00:00``/``+02:00``, fractions as 6 digits: Python 3.10's parser takes only that."""
+    text = text.replace("Z", "+00:00").replace("z", "+00:00")
+    text = _FRACTION.sub(lambda m: "." + (m.group(1) + "000000")[:6], text)
+    zone = _ZONE.search(text)
+    if zone:
+        sign, hours, minutes = zone.groups()
+        text = text[: zone.start()] + f"{sign}{hours}:{minutes or '00'}"
+    return text
 
 
 def _from_date(day: date, end_of_day: bool) -> datetime:
