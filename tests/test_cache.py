@@ -78,3 +78,23 @@ def test_unwritable_cache_folder_is_ignored(example, tmp_path):
     blocker = tmp_path / "file-not-folder"
     blocker.write_text("x")
     assert _findings(example, ParseCache(str(example), str(blocker / "sub"))) == _findings(example, None)
+
+
+def test_two_checks_at_once_share_the_cache_safely(example, tmp_path):
+    """Writers go through a temporary file and a rename: readers never see half a file."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "CATGEN_CACHE_DIR": str(tmp_path / "shared")}
+    for round_ in range(3):
+        (example / "models/credit-risk/3.yaml").write_text(
+            (example / "models/credit-risk/3.yaml").read_text() + f"# round {round_}\n")
+        runs = [subprocess.Popen([sys.executable, "-m", "catgen", "check", str(example)], env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        for run in runs:
+            out, err = run.communicate(timeout=120)
+            assert run.returncode == 0, out + err
+    caches = [p for p in (tmp_path / "shared").iterdir() if p.suffix == ".marshal"]
+    assert len(caches) == 1 and not [p for p in (tmp_path / "shared").iterdir() if p.suffix == ".tmp"]
+    assert ParseCache(str(example), str(tmp_path / "shared")).entries
