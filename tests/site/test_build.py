@@ -255,3 +255,21 @@ def test_description_code_spans_show_angle_brackets_once():
     html_text = description_html("Use `<b>` and `a & b`; <script>x</script>")
     assert "<code>&lt;b&gt;</code>" in html_text and "<code>a &amp; b</code>" in html_text
     assert "<script>" not in html_text and "&lt;script&gt;" in html_text
+
+
+def test_job_page_compares_inputs_with_the_baseline():
+    """The prod retraining's page shows production data next to the baseline's sample data."""
+    from catgen.catalog import load_directory
+    from catgen.check import run_check
+    from catgen.site.drawing import job_comparison
+    from catgen.site.pages import PageContext
+    from catgen.site.sitemodel import SiteModel
+    from conftest import EXAMPLE
+
+    site = SiteModel.from_result(run_check(load_directory(str(EXAMPLE))))
+    job = site.catalog.get("Job", "train-credit-risk-prod-0912")
+    html_text = job_comparison(PageContext(site, "jobs/train-credit-risk-prod-0912/"), job, site.graph.target(job, "baseline"))
+    inputs = html_text.split("<h3>Inputs</h3>")[1].split("</table>")[0]
+    assert "data:loans-prod@7" in inputs and "(production)" in inputs
+    assert "data:loans-sample@1" in inputs and "(sample)" in inputs
+    assert 'class="cg-diff"' in inputs

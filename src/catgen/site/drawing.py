@@ -64,7 +64,7 @@ def metrics_across_versions(ctx, versions: list) -> str:
 
 def job_comparison(ctx, job, baseline) -> str:
     """Parameters and metrics of ``job`` next to its baseline's; differences highlighted."""
-    body = ""
+    body = _inputs_comparison(ctx, job, baseline)
     for field in ("parameters", "metrics"):
         mine = _mapping(job, field)
         theirs = _mapping(baseline, field) if baseline is not None else {}
@@ -74,6 +74,33 @@ def job_comparison(ctx, job, baseline) -> str:
         if field == "metrics" and baseline is not None:
             body += _compare_chart(job, baseline, mine, theirs)
     return body or "<p>No parameters or metrics.</p>"
+
+
+def _inputs_comparison(ctx, job, baseline) -> str:
+    """The data each run trained on, with its classification: sample vs production at a glance."""
+    mine, theirs = _inputs(ctx, job), _inputs(ctx, baseline) if baseline is not None else {}
+    if not mine and not theirs:
+        return ""
+    headers = ["Input", esc(job.name)] + ([esc(baseline.name)] if baseline is not None else [])
+    rows, attrs = [], []
+    for name in sorted(set(mine) | set(theirs), key=str):
+        row = [f"<code>{esc(name)}</code>", _input_cell(ctx, mine.get(name))]
+        if baseline is not None:
+            row.append(_input_cell(ctx, theirs.get(name)))
+        rows.append(row)
+        attrs.append('class="cg-diff"' if baseline is not None and mine.get(name) is not theirs.get(name) else "")
+    return "<h3>Inputs</h3>" + table(headers, rows, cls="cg-compare", row_attrs=attrs)
+
+
+def _inputs(ctx, job) -> dict:
+    return {e.ref.path[-1]: e.target for e in ctx.site.graph.out_edges(job, {"uses_data", "uses_model"})}
+
+
+def _input_cell(ctx, target) -> str:
+    if target is None:
+        return "—"
+    classification = target.spec.get("classification") if target.kind == "Data" else None
+    return ctx.ref(target) + (f" ({esc(classification)})" if classification else "")
 
 
 def _mapping(manifest, field: str) -> dict:
