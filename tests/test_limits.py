@@ -364,7 +364,7 @@ def test_a_raw_control_character_in_a_file_is_cg101(root):
 def test_bidi_overrides_in_a_description_are_text_kept_as_written(root):
     write(root, "workspaces/odd.yaml", workspace("odd", description='"approved \\u202eDEKCOLB\\u202c by alice"'))
     result = check(root)
-    assert codes(result) == []  # allowed text; the site shows it visibly (catgen.site.text.visible)
+    assert codes(result) == []  # allowed text; the site shows it visibly (catgen.website.text.visible)
     assert result.catalog.get("Workspace", "odd").metadata["description"] == "approved \u202eDEKCOLB\u202c by alice"
 
 

@@ -4,8 +4,8 @@
 ``catgen.fsutil.atomic_write`` (a temporary file in the target's folder,
 then a rename, or a hard link when nothing may be replaced). A failure in the
 middle of writing leaves neither a partial file nor a temporary file. The
-site folder's own safety (``catgen.site.safedir``) is tested in
-``tests/site/test_build.py``; here only the refusals that test does not cover.
+site folder's own safety (``catgen.website.safedir``) is tested in
+``tests/website/test_build.py``; here only the refusals that test does not cover.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pytest
 import catgen.commands.promote
 import catgen.fsutil
 from catgen.fsutil import atomic_write
-from catgen.site import safedir
+from catgen.website import safedir
 from catgen.sources import CatalogError
 
 from conftest import EXAMPLE
@@ -180,7 +180,7 @@ def test_check_output_failing_mid_write_keeps_the_previous_report(catalog, tmp_p
     assert leftovers(tmp_path) == []
 
 
-# -- the site folder (what tests/site/test_build.py does not cover) ------------------
+# -- the site folder (what tests/website/test_build.py does not cover) ------------------
 
 
 def test_site_dir_that_is_a_link_is_refused(tmp_path):

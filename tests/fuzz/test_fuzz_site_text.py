@@ -1,6 +1,6 @@
 """Fuzzing the site's text functions: manifest text never becomes markup, never hides or reorders.
 
-``catgen.site.text`` is what every page uses for manifest text: ``esc`` for
+``catgen.website.text`` is what every page uses for manifest text: ``esc`` for
 names and values, ``description_html`` for Markdown descriptions,
 ``safe_href`` for links. Whatever the text, the output holds no element or
 attribute the text could have chosen beyond the Markdown allowlist, no
@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from hypothesis import given
 from hypothesis import strategies as st
 
-from catgen.site.text import description_html, esc, safe_href, visible
+from catgen.website.text import description_html, esc, safe_href, visible
 
 # What a description may render to: Markdown's own elements (raw HTML is off).
 ALLOWED_TAGS = {"p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "hr", "br",

@@ -1,4 +1,4 @@
-"""``catgen build``: check the catalog once and render its site (see ``catgen.site``)."""
+"""``catgen build``: check the catalog once and render its site (see ``catgen.website``)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import click
 
 from catgen.catalog import load_catalog
 from catgen.check import run_check
-from catgen.site import build_site
-from catgen.site.sitemodel import SiteModel
+from catgen.website import build_site
+from catgen.website.sitemodel import SiteModel
 from catgen.sources import DirectorySource
 
 

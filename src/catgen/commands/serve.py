@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from catgen.site import serve_site
+from catgen.website import serve_site
 from catgen.sources import DirectorySource
 
 

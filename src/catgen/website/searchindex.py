@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 
-from catgen.site.overview import summary_text
+from catgen.website.overview import summary_text
 
 DOCS_PER_CHUNK = 250
 _WORD = re.compile(r"[0-9a-z]+(?:[.@_-][0-9a-z]+)*")

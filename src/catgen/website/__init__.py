@@ -95,9 +95,9 @@ def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = Tru
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
-    from catgen.site import plugin as plugin_module
-    from catgen.site.safedir import is_catgen_site, staged_site
-    from catgen.site.sitemodel import SiteModel
+    from catgen.website import plugin as plugin_module
+    from catgen.website.safedir import is_catgen_site, staged_site
+    from catgen.website.sitemodel import SiteModel
 
     site = site or SiteModel.load(catalog_root)
     target = os.path.abspath(site_dir)

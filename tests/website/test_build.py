@@ -15,8 +15,8 @@ from conftest import EXAMPLE, write
 from catgen.catalog import load_directory
 from catgen.cli import main
 from catgen.model import KINDS
-from catgen.site import pages as pages_module
-from catgen.site.plugin import MARKER
+from catgen.website import pages as pages_module
+from catgen.website.plugin import MARKER
 
 VERSION_PAGE = "models/credit-risk/3/index.html"
 
@@ -250,7 +250,7 @@ def test_interrupted_build_leaves_the_old_site(tmp_path, monkeypatch):
 
 
 def test_description_code_spans_show_angle_brackets_once():
-    from catgen.site.text import description_html
+    from catgen.website.text import description_html
 
     html_text = description_html("Use `<b>` and `a & b`; <script>x</script>")
     assert "<code>&lt;b&gt;</code>" in html_text and "<code>a &amp; b</code>" in html_text
@@ -261,9 +261,9 @@ def test_job_page_compares_inputs_with_the_baseline():
     """The prod retraining's page shows production data next to the baseline's sample data."""
     from catgen.catalog import load_directory
     from catgen.check import run_check
-    from catgen.site.drawing import job_comparison
-    from catgen.site.pages import PageContext
-    from catgen.site.sitemodel import SiteModel
+    from catgen.website.drawing import job_comparison
+    from catgen.website.pages import PageContext
+    from catgen.website.sitemodel import SiteModel
     from conftest import EXAMPLE
 
     site = SiteModel.from_result(run_check(load_directory(str(EXAMPLE))))

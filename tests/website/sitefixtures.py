@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE
-from catgen.site import build_site
+from catgen.website import build_site
 
 
 @contextlib.contextmanager

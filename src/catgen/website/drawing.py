@@ -1,35 +1,24 @@
 """Where pages meet the drawings: lineage SVG and metric charts.
 
-The drawing functions live in ``catgen.site.svg`` and ``catgen.site.charts``.
-They are imported lazily so the site still builds (with tables and link
-lists only) where they are unavailable. Every chart comes with a table, so
-the numbers are readable without SVG or JavaScript.
+The drawing functions live in ``catgen.website.svg`` and ``catgen.website.charts``.
+Every chart comes with a table, so the numbers are readable without SVG or
+JavaScript.
 """
 
 from __future__ import annotations
 
-import importlib
 import numbers
 
-from catgen.site.markup import table
-from catgen.site.text import esc
+from catgen.website import charts, svg
+from catgen.website.markup import table
+from catgen.website.text import esc
 
 LINEAGE_HOPS = 2
 LINEAGE_CAP = 12
 
 
-def _module(name: str):
-    try:
-        return importlib.import_module(f"catgen.site.{name}")
-    except ImportError:
-        return None
-
-
 def lineage(ctx, manifest) -> str:
-    """The bounded neighbourhood of ``manifest`` as inline SVG ('' without the svg module)."""
-    svg = _module("svg")
-    if svg is None or not hasattr(svg, "lineage_svg"):
-        return ""
+    """The bounded neighbourhood of ``manifest`` as inline SVG."""
     hood = svg.neighbourhood(ctx.site.graph, manifest, hops=LINEAGE_HOPS, cap=LINEAGE_CAP)
     return f'<div class="cg-lineage-svg">{svg.lineage_svg(hood, lambda m: _url_for(ctx, m), title=f"Lineage of {manifest.ref}")}</div>'
 
@@ -51,12 +40,10 @@ def metrics_across_versions(ctx, versions: list) -> str:
     names = sorted({name for m in metrics for name in m}, key=str)
     if not names:
         return ""
-    charts = _module("charts")
     drawn = ""
-    if charts is not None and hasattr(charts, "line_chart_svg"):
-        for name in names:
-            series = [(str(v.version), _number(m.get(name))) for v, m in zip(versions, metrics)]
-            drawn += f'<figure class="cg-chart">{charts.line_chart_svg(str(name), series, y_label=str(name))}</figure>'
+    for name in names:
+        series = [(str(v.version), _number(m.get(name))) for v, m in zip(versions, metrics)]
+        drawn += f'<figure class="cg-chart">{charts.line_chart_svg(str(name), series, y_label=str(name))}</figure>'
     headers = ["Version", "Training job"] + [esc(n) for n in names]
     rows = [[ctx.ref(v, v.version), ctx.ref(j, j.name) if j is not None else "—"] + [esc(m.get(n, "—")) for n in names] for v, j, m in zip(versions, jobs, metrics)]
     return f'<div class="cg-charts">{drawn}</div>' + table(headers, rows, cls="cg-sortable cg-metrics")
@@ -132,9 +119,6 @@ def _difference(a, b) -> str:
 
 
 def _compare_chart(job, baseline, mine: dict, theirs: dict) -> str:
-    charts = _module("charts")
-    if charts is None or not hasattr(charts, "compare_bars_svg"):
-        return ""
     rows = [(str(n), _number(mine.get(n)), _number(theirs.get(n))) for n in sorted(set(mine) | set(theirs), key=str)]
     rows = [r for r in rows if r[1] is not None or r[2] is not None]
     if not rows:

@@ -10,7 +10,7 @@ import pytest
 from catgen.catalog import load_directory
 from catgen.lineage import Edge, LineageGraph
 from catgen.model import KINDS
-from catgen.site.svg import DOWNSTREAM, UPSTREAM, lineage_svg, neighbourhood, truncate_middle
+from catgen.website.svg import DOWNSTREAM, UPSTREAM, lineage_svg, neighbourhood, truncate_middle
 
 from conftest import EXAMPLE, write
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from catgen.site.svg import truncate, xml_attr, xml_text
+from catgen.website.svg import truncate, xml_attr, xml_text
 
 MISSING = "n/a"
 FONT_W = 6.5  # average glyph width at 11px, to size margins from label lengths

@@ -30,10 +30,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from catgen import __version__
 from catgen.model import KINDS
 from catgen.schemas import SCHEMA_FILES, schema_text
-from catgen.site import overview, pages, searchindex, urls
-from catgen.site.catalogjson import catalog_json
-from catgen.site.pages import PageContext
-from catgen.site.sitemodel import SiteModel
+from catgen.website import overview, pages, searchindex, urls
+from catgen.website.catalogjson import catalog_json
+from catgen.website.pages import PageContext
+from catgen.website.sitemodel import SiteModel
 
 log = logging.getLogger("mkdocs.plugins.catgen")
 
@@ -202,7 +202,7 @@ def _front_matter(title: str) -> str:
 
 
 def _asset(name: str) -> bytes:
-    return resources.files("catgen.site").joinpath("assets", name).read_bytes()
+    return resources.files("catgen.website").joinpath("assets", name).read_bytes()
 
 
 def _guide_title(src_uri: str) -> str:

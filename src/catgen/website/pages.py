@@ -8,9 +8,9 @@ works from any static host and any sub-folder.
 from __future__ import annotations
 
 from catgen.model import KINDS
-from catgen.site import drawing, urls
-from catgen.site.markup import badge, dl, level_badge, link, more, page, section, table
-from catgen.site.text import description_html, esc
+from catgen.website import drawing, urls
+from catgen.website.markup import badge, dl, level_badge, link, more, page, section, table
+from catgen.website.text import description_html, esc
 
 LINEAGE_LIST_CAP = 50  # rows of each lineage list before "+N more"
 

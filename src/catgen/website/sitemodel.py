@@ -16,7 +16,7 @@ from catgen.lineage import LineageGraph, promotion_date
 from catgen.parsing import ParseCache
 from catgen.model import KINDS, VERSIONED_ASSETS, Manifest
 from catgen.policy import Policy, read_policy
-from catgen.site import urls
+from catgen.website import urls
 from catgen.sources import DirectorySource
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from catgen.model import KINDS
-from catgen.site import urls
-from catgen.site.markup import badge, level_badge, link, more, page, section, table
-from catgen.site.pages import PageContext
-from catgen.site.text import esc
+from catgen.website import urls
+from catgen.website.markup import badge, level_badge, link, more, page, section, table
+from catgen.website.pages import PageContext
+from catgen.website.text import esc
 
 BOARD_CAP = 20  # entries per stage column on the home page
 LATEST_PROMOTIONS = 10

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import markdown
 import pytest
 
-from catgen.site.charts import (
+from catgen.website.charts import (
     chart_block, compare_bars_svg, format_number, line_chart_svg, metrics_table_html, nice_ticks,
 )
 

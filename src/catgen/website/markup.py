@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from catgen.site.text import esc
+from catgen.website.text import esc
 
 
 def link(href: str | None, text_html: str, *, cls: str | None = None) -> str:

@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 
-from catgen.site.plugin import MARKER
+from catgen.website.plugin import MARKER
 from catgen.sources import CatalogError
 
 
