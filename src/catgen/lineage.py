@@ -170,9 +170,6 @@ class LineageGraph:
     def stage_promotions(self, asset, stage: str) -> list:
         return [p for p in self.promotions(asset) if p.spec.get("stage") == stage]
 
-    def registry_promotions(self, asset, registry) -> list:
-        return [p for p in self.promotions(asset) if self.target(p, "into_registry") is registry]
-
     def registries(self, asset, *, by=None) -> list:
         """Registries ``asset`` is in (its home or a registry promotion dated no later than ``by``)."""
         found = []

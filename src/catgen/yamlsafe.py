@@ -31,7 +31,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 # Only the loader's *parser* is used (yaml.parse yields events); its constructor never runs.
-WITH_LIBYAML = _Loader.__name__ == "CSafeLoader"
 
 MAX_BYTES = 1 << 20
 MAX_DEPTH = 64

@@ -9,7 +9,7 @@ import markdown
 import pytest
 
 from catgen.website.charts import (
-    chart_block, compare_bars_svg, format_number, line_chart_svg, metrics_table_html, nice_ticks,
+    compare_bars_svg, format_number, line_chart_svg, nice_ticks,
 )
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -126,26 +126,3 @@ def test_compare_bars_with_negative_values_stay_in_their_row():
     for rect in root.iter(f"{SVG}rect"):
         assert 0 <= float(rect.get("x")) and float(rect.get("x")) + float(rect.get("width")) <= width
     assert "= same" in texts(svg)
-
-
-# -- table ---------------------------------------------------------------------
-
-
-def test_table_holds_every_value_escaped():
-    rows = [("1", 0.81, 0.7), ("2", None, 1234.56789), ("<b>3</b>", 0.872, "text & <i>")]
-    html = metrics_table_html(["version", "auc", "loss <x>"], rows, caption="auc & loss")
-    root = ET.fromstring(html)  # well-formed, so also valid inside XHTML
-    assert "<b>" not in html and "<i>" not in html and "<x>" not in html
-    assert root.find("caption").text == "auc & loss"
-    assert [th.get("scope") for th in root.iter("th")][:3] == ["col"] * 3
-    cells = [[cell.text for cell in tr] for tr in root.find("tbody")]
-    assert cells == [["1", "0.81", "0.7"], ["2", "n/a", "1234.5679"], ["<b>3</b>", "0.872", "text & <i>"]]
-    assert re.search(r'<td class="cg-num">0\.81</td>', html)
-
-
-def test_chart_block_survives_markdown():
-    svg = line_chart_svg("snake_case *metric*", [("v_1", 1.0), ("v_2", 2.0)])
-    block = chart_block(svg, metrics_table_html(["version", "value"], [("v_1", 1.0)]))
-    rendered = markdown.markdown("# Page\n\n" + block + "\n\nafter")
-    assert svg in rendered  # passed through untouched: no <em> from the underscores and stars
-    assert "<details" in rendered and "<table" in rendered

@@ -4,13 +4,9 @@ Two charts: a metric across the versions of an asset (``line_chart_svg``)
 and a job's metrics against its baseline job (``compare_bars_svg``). Both
 are static, self-contained ``<svg>`` elements (no script, no external
 reference) coloured with Material's CSS variables so they read in light and
-dark themes; ``metrics_table_html`` gives the same numbers as an accessible
-HTML table for readers without SVG or who prefer text. Numbers are formatted
-by ``format_number`` everywhere, so a chart, its table and two builds agree.
-
-To embed in a Markdown page, wrap the SVG in a block element (``chart_block``
-does): Python-Markdown treats a bare ``<svg>`` as inline HTML and would turn
-``_`` and ``*`` inside it into emphasis.
+dark themes. The pages put a table of the same numbers next to every chart
+(``catgen.website.drawing``). Numbers are formatted by ``format_number``, so
+two builds agree.
 """
 
 from __future__ import annotations
@@ -321,47 +317,3 @@ def _delta_text(a: float | None, b: float | None, x: float, y: float) -> str:
     if b != 0:
         text += f" ({delta / abs(b) * 100:+.1f}%)"
     return _text(x, y, text, css)
-
-
-# -- the table fallback --------------------------------------------------------
-
-
-def metrics_table_html(headers, rows, *, caption: str | None = None) -> str:
-    """The chart's data as an accessible HTML table; the first cell of each row is its header.
-
-    Numbers go through ``format_number`` and get ``class="cg-num"`` (to align
-    them right); None is written ``n/a``; everything else is escaped text.
-    """
-    lines = ['<table class="cg-metrics">']
-    if caption:
-        lines.append(f"<caption>{xml_text(caption)}</caption>")
-    lines.append("<thead><tr>" + "".join(f'<th scope="col">{xml_text(h)}</th>' for h in headers) + "</tr></thead>")
-    lines.append("<tbody>")
-    for row in rows:
-        cells = list(row)
-        head = f'<th scope="row">{xml_text(_cell_text(cells[0]))}</th>' if cells else ""
-        lines.append("<tr>" + head + "".join(_cell(value) for value in cells[1:]) + "</tr>")
-    lines.append("</tbody>")
-    lines.append("</table>")
-    return "\n".join(lines)
-
-
-def _cell(value) -> str:
-    if value is None:
-        return f'<td class="cg-missing">{MISSING}</td>'
-    css = ' class="cg-num"' if isinstance(value, (int, float)) and not isinstance(value, bool) else ""
-    return f"<td{css}>{xml_text(_cell_text(value))}</td>"
-
-
-def _cell_text(value) -> str:
-    if isinstance(value, (int, float)) or value is None:
-        return format_number(value)
-    return str(value)
-
-
-def chart_block(svg: str, table_html: str, *, summary: str = "Show as a table") -> str:
-    """The chart and, folded under it, its table: a block Markdown passes through untouched."""
-    return (
-        f'<figure class="cg-figure">\n{svg}\n<details class="cg-table">\n'
-        f"<summary>{xml_text(summary)}</summary>\n{table_html}\n</details>\n</figure>"
-    )

@@ -120,12 +120,6 @@ class Neighbourhood:
     edges: tuple  # HoodEdge, in walk order, no duplicates
     overflow: tuple  # Overflow, in walk order
 
-    def layer_of(self, manifest) -> int | None:
-        for node in self.nodes:
-            if node.manifest is manifest:
-                return node.layer
-        return None
-
     def columns(self) -> list[tuple[int, list]]:
         """(layer, [manifests in walk order]) from the leftmost column to the rightmost."""
         by_layer: dict[int, list] = {}

@@ -15,7 +15,6 @@ import posixpath
 from catgen.model import KINDS
 
 PAGE_SIZE = 200  # rows per index page
-PAGED_KINDS = ("models", "environments", "components", "data", "jobs", "promotions", "deployments", "workspaces", "registries")
 
 
 def manifest_url(manifest) -> str:
