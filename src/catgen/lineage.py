@@ -157,11 +157,13 @@ class LineageGraph:
     # -- derived state -------------------------------------------------------
 
     def home(self, asset):
-        """(``"workspace"`` | ``"registry"``, the manifest) of a versioned asset, or None."""
-        for ref in asset.refs:
-            if len(ref.path) == 2 and ref.path[0] == "spec" and ref.path[1] in HOME_FIELDS and ref.target is not None:
-                return ref.path[1], ref.target
-        return None
+        """(``"workspace"`` | ``"registry"``, the manifest) of a versioned asset, or None.
+
+        Read from the ``home`` edges, so a home reference of the wrong kind
+        (CG303) places the asset nowhere, like every other wrong-kind reference.
+        """
+        edges = self.out_edges(asset, {"home"})
+        return (edges[0].ref.path[1], edges[0].target) if edges else None
 
     def promotions(self, asset) -> list:
         """Promotions of ``asset``, oldest first."""

@@ -192,3 +192,11 @@ def test_cg512_registry_promotion_after_the_stage_promotion_is_too_late(example)
 
     (example / reg).write_text(re.sub(r"date: \S+", "date: 2024-09-25T00:00:00Z", text, count=1))
     assert codes(check(example), "CG512") == [("CG512", PROD, line_of(example, PROD, "asset:"))]
+
+
+def test_a_home_of_the_wrong_kind_is_cg303_alone(example):
+    # `workspace:` naming a registry is a reference problem only: it must not make the
+    # model a registry asset for CG506-CG508 or CG512.
+    edit(example, "models/credit-risk/3.yaml", "workspace: workspace:ml-prod-weu", "workspace: registry:contoso-ml")
+    model = "models/credit-risk/3.yaml"
+    assert codes(check(example)) == [("CG303", model, line_of(example, model, "workspace: registry:"))]
