@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from catgen import yamlsafe
 from catgen.model import API_VERSION, KINDS, NAME_RE, REFERENCE_FIELDS, VERSION_RE, Manifest, Ref, identity_from_relpath, parse_ref_text
 from catgen.parsing import parse_all
-from catgen.sources import DirectorySource, SourceFile
+from catgen.sources import CatalogError, DirectorySource, SourceFile
 from catgen.yamlsafe import Problem
 
 
@@ -41,6 +41,18 @@ class Catalog:
 
     def get(self, kind: str, name: str, version: str | None = None) -> Manifest | None:
         return self.index.get((kind, name, version))
+
+    def find(self, text: str) -> Manifest:
+        """The manifest a reference names, or a one-line ``CatalogError`` (with a near miss, if any)."""
+        kind, name, version = parse_ref_text(text)
+        if kind is None:
+            raise CatalogError(f"{text!r} is not a reference like model:credit-risk@3 or job:train-0912")
+        found = self.get(kind, name, version)
+        if found is None:
+            near = self.folded.get(fold((kind, name, version)))
+            hint = f"; did you mean {near[0].ref}?" if near else ""
+            raise CatalogError(f"{text} names no manifest in {self.display('') or '.'}{hint}")
+        return found
 
     def of_kind(self, kind: str) -> list[Manifest]:
         """Manifests of ``kind`` in path order (indexed once: rules ask often)."""

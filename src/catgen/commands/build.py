@@ -8,14 +8,16 @@ import click
 
 from catgen.catalog import load_catalog
 from catgen.check import run_check
+from catgen.parsing import ParseCache
+from catgen.sources import DirectorySource
 from catgen.website import build_site
 from catgen.website.sitemodel import SiteModel
-from catgen.sources import DirectorySource
 
 
 def run(catalog_root: str, site_dir: str) -> int:
     started = time.monotonic()
-    catalog = load_catalog(DirectorySource(catalog_root))
+    source = DirectorySource(catalog_root)
+    catalog = load_catalog(source, ParseCache(source.root))
     site = SiteModel.from_result(run_check(catalog))
     stats = build_site(catalog_root, site_dir, site=site)
     reused = f", {stats['reused']} unchanged pages reused" if stats["reused"] else ""

@@ -14,11 +14,10 @@ import json
 import sys
 from dataclasses import dataclass
 
-from catgen.catalog import fold, load_catalog
+from catgen.catalog import load_catalog
 from catgen.lineage import LineageGraph
 from catgen.parsing import ParseCache
-from catgen.model import parse_ref_text
-from catgen.sources import CatalogError, DirectorySource
+from catgen.sources import DirectorySource
 
 STOP_AT = frozenset({"Workspace", "Registry"})  # shown, not walked through
 SKIP_EDGES = frozenset({"consumes"})
@@ -52,23 +51,11 @@ def run(ref: str, catalog_root: str, *, upstream: bool, downstream: bool, depth:
     source = DirectorySource(catalog_root)
     catalog = load_catalog(source, ParseCache(source.root))
     graph = LineageGraph.build(catalog)
-    root = find(catalog, ref)
+    root = catalog.find(ref)
     directions = [d for d, wanted in (("up", upstream), ("down", downstream)) if wanted] or ["up", "down"]
     steps = [step for d in directions for step in walk(graph, root, d, depth)]
     sys.stdout.write(FORMATS[output_format](root, steps))
     return 0
-
-
-def find(catalog, text: str):
-    kind, name, version = parse_ref_text(text)
-    if kind is None:
-        raise CatalogError(f"{text!r} is not a reference like model:credit-risk@3 or job:train-0912")
-    found = catalog.get(kind, name, version)
-    if found is None:
-        near = catalog.folded.get(fold((kind, name, version)))
-        hint = f"; did you mean {near[0].ref}?" if near else ""
-        raise CatalogError(f"{text} names no manifest in {catalog.display('') or '.'}{hint}")
-    return found
 
 
 def walk(graph, root, direction: str, max_depth: int | None) -> list[Step]:
