@@ -7,7 +7,7 @@ from catgen.catalog import load_catalog
 from catgen.check import run_check
 from catgen.parsing import ParseCache
 from catgen.sources import DirectorySource
-from conftest import EXAMPLE, NOW, edit
+from conftest import NOW, edit
 
 
 def _findings(root, cache):

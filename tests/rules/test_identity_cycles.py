@@ -4,7 +4,7 @@ from conftest import check, codes, edit, line_of
 
 
 def test_cg305_job_baseline_cycle(example):
-    a, b = "jobs/train-credit-risk-dev-0901.yaml", "jobs/train-credit-risk-prod-0912.yaml"
+    a = "jobs/train-credit-risk-dev-0901.yaml"
     edit(example, a, "  status: completed\n", "  status: completed\n  baseline: job:train-credit-risk-prod-0912\n")
     result = check(example)
     assert codes(result, "CG305") == [("CG305", a, line_of(example, a, "  name:"))]

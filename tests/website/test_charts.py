@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 
-import markdown
 import pytest
 
 from catgen.website.charts import (
