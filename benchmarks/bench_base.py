@@ -5,8 +5,8 @@ Generates a synthetic catalog of about 10,000 manifests with
 renamed identities, so every reference still resolves), commits it in a
 temporary git repository, then times, best of 3:
 
-- ``load_catalog(DirectorySource(root))``: the working tree;
-- ``load_catalog(GitSource(root, "HEAD"))``: the base, from git objects, with
+- ``open_catalog(root, cache=False)``: the working tree;
+- ``open_catalog(root, ref="HEAD", cache=False)``: the base, from git objects, with
   the objects loose (as right after a commit) and packed (as in a clone).
 
 The target (issue 4) is base <= 1.5x working tree. Run:
@@ -23,9 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from catgen.catalog import load_catalog
-from catgen.gitsource import GitSource
-from catgen.sources import DirectorySource
+from catgen.load.catalog import open_catalog
+from catgen.load.gitsource import GitSource
+from catgen.load.sources import DirectorySource
 from generate import generate  # benchmarks/generate.py, next to this script
 
 TARGET_RATIO = 1.5
@@ -70,11 +70,11 @@ def main() -> int:
         git(repo, "init", "-q", "-b", "main")
         git(repo, "add", "-A")
         git(repo, "-c", "user.name=bench", "-c", "user.email=bench@example.com", "-c", "commit.gpgsign=false", "commit", "-q", "-m", "catalog")
-        working, loaded = best_of(args.runs, lambda: load_catalog(DirectorySource(str(root))))
-        loose, base_loaded = best_of(args.runs, lambda: load_catalog(GitSource(str(root), "HEAD")))
+        working, loaded = best_of(args.runs, lambda: open_catalog(str(root), cache=False))
+        loose, base_loaded = best_of(args.runs, lambda: open_catalog(str(root), ref="HEAD", cache=False))
         git(repo, "repack", "-a", "-d", "-q")
         git(repo, "prune-packed")
-        packed, _ = best_of(args.runs, lambda: load_catalog(GitSource(str(root), "HEAD")))
+        packed, _ = best_of(args.runs, lambda: open_catalog(str(root), ref="HEAD", cache=False))
         read_dir, _ = best_of(args.runs, read_only(lambda: DirectorySource(str(root))))
         read_git, _ = best_of(args.runs, read_only(lambda: GitSource(str(root), "HEAD")))
         assert loaded == base_loaded == count, (loaded, base_loaded, count)
@@ -91,9 +91,9 @@ def main() -> int:
 
 def _check_clean(root: Path) -> None:
     """The synthetic catalog must be a valid one, or the benchmark measures error paths."""
-    from catgen.check import run_check
+    from catgen.checking.engine import run_check
 
-    result = run_check(load_catalog(DirectorySource(str(root))))
+    result = run_check(open_catalog(str(root), cache=False))
     broken = [f for f in result.findings if f.code < "CG4"]
     if broken:
         raise SystemExit(f"the generated catalog has {len(broken)} loading/reference findings, e.g. {broken[0]}")

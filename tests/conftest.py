@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from catgen.catalog import load_directory
-from catgen.check import run_check
+from catgen.load.catalog import open_catalog
+from catgen.checking.engine import run_check
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "catalog"
@@ -48,7 +48,7 @@ def write(root: Path, relpath: str, text: str | bytes) -> Path:
 
 
 def check(root: Path, now: datetime = NOW):
-    return run_check(load_directory(str(root)), now=now)
+    return run_check(open_catalog(str(root), cache=False), now=now)
 
 
 def codes(result, code: str | None = None) -> list:

@@ -11,9 +11,10 @@ import subprocess
 
 import pytest
 
-from catgen.catalog import load_catalog
-from catgen.gitsource import GitSource
-from catgen.sources import CatalogError, DirectorySource
+from catgen.load.catalog import open_catalog
+from catgen.load.gitsource import GitSource
+from catgen.errors import CatalogError
+from catgen.load.sources import DirectorySource
 
 from gitrepo import GitRepo, check_json, example_repo, findings_of, isolate_git, run_cli
 
@@ -43,7 +44,7 @@ def repo(tmp_path, monkeypatch):
 
 
 def test_git_source_reads_what_the_working_tree_has(repo):
-    base, work = load_catalog(GitSource("catalog", repo.base)), load_catalog(DirectorySource("catalog"))
+    base, work = open_catalog("catalog", ref=repo.base, cache=False), open_catalog("catalog", cache=False)
     assert [m.path for m in base.manifests] == [m.path for m in work.manifests]
     assert [m.data for m in base.manifests] == [m.data for m in work.manifests]
     assert base.source.display_root == work.source.display_root == "catalog"

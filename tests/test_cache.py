@@ -2,17 +2,15 @@
 
 import marshal
 
-import catgen.parsing as parsing
-from catgen.catalog import load_catalog
-from catgen.check import run_check
-from catgen.parsing import ParseCache
-from catgen.sources import DirectorySource
+import catgen.load.parsing as parsing
+from catgen.load.catalog import open_catalog
+from catgen.checking.engine import run_check
+from catgen.load.parsing import ParseCache
 from conftest import NOW, edit
 
 
 def _findings(root, cache):
-    source = DirectorySource(str(root))
-    return [f.as_dict() for f in run_check(load_catalog(source, cache), now=NOW).findings]
+    return [f.as_dict() for f in run_check(open_catalog(str(root), cache=cache or False), now=NOW).findings]
 
 
 def test_cached_and_uncached_runs_give_the_same_findings(example, tmp_path):
@@ -49,12 +47,12 @@ def test_a_new_catgen_version_does_not_trust_the_cache(example, tmp_path, monkey
 
 
 def test_a_changed_schema_changes_the_salt(monkeypatch):
-    import catgen.schemas
+    import catgen.load.schemas
 
-    original_text = catgen.schemas.schema_text
+    original_text = catgen.load.schemas.schema_text
     parsing.salt.cache_clear()
     before = parsing.salt()
-    monkeypatch.setattr(catgen.schemas, "schema_text", lambda name: original_text(name) + (" " if name == "model" else ""))
+    monkeypatch.setattr(catgen.load.schemas, "schema_text", lambda name: original_text(name) + (" " if name == "model" else ""))
     parsing.salt.cache_clear()
     try:
         assert parsing.salt() != before

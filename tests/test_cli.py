@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-import catgen.sources
+import catgen.load.sources
 from catgen.cli import main
 from catgen.rules import RULES
 from catgen.rules.base import Rule
@@ -235,7 +235,7 @@ def test_unreadable_manifest_file_simulated(clean, monkeypatch):
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(catgen.sources, "open", refuse, raising=False)
+    monkeypatch.setattr(catgen.load.sources, "open", refuse, raising=False)
     code, out, err = run("check", str(clean))
     assert (code, out) == (2, "")
     assert one_error_line(err).endswith("workspaces/dev.yaml: Permission denied")

@@ -70,7 +70,7 @@ def test_lineage_mermaid_is_a_flowchart():
 
 
 def test_lineage_unknown_ref_suggests_the_case_match():
-    from catgen.sources import CatalogError
+    from catgen.errors import CatalogError
 
     with pytest.raises(CatalogError, match="did you mean model:credit-risk@3"):
         run("lineage", "model:Credit-Risk@3", "--catalog", str(EXAMPLE))
@@ -90,7 +90,7 @@ def test_new_writes_a_schema_valid_skeleton_at_the_canonical_path(tmp_path, kind
 
 
 def test_new_refuses_to_overwrite(tmp_path):
-    from catgen.sources import CatalogError
+    from catgen.errors import CatalogError
 
     root = tmp_path / "catalog"
     shutil.copytree(EXAMPLE, root)

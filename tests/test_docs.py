@@ -10,8 +10,8 @@ from catgen.docgen import REGENERATE, rules_markdown
 from catgen.model import KINDS
 from catgen.rules import RULES
 from catgen.rules.base import Rule
-from catgen.schemas import schema_errors
-from catgen.yamlsafe import Document, load
+from catgen.load.schemas import schema_errors
+from catgen.load.yamlsafe import Document, load
 
 from conftest import REPO
 

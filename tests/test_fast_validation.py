@@ -5,8 +5,8 @@ import copy
 import pytest
 from fastjsonschema import JsonSchemaException
 
-from catgen.catalog import load_directory
-from catgen.schemas import fast_validator, validator
+from catgen.load.catalog import open_catalog
+from catgen.load.schemas import fast_validator, validator
 from conftest import EXAMPLE
 
 MUTATIONS = [
@@ -35,7 +35,7 @@ def _fast_ok(kind, data):
 
 @pytest.mark.parametrize("mutation", range(len(MUTATIONS)))
 def test_fast_and_full_validators_agree(mutation):
-    for manifest in load_directory(str(EXAMPLE)).manifests:
+    for manifest in open_catalog(str(EXAMPLE), cache=False).manifests:
         data = copy.deepcopy(manifest.data)
         assert _fast_ok(manifest.kind, data) and validator(manifest.kind).is_valid(data)
         try:
@@ -46,7 +46,7 @@ def test_fast_and_full_validators_agree(mutation):
 
 
 def test_validation_never_changes_the_data():
-    for manifest in load_directory(str(EXAMPLE)).manifests:
+    for manifest in open_catalog(str(EXAMPLE), cache=False).manifests:
         before = copy.deepcopy(manifest.data)
         fast_validator(manifest.kind)(manifest.data)
         assert manifest.data == before, manifest.path

@@ -17,13 +17,13 @@ import unicodedata
 
 import pytest
 
-import catgen.sources
-from catgen import yamlsafe
-from catgen.catalog import load_directory
-from catgen.check import run_check
+import catgen.load.sources
+from catgen.load import yamlsafe
+from catgen.load.catalog import open_catalog
+from catgen.checking.engine import run_check
 from catgen.rules.base import MAX_MESSAGE
-from catgen.sources import DirectorySource
-from catgen.yamlsafe import MAX_BYTES, MAX_DEPTH, Document, Problem
+from catgen.load.sources import DirectorySource
+from catgen.load.yamlsafe import MAX_BYTES, MAX_DEPTH, Document, Problem
 
 from conftest import NOW, POLICY, check, codes, write
 from gitrepo import run_cli
@@ -286,7 +286,7 @@ def test_a_folder_removed_during_the_walk_is_treated_as_absent(root, monkeypatch
             shutil.rmtree(path)
         return real_scandir(path)
 
-    monkeypatch.setattr(catgen.sources.os, "scandir", scandir_after_removal)
+    monkeypatch.setattr(catgen.load.sources.os, "scandir", scandir_after_removal)
     result = check(root)
     assert [m.relpath for m in result.catalog.manifests] == ["policy.yaml", "workspaces/dev.yaml"]
 
@@ -299,7 +299,7 @@ def test_a_file_that_becomes_unreadable_is_exit_2_with_one_line(root, monkeypatc
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(catgen.sources, "open", deny, raising=False)
+    monkeypatch.setattr(catgen.load.sources, "open", deny, raising=False)
     code, out, err = run_cli(capsys, "check", str(root), "--no-cache")
     assert (code, out) == (2, "")
     assert err.count("\n") == 1 and err.startswith("catgen: error: cannot read ")
@@ -314,7 +314,7 @@ def test_a_folder_that_becomes_unreadable_is_exit_2_with_one_line(root, monkeypa
             raise PermissionError(13, "Permission denied", str(path))
         return real_scandir(path)
 
-    monkeypatch.setattr(catgen.sources.os, "scandir", deny)
+    monkeypatch.setattr(catgen.load.sources.os, "scandir", deny)
     code, out, err = run_cli(capsys, "check", str(root), "--no-cache")
     assert (code, out) == (2, "")
     assert err.count("\n") == 1 and "cannot read folder" in err and "Permission denied" in err
@@ -409,6 +409,6 @@ def test_the_check_of_hostile_shapes_is_deterministic(root, tmp_path):
     write(root, "workspaces/con.yaml", workspace("con"))
     write(root, "workspaces/deep.yaml", nested_flow(1000))
     os.symlink(tmp_path, root / "linked")
-    first = run_check(load_directory(str(root)), now=NOW).findings
-    second = run_check(load_directory(str(root)), now=NOW).findings
+    first = run_check(open_catalog(str(root), cache=False), now=NOW).findings
+    second = run_check(open_catalog(str(root), cache=False), now=NOW).findings
     assert first == second and len(first) == 4

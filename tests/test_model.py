@@ -1,7 +1,7 @@
 """Facts the model relies on that live in two places: keep them in step."""
 
 from catgen.model import NAME_RE, REFERENCE_FIELDS, VERSION_RE
-from catgen.schemas import schema
+from catgen.load.schemas import schema
 
 
 def test_identity_patterns_match_the_schema():

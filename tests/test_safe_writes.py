@@ -20,7 +20,7 @@ import catgen.commands.promote
 import catgen.fsutil
 from catgen.fsutil import atomic_write
 from catgen.website import safedir
-from catgen.sources import CatalogError
+from catgen.errors import CatalogError
 
 from conftest import EXAMPLE
 from gitrepo import run_cli

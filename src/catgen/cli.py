@@ -14,7 +14,7 @@ import click
 from catgen import __version__
 from catgen.model import KINDS
 from catgen.reporters import REPORTERS
-from catgen.sources import CatalogError
+from catgen.errors import CatalogError
 
 DEFAULT_CATALOG = "catalog"
 catalog_argument = click.argument("catalog", default=DEFAULT_CATALOG, type=click.Path(file_okay=False))

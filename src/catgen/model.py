@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from catgen.yamlsafe import Document, Problem
+from catgen.errors import CatalogError
+from catgen.load.yamlsafe import Document, Problem, load
 
 API_VERSION = "catgen/v1"
 
@@ -80,6 +81,11 @@ for _asset in VERSIONED_ASSETS:  # every versioned asset has one home
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 VERSION_RE = re.compile(r"^(?![Ll][Aa][Tt][Ee][Ss][Tt]$)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _REF = re.compile(r"^([A-Za-z]+):([^@\s]+)(?:@(\S+))?$")
+
+
+def fold(key: tuple) -> tuple:
+    """An identity compared case-insensitively (SPEC §3: names are unique that way)."""
+    return tuple(part.casefold() if isinstance(part, str) else part for part in key)
 
 
 @dataclass(eq=False)
@@ -157,7 +163,7 @@ class Manifest:
     name: str | None = None
     version: str | None = None
     refs: list[Ref] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
+    schema_problems: list = field(default_factory=list)  # CG201 (path, message, at_value), found where parsed
     source: object = field(default=None, repr=False)  # where the bytes came from, to find positions
 
     @property
@@ -207,8 +213,8 @@ class Manifest:
         return self.document.locate(path, value=value)
 
     def _positions(self) -> dict:
-        from catgen.sources import CatalogError
-        from catgen.yamlsafe import load  # the same loader, this time keeping positions
+        from catgen.errors import CatalogError
+        from catgen.load.yamlsafe import load  # the same loader, this time keeping positions
 
         try:
             loaded = load(self.source.read(self.relpath)) if self.source is not None else None

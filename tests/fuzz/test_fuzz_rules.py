@@ -18,18 +18,18 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from catgen.basecheck import check_against_base
-from catgen.catalog import load_catalog
-from catgen.check import run_check
+from catgen.checking.base import check_against_base
+from catgen.load.catalog import open_catalog
+from catgen.checking.engine import run_check
 from catgen.reporters import REPORTERS
-from catgen.sources import DirectorySource
+from catgen.load.sources import DirectorySource
 
 from conftest import NOW
 from .strategies import Timer, assert_findings_well_formed, catalogs, finding_rows, line_count, write_catalog
 
 
 def _load(root: Path):
-    return load_catalog(DirectorySource(str(root)))
+    return open_catalog(str(root), cache=False)
 
 
 def _line_counts(catalog, files: dict) -> dict:

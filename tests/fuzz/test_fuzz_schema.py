@@ -14,9 +14,9 @@ from pathlib import Path
 
 from hypothesis import given
 
-from catgen.catalog import load_catalog
-from catgen.check import run_check
-from catgen.sources import DirectorySource
+from catgen.load.catalog import open_catalog
+from catgen.checking.engine import run_check
+from catgen.load.sources import DirectorySource
 
 from conftest import NOW
 from .strategies import Timer, assert_findings_well_formed, catalogs, finding_rows, line_count, write_catalog
@@ -30,9 +30,9 @@ def check_generated(files: dict):
         root = Path(folder) / "catalog"
         write_catalog(root, files)
         with Timer() as timer:
-            result = run_check(load_catalog(DirectorySource(str(root))), now=NOW)
+            result = run_check(open_catalog(str(root), cache=False), now=NOW)
         timer.check()
-        again = run_check(load_catalog(DirectorySource(str(root))), now=NOW)
+        again = run_check(open_catalog(str(root), cache=False), now=NOW)
         assert finding_rows(result.findings) == finding_rows(again.findings), "the same catalog must give the same findings"
         display = result.catalog.source.display
         counts = {display(relpath): line_count(text.encode()) for relpath, text in files.items()}

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 from sample_catalog import WARNING_MESSAGE, sample_result
 
-from catgen.check import CheckResult
+from catgen.checking.engine import CheckResult
 from catgen.model import Finding
 from catgen.reporters import REPORTERS, junit
 from catgen.reporters.text import format_finding

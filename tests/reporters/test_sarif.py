@@ -16,6 +16,7 @@ from sample_catalog import sample_result, with_warning, write_sample
 import catgen
 from catgen.model import Finding
 from catgen.reporters import REPORTERS, sarif
+from catgen.reporters._paths import RepositoryPaths
 from catgen.rules import RULES
 
 # The OASIS SARIF 2.1.0 schema (errata01), byte for byte; see the README beside it.
@@ -123,7 +124,7 @@ def test_uris_are_repository_relative_and_encoded(tmp_path, monkeypatch):
     results = render(sample_result(project))["runs"][0]["results"]
     uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results]
     assert uris[0] == "ml/catalog/data/broken/1.yaml" and all(u.startswith("ml/catalog/") for u in uris)
-    paths = sarif.RepositoryPaths()
+    paths = RepositoryPaths()
     spaced = Finding("CG107", "misplaced-file", "error", "catalog/my model.yaml", 1, 1, "m")
     uri = sarif.sarif_result(spaced, {}, paths)["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri == "ml/catalog/my%20model.yaml"
@@ -133,7 +134,7 @@ def test_paths_outside_the_repository_stay_as_reported(tmp_path, monkeypatch):
     (tmp_path / "repo").mkdir()
     subprocess.run(["git", "init", "-q", str(tmp_path / "repo")], check=True)
     monkeypatch.chdir(tmp_path / "repo")
-    assert sarif.RepositoryPaths().relative("../elsewhere/catalog/x.yaml") == "../elsewhere/catalog/x.yaml"
+    assert RepositoryPaths().relative("../elsewhere/catalog/x.yaml") == "../elsewhere/catalog/x.yaml"
 
 
 def test_deterministic(tmp_path):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from catgen.rules.immutability import Change, covered, diff, same_scalar, summarize_policy_change
+from catgen.diff import Change, diff, same_scalar
+from catgen.rules.immutability import covered, summarize_policy_change
 
 from gitrepo import check_json, example_repo, findings_of, line_of, run_cli
 

@@ -14,9 +14,9 @@ import time
 import pytest
 import yaml
 
-from catgen.catalog import load_directory
-from catgen.sources import DirectorySource
-from catgen.yamlsafe import MAX_BYTES
+from catgen.load.catalog import open_catalog
+from catgen.load.sources import DirectorySource
+from catgen.load.yamlsafe import MAX_BYTES
 
 from conftest import POLICY, WORKSPACE, check, codes, write
 
@@ -311,7 +311,7 @@ def test_yml_is_accepted(root):
 def test_hidden_files_and_folders_and_other_suffixes_are_skipped(root):
     for rel in (".git/config.yaml", "models/.m/1.yaml", "workspaces/.draft.yaml", "README.md", "notes.txt", "models/m/1.yaml.bak"):
         write(root, rel, "not: [valid\n")
-    catalog = load_directory(str(root))
+    catalog = open_catalog(str(root), cache=False)
     assert [m.relpath for m in catalog.manifests] == ["policy.yaml", "workspaces/dev.yaml"]
     assert codes(check(root)) == []
 
@@ -349,7 +349,7 @@ def test_unquoted_and_quoted_timestamps_are_equal():
 
 
 def _load_text(text: str) -> dict:
-    from catgen.yamlsafe import load
+    from catgen.load.yamlsafe import load
 
     return load(text.encode()).data
 

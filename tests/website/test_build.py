@@ -12,7 +12,7 @@ import pytest
 from sitefixtures import build, example_site  # noqa: F401 (fixture)
 
 from conftest import EXAMPLE, write
-from catgen.catalog import load_directory
+from catgen.load.catalog import open_catalog
 from catgen.cli import main
 from catgen.model import KINDS
 from catgen.website import pages as pages_module
@@ -54,7 +54,7 @@ def tags_of(html: str) -> _Tags:
 
 
 def test_every_spec_address_exists(example_site):
-    catalog = load_directory(str(EXAMPLE))
+    catalog = open_catalog(str(EXAMPLE), cache=False)
     expected = {"", "audit/", "checks/"} | {f"{k.plural}/" for k in KINDS.values() if k.plural}
     for m in catalog.manifests:
         if m.kind and m.kind != "Policy":
@@ -70,7 +70,7 @@ def test_every_spec_address_exists(example_site):
 
 
 def test_one_page_per_manifest_and_nothing_else_under_kind_folders(example_site):
-    catalog = load_directory(str(EXAMPLE))
+    catalog = open_catalog(str(EXAMPLE), cache=False)
     pages = {p.parent.relative_to(example_site).as_posix() + "/" for p in example_site.rglob("index.html")}
     manifest_pages = {a for a in pages if a.count("/") >= 2 and a.split("/")[0] in {k.plural for k in KINDS.values()}}
     versioned = {m for m in catalog.manifests if m.version}
@@ -259,14 +259,14 @@ def test_description_code_spans_show_angle_brackets_once():
 
 def test_job_page_compares_inputs_with_the_baseline():
     """The prod retraining's page shows production data next to the baseline's sample data."""
-    from catgen.catalog import load_directory
-    from catgen.check import run_check
+    from catgen.load.catalog import open_catalog
+    from catgen.checking.engine import run_check
     from catgen.website.drawing import job_comparison
     from catgen.website.pages import PageContext
     from catgen.website.sitemodel import SiteModel
     from conftest import EXAMPLE
 
-    site = SiteModel.from_result(run_check(load_directory(str(EXAMPLE))))
+    site = SiteModel.from_result(run_check(open_catalog(str(EXAMPLE), cache=False)))
     job = site.catalog.get("Job", "train-credit-risk-prod-0912")
     html_text = job_comparison(PageContext(site, "jobs/train-credit-risk-prod-0912/"), job, site.graph.target(job, "baseline"))
     inputs = html_text.split("<h3>Inputs</h3>")[1].split("</table>")[0]

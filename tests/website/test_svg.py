@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from catgen.catalog import load_directory
-from catgen.lineage import Edge, LineageGraph
+from catgen.load.catalog import open_catalog
+from catgen.graph.lineage import Edge, LineageGraph
 from catgen.model import KINDS
 from catgen.website.svg import DOWNSTREAM, UPSTREAM, lineage_svg, neighbourhood, truncate_middle
 
@@ -24,7 +24,7 @@ def page_url(manifest) -> str:
 
 @pytest.fixture(scope="module")
 def example():
-    catalog = load_directory(str(EXAMPLE))
+    catalog = open_catalog(str(EXAMPLE), cache=False)
     return LineageGraph.build(catalog), {m.ref: m for m in catalog.manifests}
 
 
@@ -164,7 +164,7 @@ def test_output_is_deterministic(example):
     center = by_ref["model:credit-risk@3"]
     first = lineage_svg(neighbourhood(graph, center), page_url, title="Lineage")
     assert lineage_svg(neighbourhood(graph, center), page_url, title="Lineage") == first
-    catalog = load_directory(str(EXAMPLE))  # a second load: new objects, same bytes
+    catalog = open_catalog(str(EXAMPLE), cache=False)  # a second load: new objects, same bytes
     again = {m.ref: m for m in catalog.manifests}["model:credit-risk@3"]
     assert lineage_svg(neighbourhood(LineageGraph.build(catalog), again), page_url, title="Lineage") == first
 
@@ -249,7 +249,7 @@ def test_cap_turns_many_deployments_into_more_link(tmp_path):
     for i in range(500):
         write(tmp_path, f"deployments/d-{i:03d}.yaml",
               f"apiVersion: catgen/v1\nkind: Deployment\nmetadata: {{name: d-{i:03d}}}\nspec: {{model: 'model:m@1'}}\n")
-    catalog = load_directory(str(tmp_path))
+    catalog = open_catalog(str(tmp_path), cache=False)
     model = catalog.get("Model", "m", "1")
     hood = neighbourhood(LineageGraph.build(catalog), model)
     assert [m.name for layer, members in hood.columns() if layer == 1 for m in members] == [f"d-{i:03d}" for i in range(12)]

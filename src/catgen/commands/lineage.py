@@ -14,10 +14,8 @@ import json
 import sys
 from dataclasses import dataclass
 
-from catgen.catalog import load_catalog
-from catgen.lineage import LineageGraph
-from catgen.parsing import ParseCache
-from catgen.sources import DirectorySource
+from catgen.graph.lineage import LineageGraph
+from catgen.load.catalog import open_catalog
 
 STOP_AT = frozenset({"Workspace", "Registry"})  # shown, not walked through
 SKIP_EDGES = frozenset({"consumes"})
@@ -48,8 +46,7 @@ class Commit:
 
 
 def run(ref: str, catalog_root: str, *, upstream: bool, downstream: bool, depth: int | None, output_format: str) -> int:
-    source = DirectorySource(catalog_root)
-    catalog = load_catalog(source, ParseCache(source.root))
+    catalog = open_catalog(catalog_root)
     graph = LineageGraph.build(catalog)
     root = catalog.find(ref)
     directions = [d for d, wanted in (("up", upstream), ("down", downstream)) if wanted] or ["up", "down"]

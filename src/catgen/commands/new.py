@@ -12,7 +12,7 @@ import sys
 
 from catgen.fsutil import atomic_write
 from catgen.model import KINDS, NAME_RE, VERSION_RE, canonical_relpath
-from catgen.sources import CatalogError
+from catgen.errors import CatalogError
 
 SCHEMA_URL = "https://catgen.dev/schemas/v1/{kind}.json"
 

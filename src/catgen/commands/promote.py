@@ -13,29 +13,27 @@ import os
 import secrets
 import sys
 
-from catgen.catalog import load_catalog
-from catgen.check import run_check
+from catgen.checking.engine import run_check
+from catgen.errors import CatalogError
 from catgen.fsutil import atomic_write
+from catgen.load.catalog import open_catalog
 from catgen.model import ASSET_KINDS, canonical_relpath
-from catgen.parsing import ParseCache
 from catgen.policy import read_policy
 from catgen.reporters.text import format_finding
-from catgen.sources import CatalogError, DirectorySource
 
 
 def run(ref: str, catalog_root: str, *, stage: str | None, registry: str | None, requested_by: str, today: str) -> int:
-    source = DirectorySource(catalog_root)
-    parse_cache = ParseCache(source.root)  # the re-check below then parses only the new file
-    catalog = load_catalog(source, parse_cache)
+    catalog = open_catalog(catalog_root)
     asset = catalog.find(ref)
     if asset.kind not in ASSET_KINDS:
-        raise CatalogError(f"{asset.ref} is a {asset.kind}; only models, environments, components and data are promoted")
+        kinds = "models, environments, components and data"
+        raise CatalogError(f"{asset.ref} is a {asset.kind}; only {kinds} are promoted")
     target = _target(catalog, stage, registry)
     name = f"{asset.name}-{asset.version}-{target[1]}-{today.replace('-', '')}-{secrets.token_hex(3)}"
     path = os.path.join(catalog_root, canonical_relpath("Promotion", name, None))
     atomic_write(path, promotion_text(name, asset.ref, target[0], requested_by, today), overwrite=False)
     sys.stdout.write(f"wrote {path}\n")
-    _report_needs(source, parse_cache, path)
+    _report_needs(catalog_root, catalog.parse_cache, path)
     return 0
 
 
@@ -65,9 +63,12 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _report_needs(source, parse_cache, path: str) -> None:
-    """Check the catalog with the new promotion and show what the policy still asks of it."""
-    result = run_check(load_catalog(source, parse_cache))
+def _report_needs(catalog_root: str, parse_cache, path: str) -> None:
+    """Check the catalog with the new promotion and show what the policy still asks of it.
+
+    The first open's parse cache is shared, so only the new file is parsed again.
+    """
+    result = run_check(open_catalog(catalog_root, cache=parse_cache))
     written = os.path.relpath(path).replace(os.sep, "/")
     needs = [f for f in result.findings if f.path == written]
     if not needs:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from catgen.schemas import SCHEMA_FILES, schema, schema_text
+from catgen.load.schemas import SCHEMA_FILES, schema, schema_text
 
 
 def run(kind: str | None) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from catgen.website import serve_site
-from catgen.sources import DirectorySource
+from catgen.load.sources import DirectorySource
 
 
 def run(catalog_root: str, dev_addr: str | None) -> int:

@@ -12,7 +12,7 @@ directory. This reporter writes only to its stream (never to
 from __future__ import annotations
 
 from catgen.reporters import text
-from catgen.reporters.sarif import RepositoryPaths
+from catgen.reporters._paths import RepositoryPaths
 
 
 def report(result, stream, *, strict: bool = False) -> None:

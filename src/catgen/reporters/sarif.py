@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import subprocess
 from urllib.parse import quote
 
 from catgen import __version__
+from catgen.reporters._paths import RepositoryPaths
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://catgen.dev/"
@@ -108,37 +107,3 @@ def fingerprint(found, repository_path: str) -> str:
     message = _POSITIONS.sub(lambda m: m.group(2) or m.group(1), found.message)
     parts = (found.code, repository_path, found.subject or "", message)
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
-
-
-class RepositoryPaths:
-    """Turn paths shown relative to the current directory into repository-relative ones.
-
-    Asks git once for the top-level folder; outside a repository (or without git)
-    paths stay as reported.
-    """
-
-    def __init__(self, cwd: str | None = None):
-        self.cwd = os.path.realpath(cwd or os.getcwd())
-        self.top = _git_toplevel(self.cwd)
-
-    def relative(self, path: str) -> str:
-        if self.top is None or os.path.isabs(path):
-            return _posix(path)
-        absolute = os.path.normpath(os.path.join(self.cwd, path))
-        inside = os.path.relpath(absolute, self.top)
-        if inside == os.pardir or inside.startswith(os.pardir + os.sep):
-            return _posix(path)  # outside the repository: nothing better to say
-        return _posix(inside)
-
-
-def _git_toplevel(cwd: str) -> str | None:
-    try:
-        done = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    top = done.stdout.strip()
-    return os.path.realpath(top) if done.returncode == 0 and top else None
-
-
-def _posix(path: str) -> str:
-    return path.replace(os.sep, "/")

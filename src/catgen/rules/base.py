@@ -55,9 +55,10 @@ def rule(code: str, name: str, level: str = "error"):
 class Context:
     """What rules read: the catalog, the policy that judges it, the lineage graph, the time."""
 
-    def __init__(self, catalog, policy, now: datetime, rules: dict, base=None):
+    def __init__(self, catalog, policy, now: datetime, rules: dict, base=None, own_policy=None):
         self.catalog = catalog
-        self.policy = policy
+        self.policy = policy  # the policy that judges (the base's under --base)
+        self.own_policy = own_policy if own_policy is not None else policy  # the catalog's own, as written
         self.now = now
         self.rules = rules
         self.base = base  # the base catalog of ``--base``, or None
@@ -65,7 +66,7 @@ class Context:
 
     @cached_property
     def graph(self):
-        from catgen.lineage import LineageGraph  # built once, only when a rule needs it
+        from catgen.graph.lineage import LineageGraph  # built once, only when a rule needs it
 
         return LineageGraph.build(self.catalog)
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from catgen.catalog import fold
+from catgen.model import fold
 from catgen.model import KINDS, ref_text
-from catgen.policy import read_policy
 from catgen.rules.base import rule
 
 
@@ -143,7 +142,7 @@ def policy(ctx):
         yield ctx.finding("CG306", extra, ("kind",), f"a catalog has one policy; {policies[0].path} is already it", value=True)
     # The policy file's own structure is checked as written (with --base the
     # base's policy judges everything else, but findings point into this file).
-    own = read_policy(policies[0])
+    own = ctx.own_policy
     yield from _policy_stages(ctx, policies[0], own)
     yield from _policy_rule_codes(ctx, policies[0], own)
     yield from _stage_users(ctx)

@@ -14,71 +14,15 @@ Identities are matched case-insensitively, as they are unique that way.
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter
-from dataclasses import dataclass
 
-from catgen.catalog import fold
+from catgen.diff import MISSING, Change, diff, same_data, show
+from catgen.model import fold
 from catgen.rules.base import rule
 
-_MISSING = object()  # a key or item one side does not have
 # Editorial fields of the policy: editing them changes no rule, so CG403 ignores them.
 POLICY_EDITORIAL_FIELDS = (("metadata", "description"), ("metadata", "tags"))
 _RENAME_FIELDS = (("metadata", "name"), ("metadata", "version"))
-
-
-@dataclass(frozen=True)
-class Change:
-    """One difference between a base value and a working value."""
-
-    path: tuple  # the field, e.g. ("spec", "path") or ("spec", "approvals", 1)
-    before: object  # _MISSING when the field was added
-    after: object  # _MISSING when the field was removed
-
-    @property
-    def field(self) -> str:
-        return ".".join(str(step) for step in self.path)
-
-    @property
-    def located_at(self) -> tuple:
-        """Where to point in the working file: a removed field's parent, else the field."""
-        return self.path[:-1] if self.after is _MISSING else self.path
-
-
-def diff(before, after, path: tuple = ()):
-    """Every leaf-level difference between two parsed YAML values, as ``Change``s."""
-    if isinstance(before, dict) and isinstance(after, dict):
-        for key, value in before.items():
-            if key in after:
-                yield from diff(value, after[key], path + (key,))
-            else:
-                yield Change(path + (key,), value, _MISSING)
-        for key, value in after.items():
-            if key not in before:
-                yield Change(path + (key,), _MISSING, value)
-    elif isinstance(before, list) and isinstance(after, list):
-        for index in range(max(len(before), len(after))):
-            old = before[index] if index < len(before) else _MISSING
-            new = after[index] if index < len(after) else _MISSING
-            if old is _MISSING or new is _MISSING:
-                yield Change(path + (index,), old, new)
-            else:
-                yield from diff(old, new, path + (index,))
-    elif not same_scalar(before, after):
-        yield Change(path, before, after)
-
-
-def same_scalar(a, b) -> bool:
-    """Equal as YAML values: ``true`` is not ``1``, ``1`` is ``1.0``, NaN is NaN."""
-    if isinstance(a, bool) or isinstance(b, bool) or isinstance(a, (dict, list)) or isinstance(b, (dict, list)):
-        return type(a) is type(b) and a == b
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return a == b or (math.isnan(a) and math.isnan(b))
-    return type(a) is type(b) and a == b
-
-
-def same_data(before, after) -> bool:
-    return next(diff(before, after), None) is None
 
 
 def covered(path: tuple, fields) -> bool:
@@ -91,23 +35,15 @@ def dotted_fields(fields) -> list[tuple]:
     return [tuple(text.split(".")) for text in fields if text]
 
 
-def show(value, limit: int = 120) -> str:
-    """A value as a short, one-line text for a message."""
-    if value is _MISSING:
-        return "unset"
-    text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def first_change(manifest, changes: list[Change]) -> Change:
     """The change written first in the working file (its line order, then column)."""
     return min(changes, key=lambda change: manifest.locate(change.located_at))
 
 
 def _describe(change: Change) -> str:
-    if change.before is _MISSING:
+    if change.before is MISSING:
         return f"`{change.field}` was added"
-    if change.after is _MISSING:
+    if change.after is MISSING:
         return f"`{change.field}` was removed (it was {show(change.before)})"
     return f"`{change.field}` changed (it was {show(change.before)})"
 
@@ -261,8 +197,8 @@ def _stage_changes(old, new) -> list[str]:
     for name in (n for n in new_stages if n in old_stages):
         before, after = _flatten(old_stages[name]), _flatten(new_stages[name])
         keys = [key for key in sorted(before.keys() | after.keys()) if key != ("name",)]
-        fields = [f"{_setting(key)} {show(before.get(key, _MISSING))} -> {show(after.get(key, _MISSING))}"
-                  for key in keys if not _same_value(before.get(key, _MISSING), after.get(key, _MISSING))]
+        fields = [f"{_setting(key)} {show(before.get(key, MISSING))} -> {show(after.get(key, MISSING))}"
+                  for key in keys if not _same_value(before.get(key, MISSING), after.get(key, MISSING))]
         if fields:
             parts.append(f"stage {name}: {', '.join(fields)}")
     common_old = [n for n in old_stages if n in new_stages]
@@ -273,7 +209,7 @@ def _stage_changes(old, new) -> list[str]:
 
 
 def _same_value(a, b) -> bool:
-    if a is _MISSING or b is _MISSING:
+    if a is MISSING or b is MISSING:
         return a is b
     return same_data(a, b)
 

@@ -17,7 +17,7 @@ Job's or Deployment's file, at the reference that uses the asset.
 from __future__ import annotations
 
 from catgen.dates import parse_timestamp
-from catgen.lineage import promotion_date
+from catgen.graph.lineage import promotion_date
 from catgen.rules.base import rule
 
 EPSILON = 1e-9  # bounds are inclusive; tolerate float noise such as 0.861 - 0.841

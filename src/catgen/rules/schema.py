@@ -4,7 +4,7 @@ Every manifest is checked against its kind's JSON Schema (``catgen schema
 KIND`` prints it) and against the constraints between fields of one manifest
 that a schema cannot say plainly. References are strings here: whether they
 point anywhere is CG302-CG304, never CG201. The checks themselves live in
-``catgen.validation``: they depend on a file's bytes alone, so they run where
+``catgen.load.validation``: they depend on a file's bytes alone, so they run where
 the file is parsed (on every core) and are cached with the parse.
 """
 
@@ -32,7 +32,7 @@ def schema_rule(ctx):
     for manifest in ctx.catalog.manifests:
         if manifest.kind is None:
             continue
-        for path, message, at_value in manifest.document.problems_or_validate():
+        for path, message, at_value in manifest.schema_problems:
             yield ctx.finding("CG201", manifest, path, message, subject=manifest.ref, value=at_value)
 
 

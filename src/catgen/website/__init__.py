@@ -15,7 +15,7 @@ import logging
 import os
 import tempfile
 
-from catgen.sources import CatalogError
+from catgen.errors import CatalogError
 
 PROJECT_CONFIG = "mkdocs.yml"
 DEFAULT_SITE_NAME = "ML asset catalog"

@@ -14,7 +14,7 @@ FORMAT = "catgen-site/v1"
 def catalog_json(site) -> str:
     manifests = [
         {"kind": m.kind, "name": m.name, "version": m.version, "path": m.relpath, "url": site.url(m), "data": m.data,
-         "findings": [f.as_dict() for f in m.findings]}
+         "findings": [f.as_dict() for f in site.findings_of(m)]}
         for m in site.catalog.manifests
         if m.problem is None and m.kind is not None
     ]

@@ -108,7 +108,7 @@ def _index_rows(ctx, kind: str, manifests: list) -> tuple[list, list]:
         row = [name] + ([ctx.ref(m, m.version), ctx.stage_badges(m)] if versioned else [])
         tags = m.metadata.get("tags")
         row += [_extra_cell(ctx, m), esc(m.metadata.get("owner")), esc(", ".join(f"{k}: {v}" for k, v in tags.items())) if isinstance(tags, dict) else "",
-                esc(summary_text(m.metadata.get("description"))), str(len(m.findings)) if m.findings else ""]
+                esc(summary_text(m.metadata.get("description"))), str(len(ctx.site.findings_of(m))) if ctx.site.findings_of(m) else ""]
         rows.append(row)
     return headers, rows
 

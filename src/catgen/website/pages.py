@@ -50,15 +50,16 @@ def header(ctx: PageContext, manifest) -> str:
         pairs.append(("Tags", " ".join(badge(f"{k}: {v}", "cg-tag") for k, v in sorted(meta["tags"].items(), key=lambda kv: str(kv[0])))))
     if meta.get("created") is not None:
         pairs.append(("Created", esc(meta.get("created"))))
-    if manifest.findings:
+    if ctx.site.findings_of(manifest):
         pairs.append(("Check", _findings_summary(ctx, manifest)))
     text = description_html(meta.get("description"))
     return (f'<div class="cg-description">{text}</div>' if text else "") + dl(pairs)
 
 
 def _findings_summary(ctx, manifest) -> str:
-    errors = sum(1 for f in manifest.findings if f.level == "error")
-    warnings = len(manifest.findings) - errors
+    found = ctx.site.findings_of(manifest)
+    errors = sum(1 for f in found if f.level == "error")
+    warnings = len(found) - errors
     parts = ([level_badge("error") + f" {errors}"] if errors else []) + ([level_badge("warning") + f" {warnings}"] if warnings else [])
     return link("#findings", " ".join(parts))
 
@@ -98,9 +99,11 @@ def lineage(ctx: PageContext, manifest) -> str:
 
 
 def findings(ctx: PageContext, manifest) -> str:
-    if not manifest.findings:
+    found = ctx.site.findings_of(manifest)
+    if not found:
         return section("Findings", '<p class="cg-ok">No findings.</p>', anchor="findings")
-    rows = [[level_badge(f.level), ctx.rule_link(f.code), esc(f.name), f"{f.line}:{f.column}", esc(f.message), esc(f.subject)] for f in manifest.findings]
+    rows = [[level_badge(f.level), ctx.rule_link(f.code), esc(f.name), f"{f.line}:{f.column}", esc(f.message),
+             esc(f.subject)] for f in found]
     return section("Findings", table(["Level", "Rule", "Name", "Line", "Message", "Subject"], rows), anchor="findings")
 
 

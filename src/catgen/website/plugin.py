@@ -29,7 +29,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from catgen import __version__
 from catgen.model import KINDS
-from catgen.schemas import SCHEMA_FILES, schema_text
+from catgen.load.schemas import SCHEMA_FILES, schema_text
 from catgen.website import overview, pages, searchindex, urls
 from catgen.website.catalogjson import catalog_json
 from catgen.website.pages import PageContext

@@ -15,7 +15,7 @@ import tempfile
 from contextlib import contextmanager
 
 from catgen.website.plugin import MARKER
-from catgen.sources import CatalogError
+from catgen.errors import CatalogError
 
 
 def is_catgen_site(path: str) -> bool:

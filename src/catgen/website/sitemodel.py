@@ -10,14 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from catgen.catalog import Catalog, fold, load_catalog
-from catgen.check import CheckResult, run_check
-from catgen.lineage import LineageGraph, promotion_date
-from catgen.parsing import ParseCache
-from catgen.model import KINDS, VERSIONED_ASSETS, Manifest
-from catgen.policy import Policy, read_policy
+from catgen.checking.engine import CheckResult, run_check
+from catgen.graph.lineage import LineageGraph, promotion_date
+from catgen.load.catalog import Catalog, open_catalog
+from catgen.model import KINDS, VERSIONED_ASSETS, Manifest, fold
+from catgen.policy import Policy
 from catgen.website import urls
-from catgen.sources import DirectorySource
 
 
 @dataclass
@@ -37,15 +35,12 @@ class SiteModel:
 
     @classmethod
     def load(cls, catalog_root: str, *, now=None) -> "SiteModel":
-        source = DirectorySource(catalog_root)
-        catalog = load_catalog(source, ParseCache(source.root))
-        result = run_check(catalog, now=now)
-        return cls.from_result(result)
+        return cls.from_result(run_check(open_catalog(catalog_root), now=now))
 
     @classmethod
     def from_result(cls, result: CheckResult, graph: LineageGraph | None = None) -> "SiteModel":
         catalog = result.catalog
-        site = cls(result, graph or result.graph or LineageGraph.build(catalog), read_policy(catalog.policy))
+        site = cls(result, graph or result.graph or LineageGraph.build(catalog), result.policy)
         site.pages = [m for m in catalog.manifests if _has_page(catalog, m)]
         site.url_of = {m: urls.manifest_url(m) for m in site.pages}
         for kind in KINDS:
@@ -55,6 +50,10 @@ class SiteModel:
             for manifest in site.by_kind[kind]:
                 site.assets.setdefault((kind, manifest.name), []).append(manifest)
         return site
+
+    def findings_of(self, manifest) -> list:
+        """The check's findings in ``manifest``'s file (read from the result, never copied)."""
+        return self.result.findings_in(manifest.path)
 
     def url(self, manifest) -> str | None:
         """The address of a manifest's page, or None when it has none."""

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from catgen.lineage import PLACEMENT
+from catgen.graph.lineage import PLACEMENT
 
 UPSTREAM = "upstream"
 DOWNSTREAM = "downstream"

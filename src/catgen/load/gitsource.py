@@ -1,7 +1,7 @@
 """Manifest files as they are at a git revision, read straight from git's objects.
 
 ``GitSource`` is the base side of ``catgen check --base REF``. It has the
-interface of ``catgen.sources.DirectorySource`` (``files()``, ``read()``,
+interface of ``catgen.load.sources.DirectorySource`` (``files()``, ``read()``,
 ``display()``, ``display_root``), so the same safe loader reads both sides.
 
 It never checks anything out and writes nothing in the repository: three
@@ -25,8 +25,9 @@ from __future__ import annotations
 import os
 import subprocess
 
-from catgen.sources import MANIFEST_SUFFIXES, CatalogError, SourceFile, _display_root
-from catgen.yamlsafe import MAX_BYTES
+from catgen.errors import CatalogError
+from catgen.load.sources import MANIFEST_SUFFIXES, SourceFile, display_root_of
+from catgen.load.yamlsafe import MAX_BYTES
 
 SYMLINK_MODE = "120000"
 _GIT_ENV = {
@@ -44,7 +45,7 @@ class GitSource:
         self.root = os.path.abspath(root)
         if not os.path.isdir(self.root):
             raise CatalogError(f"catalog folder {root!r} does not exist or is not a folder")
-        self.display_root = _display_root(self.root)
+        self.display_root = display_root_of(self.root)
         self.ref = ref
         self.toplevel, self.prefix = _locate_in_repository(self.root, root)
         self.commit = self._resolve(ref)

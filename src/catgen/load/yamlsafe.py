@@ -76,15 +76,6 @@ class Document:
 
     data: dict
     positions: dict | None = field(default_factory=dict)
-    problems: list | None = None  # CG201 problems, found where the file was parsed (catgen.validation)
-
-    def problems_or_validate(self) -> list:
-        """The CG201 problems, validating now if the parse did not."""
-        if self.problems is None:
-            from catgen.validation import file_problems
-
-            self.problems = file_problems(self.data)
-        return self.problems
 
     def locate(self, path: tuple = (), *, value: bool = False) -> tuple[int, int]:
         """Line and column of ``path`` (or of its nearest written ancestor)."""

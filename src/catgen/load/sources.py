@@ -10,13 +10,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from catgen.yamlsafe import MAX_BYTES
+from catgen.errors import CatalogError
+from catgen.load.yamlsafe import MAX_BYTES
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
-
-
-class CatalogError(Exception):
-    """The check itself cannot run (exit 2): the message is the one-line reason."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +39,7 @@ class DirectorySource:
         self.root = os.path.abspath(root)
         if not os.path.isdir(self.root):
             raise CatalogError(f"catalog folder {root!r} does not exist or is not a folder")
-        self.display_root = _display_root(self.root)
+        self.display_root = display_root_of(self.root)
 
     def files(self) -> list[SourceFile]:
         found: list[SourceFile] = []
@@ -123,7 +120,7 @@ def _points_to_folder(entry) -> bool:
         return False
 
 
-def _display_root(root: str) -> str:
+def display_root_of(root: str) -> str:
     try:
         rel = os.path.relpath(root)
     except ValueError:  # another drive on Windows

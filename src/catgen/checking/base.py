@@ -1,7 +1,7 @@
 """Checking a change against its base: ``catgen check --base REF [--changed]``.
 
 The base is the catalog as it is at a git revision, read from git's objects
-(``catgen.gitsource.GitSource``). Three things follow from it:
+(``catgen.load.gitsource.GitSource``). Three things follow from it:
 
 - **The base's policy judges.** Stages, levels, exceptions, immutable kinds and
   mutable fields all come from the base, so a change cannot loosen the rules
@@ -31,14 +31,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from catgen.catalog import Catalog, fold, load_catalog
-from catgen.check import CheckResult, run_check
+from catgen.checking.engine import CheckResult, run_check
 from catgen.dates import utc_now
-from catgen.gitsource import GitSource
-from catgen.model import Manifest
+from catgen.diff import same_data
+from catgen.load.catalog import Catalog, open_catalog
+from catgen.model import Manifest, fold
 from catgen.policy import read_policy
 from catgen.rules import RULES
-from catgen.rules.immutability import same_data
 
 
 @dataclass
@@ -61,13 +60,13 @@ class ChangeSet:
         }
 
 
-def load_base(catalog_root: str, ref: str, parse_cache=None) -> Catalog:
+def open_base(catalog: Catalog, catalog_root: str, ref: str) -> Catalog:
     """The catalog under ``catalog_root`` as it is at ``ref`` (empty if it did not exist there).
 
-    ``parse_cache`` is shared with the working tree's load: most base files
-    have the same bytes as their working copy, so they are parsed once.
+    It shares the working tree's parse cache: most base files have the same
+    bytes as their working copy, so they are parsed once.
     """
-    return load_catalog(GitSource(catalog_root, ref), parse_cache)
+    return open_catalog(catalog_root, ref=ref, cache=catalog.parse_cache or False)
 
 
 def check_against_base(catalog: Catalog, base: Catalog, ref: str, *, changed_only: bool = False,
@@ -81,7 +80,7 @@ def check_against_base(catalog: Catalog, base: Catalog, ref: str, *, changed_onl
     changes = compute_changes(base, catalog)
     result = run_check(catalog, now=now, policy=policy, rules=_comparisons_first(rules), base=base)
     if changed_only:
-        before = run_check(base, now=now, policy=read_policy(judge_manifest), rules=rules)
+        before = run_check(base, now=now, policy=policy, rules=rules)
         result.findings = only_changed(result.findings, before.findings, changes)
         result.waived = only_changed(result.waived, before.waived, changes)
     judged_by = "base" if base.policy is not None else "working tree (the base has no policy)"

@@ -13,7 +13,7 @@ from functools import cache
 
 from catgen.dates import parse_timestamp
 from catgen.model import API_VERSION, KINDS, VERSIONED_ASSETS
-from catgen.schemas import schema, schema_errors
+from catgen.load.schemas import schema, schema_errors
 
 # Timestamp fields whose calendar validity is checked (the schema checks the shape).
 _TIMESTAMPS = {

@@ -22,15 +22,17 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 
-from catgen import __version__, yamlsafe
-from catgen.yamlsafe import Document, Problem
+from catgen import __version__
+from catgen.load import schemas, yamlsafe
+from catgen.load.validation import file_problems
+from catgen.load.yamlsafe import Document, Problem
 
 PARALLEL_THRESHOLD = 400  # below this many misses a process pool costs more than it saves
 CACHE_FORMAT = 3
 
 
 def pack(loaded: Document | Problem) -> tuple:
-    """Plain data to cache or send between processes.
+    """Plain data to cache or send between processes: the parse and the file's CG201 problems.
 
     Positions are left out: most manifests never need one, and they are most
     of the bytes. ``Manifest.locate`` parses a file again when a finding in it
@@ -39,13 +41,14 @@ def pack(loaded: Document | Problem) -> tuple:
     """
     if isinstance(loaded, Problem):
         return ("p", loaded.code, loaded.line, loaded.column, loaded.message)
-    return ("d", loaded.data, loaded.problems_or_validate())
+    return ("d", loaded.data, file_problems(loaded.data))
 
 
-def unpack(packed: tuple) -> Document | Problem:
+def unpack(packed: tuple) -> tuple[Document | Problem, list]:
+    """The parse (without positions) and its CG201 problems ``(path, message, at_value)``."""
     if packed[0] == "p":
-        return Problem(*packed[1:])
-    return Document(packed[1], None, packed[2])
+        return Problem(*packed[1:]), []
+    return Document(packed[1], None), packed[2]
 
 
 def _parse_packed(raw: bytes) -> tuple:
@@ -55,11 +58,9 @@ def _parse_packed(raw: bytes) -> tuple:
 @cache
 def salt() -> str:
     """What a cached parse depends on besides the bytes: catgen, Python, schemas."""
-    from catgen.schemas import SCHEMA_FILES, schema_text
-
     digest = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{sys.version}|".encode())
-    for name in SCHEMA_FILES:
-        digest.update(schema_text(name).encode())
+    for name in schemas.SCHEMA_FILES:
+        digest.update(schemas.schema_text(name).encode())
     return digest.hexdigest()[:16]
 
 
@@ -116,7 +117,7 @@ def default_cache_dir() -> str:
     return os.path.join(base, "catgen")
 
 
-def parse_all(raws: list[bytes], parse_cache: ParseCache | None = None) -> list[Document | Problem]:
+def parse_all(raws: list[bytes], parse_cache: ParseCache | None = None) -> list[tuple[Document | Problem, list]]:
     """Parse each file's bytes (cached results first, then misses on all cores)."""
     digests = [hashlib.blake2b(raw, digest_size=20).hexdigest() for raw in raws] if parse_cache else []
     packed: list = [parse_cache.get(d) if parse_cache else None for d in digests] if parse_cache else [None] * len(raws)

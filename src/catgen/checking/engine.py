@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from catgen.catalog import Catalog
+from catgen.load.catalog import Catalog
 from catgen.dates import utc_now
 from catgen.model import Finding
 from catgen.policy import Policy, read_policy
@@ -19,11 +19,25 @@ from catgen.rules import RULES, Context
 
 @dataclass
 class CheckResult:
+    """What a check found, and what judged: the one place findings live."""
+
     catalog: Catalog
     findings: list[Finding]  # reported findings (not "off", not waived), sorted
     waived: list[Finding] = field(default_factory=list)
     summary_extra: dict = field(default_factory=dict)
     graph: object = None  # the LineageGraph the rules used, for the site (built once)
+    policy: Policy | None = None  # the policy that judged (the base's under --base)
+    _by_path: tuple = field(default=(None, {}), repr=False, compare=False)
+
+    def findings_in(self, path: str) -> list[Finding]:
+        """The reported findings in the file shown as ``path``, in report order."""
+        indexed, by_path = self._by_path
+        if indexed is not self.findings:  # findings were replaced (--changed): index them again
+            by_path = {}
+            for found in self.findings:
+                by_path.setdefault(found.path, []).append(found)
+            self._by_path = (self.findings, by_path)
+        return by_path.get(path, [])
 
     @property
     def errors(self) -> int:
@@ -49,13 +63,13 @@ class CheckResult:
 def run_check(catalog: Catalog, *, now: datetime | None = None, policy: Policy | None = None, rules=RULES, base=None) -> CheckResult:
     """Check ``catalog``; ``policy`` (the base's, with ``--base``) judges it, else its own."""
     now = now or utc_now()
-    judge = policy if policy is not None else read_policy(catalog.policy)
-    ctx = Context(catalog, judge, now, rules, base=base)
+    own = read_policy(catalog.policy)
+    judge = policy if policy is not None else own
+    ctx = Context(catalog, judge, now, rules, base=base, own_policy=own)
     raw = [found for checked in rules.values() for found in checked.check(ctx)]
     reported, waived = apply_policy(raw, judge, rules, now)
     reported.sort(key=lambda f: f.sort_key)
-    _attach(catalog, reported)
-    return CheckResult(catalog, reported, waived, graph=ctx.graph)
+    return CheckResult(catalog, reported, waived, graph=ctx.graph, policy=judge)
 
 
 def apply_policy(findings: list[Finding], policy: Policy, rules, now: datetime) -> tuple[list, list]:
@@ -83,14 +97,3 @@ def _matching_exception(found: Finding, policy: Policy, now: datetime):
             if exception.expires is not None and exception.expires >= now:
                 return exception
     return None
-
-
-def _attach(catalog: Catalog, findings: list[Finding]) -> None:
-    """Hang each finding on the manifest it is reported in, for the site's pages."""
-    by_path = {m.path: m for m in catalog.manifests}
-    for manifest in catalog.manifests:
-        manifest.findings = []
-    for found in findings:
-        manifest = by_path.get(found.path)
-        if manifest is not None:
-            manifest.findings.append(found)

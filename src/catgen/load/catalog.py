@@ -1,19 +1,24 @@
-"""Load a catalog once: read every manifest, identify it, index it, resolve references."""
+"""Open a catalog once: read every manifest, identify it, index it, resolve references.
+
+``open_catalog`` is the one way every command, the site and the tests open a
+catalog, from the working tree or from a git revision, with or without the
+parse cache.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from catgen import yamlsafe
-from catgen.model import API_VERSION, KINDS, NAME_RE, REFERENCE_FIELDS, VERSION_RE, Manifest, Ref, identity_from_relpath, parse_ref_text
-from catgen.parsing import parse_all
-from catgen.sources import CatalogError, DirectorySource, SourceFile
-from catgen.yamlsafe import Problem
-
-
-def fold(key: tuple) -> tuple:
-    """An identity compared case-insensitively (SPEC §3: names are unique that way)."""
-    return tuple(part.casefold() if isinstance(part, str) else part for part in key)
+from catgen.errors import CatalogError
+from catgen.load import yamlsafe
+from catgen.load.gitsource import GitSource
+from catgen.load.parsing import ParseCache, parse_all
+from catgen.load.sources import DirectorySource, SourceFile
+from catgen.load.yamlsafe import Problem
+from catgen.model import (
+    API_VERSION, KINDS, NAME_RE, REFERENCE_FIELDS, VERSION_RE, Manifest, Ref, fold, identity_from_relpath,
+    parse_ref_text,
+)
 
 
 @dataclass
@@ -25,6 +30,7 @@ class Catalog:
     index: dict = field(default_factory=dict)  # exact identity -> first manifest in path order
     folded: dict = field(default_factory=dict)  # folded identity -> manifests in path order
     broken: set = field(default_factory=set)  # identities implied by paths of unloadable files
+    parse_cache: ParseCache | None = field(default=None, repr=False)  # shared with a second open (--base)
     _by_kind: dict | None = field(default=None, repr=False)
 
     @property
@@ -66,14 +72,27 @@ class Catalog:
         return self.source.display(relpath)
 
 
-def load_catalog(source, parse_cache=None) -> Catalog:
-    """Read, identify and index every manifest of ``source``; resolve references.
+def open_catalog(root: str, *, ref: str | None = None, cache: bool | ParseCache = True) -> Catalog:
+    """The catalog in the folder ``root``: as it is on disk, or as it is at the git revision ``ref``.
 
-    ``parse_cache`` (a ``catgen.parsing.ParseCache``) reuses earlier parses of
-    identical bytes; without it every file is parsed.
+    ``cache`` is ``True`` for the user's parse cache of this catalog folder,
+    ``False`` to parse every file, or a ``ParseCache`` to share (the base of
+    ``--base`` shares the working tree's: most files have the same bytes).
+    Raises ``CatalogError`` when the catalog cannot be read at all.
+    """
+    source = DirectorySource(root) if ref is None else GitSource(root, ref)
+    parse_cache = ParseCache(source.root) if cache is True else (cache or None)
+    return read_catalog(source, parse_cache)
+
+
+def read_catalog(source, parse_cache: ParseCache | None = None) -> Catalog:
+    """Read, identify and index every manifest ``source`` lists; resolve references.
+
+    ``source`` is a ``DirectorySource``, a ``GitSource`` or anything with their
+    ``files()``, ``read()`` and ``display()``; ``open_catalog`` picks one.
     """
     manifests = _load_files(source, source.files(), parse_cache)
-    catalog = Catalog(source, manifests)
+    catalog = Catalog(source, manifests, parse_cache=parse_cache)
     for manifest in manifests:
         _identify(manifest)
         if manifest.problem is not None or manifest.kind is None:
@@ -90,10 +109,6 @@ def load_catalog(source, parse_cache=None) -> Catalog:
     return catalog
 
 
-def load_directory(root: str) -> Catalog:
-    return load_catalog(DirectorySource(root))
-
-
 def _load_files(source, entries: list[SourceFile], parse_cache) -> list[Manifest]:
     manifests = [Manifest(entry.relpath, source.display(entry.relpath), source=source) for entry in entries]
     readable = []
@@ -106,11 +121,11 @@ def _load_files(source, entries: list[SourceFile], parse_cache) -> list[Manifest
             readable.append(manifest)
     raws, vanished = _read_present(source, readable)
     readable = [m for m in readable if m.relpath not in vanished]
-    for manifest, loaded in zip(readable, parse_all(raws, parse_cache)):
+    for manifest, (loaded, schema_problems) in zip(readable, parse_all(raws, parse_cache)):
         if isinstance(loaded, Problem):
             manifest.problem = loaded
         else:
-            manifest.document = loaded
+            manifest.document, manifest.schema_problems = loaded, schema_problems
     return [m for m in manifests if m.relpath not in vanished]
 
 
