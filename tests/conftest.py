@@ -1,64 +1,16 @@
-"""Shared test helpers: write small catalogs to temp folders and check them."""
+"""Fixtures every test shares: a temp folder to run in, a private parse cache, the example catalog.
+
+Helpers live in the ``testing`` package next to this file.
+"""
 
 from __future__ import annotations
 
-import textwrap
-from datetime import datetime, timezone
+import shutil
 from pathlib import Path
 
 import pytest
 
-from catgen.load.catalog import open_catalog
-from catgen.checking.engine import run_check
-
-REPO = Path(__file__).resolve().parent.parent
-EXAMPLE = REPO / "catalog"
-NOW = datetime(2026, 1, 15, tzinfo=timezone.utc)
-
-# The smallest catalog that checks clean: one stage, one workspace in it.
-POLICY = """
-apiVersion: catgen/v1
-kind: Policy
-metadata:
-  name: default
-spec:
-  stages:
-    - name: dev
-"""
-
-WORKSPACE = """
-apiVersion: catgen/v1
-kind: Workspace
-metadata:
-  name: dev
-spec:
-  stage: dev
-  region: eastus
-"""
-
-
-def write(root: Path, relpath: str, text: str | bytes) -> Path:
-    path = root / relpath
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, str):
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    else:
-        path.write_bytes(text)
-    return path
-
-
-def check(root: Path, now: datetime = NOW):
-    return run_check(open_catalog(str(root), cache=False), now=now)
-
-
-def codes(result, code: str | None = None) -> list:
-    """(code, path relative to the catalog, line) of each finding, optionally of one code."""
-    root = result.catalog.source.display("")
-    return [
-        (f.code, f.path[len(root):] if root and f.path.startswith(root) else f.path, f.line)
-        for f in result.findings
-        if code is None or f.code == code
-    ]
+from testing.catalogs import EXAMPLE
 
 
 @pytest.fixture(autouse=True)
@@ -69,27 +21,9 @@ def _chdir_tmp(tmp_path, monkeypatch):
     monkeypatch.setenv("CATGEN_CACHE_DIR", str(tmp_path / ".catgen-cache"))
 
 
-def edit(root: Path, relpath: str, old: str, new: str) -> None:
-    """Replace ``old`` (which must occur once) with ``new`` in a catalog file."""
-    path = root / relpath
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {relpath}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-def line_of(root: Path, relpath: str, needle: str) -> int:
-    """The 1-based line of the first line containing ``needle``."""
-    for number, line in enumerate((root / relpath).read_text(encoding="utf-8").splitlines(), 1):
-        if needle in line:
-            return number
-    raise AssertionError(f"{needle!r} not in {relpath}")
-
-
 @pytest.fixture
 def example(tmp_path) -> Path:
     """A private copy of the example catalog at ``<tmp>/catalog``."""
-    import shutil
-
     root = tmp_path / "catalog"
     shutil.copytree(EXAMPLE, root)
     return root

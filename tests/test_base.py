@@ -16,7 +16,7 @@ from catgen.load.gitsource import GitSource
 from catgen.errors import CatalogError
 from catgen.load.sources import DirectorySource
 
-from gitrepo import GitRepo, check_json, example_repo, findings_of, isolate_git, run_cli
+from testing.gitrepo import GitRepo, check_json, example_repo, findings_of, isolate_git, run_cli
 
 FDE_TO_PROD = """\
 apiVersion: catgen/v1

@@ -6,7 +6,7 @@ import catgen.load.parsing as parsing
 from catgen.load.catalog import open_catalog
 from catgen.checking.engine import run_check
 from catgen.load.parsing import ParseCache
-from conftest import NOW, edit
+from testing.catalogs import NOW, edit
 
 
 def _findings(root, cache):

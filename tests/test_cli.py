@@ -21,7 +21,7 @@ from catgen.cli import main
 from catgen.rules import RULES
 from catgen.rules.base import Rule
 
-from conftest import EXAMPLE, POLICY, WORKSPACE, write
+from testing.catalogs import EXAMPLE, POLICY, WORKSPACE, write
 
 DEPLOYMENT = """
 apiVersion: catgen/v1

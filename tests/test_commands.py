@@ -9,7 +9,7 @@ import yaml
 from click.testing import CliRunner
 
 from catgen.cli import cli
-from conftest import EXAMPLE, check, codes
+from testing.catalogs import EXAMPLE, check, codes
 
 PROD_CHAIN = [
     "model:credit-risk@3", "job:train-credit-risk-prod-0912", "data:loans-prod@7",

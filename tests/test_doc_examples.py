@@ -38,7 +38,7 @@ from click.testing import CliRunner
 from catgen.cli import cli
 from catgen.rules import RULES
 
-from conftest import EXAMPLE, REPO, check, codes
+from testing.catalogs import EXAMPLE, REPO, check, codes
 
 DOCS = REPO / "docs"
 FAMILY_PAGES = {  # page -> the rule codes it documents (a prefix of the code)

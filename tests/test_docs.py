@@ -13,7 +13,7 @@ from catgen.rules.base import Rule
 from catgen.load.schemas import schema_errors
 from catgen.load.yamlsafe import Document, load
 
-from conftest import REPO
+from testing.catalogs import REPO
 
 RULES_PAGE = REPO / "docs" / "rules.md"
 

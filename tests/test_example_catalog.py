@@ -4,7 +4,7 @@ from catgen.load.catalog import open_catalog
 from catgen.checking.engine import run_check
 from catgen.model import KINDS
 
-from conftest import EXAMPLE
+from testing.catalogs import EXAMPLE
 
 
 def test_example_catalog_checks_clean():

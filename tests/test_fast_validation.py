@@ -7,7 +7,7 @@ from fastjsonschema import JsonSchemaException
 
 from catgen.load.catalog import open_catalog
 from catgen.load.schemas import fast_validator, validator
-from conftest import EXAMPLE
+from testing.catalogs import EXAMPLE
 
 MUTATIONS = [
     lambda d: d["spec"].__setitem__("unknown", 1),

@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 import pytest
 import yaml
-from conftest import EXAMPLE, REPO, write
+from testing.catalogs import EXAMPLE, REPO, write
 
 from catgen.cli import cli
 

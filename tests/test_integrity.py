@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import pytest
 
-from gitrepo import check_json, example_repo, findings_of, line_of
+from testing.catalogs import line_of
+from testing.gitrepo import check_json, example_repo, findings_of
 
 PROD_PROMOTION = "catalog/promotions/credit-risk-3-to-prod.yaml"
 BLUE = "catalog/deployments/credit-risk-prod-blue.yaml"

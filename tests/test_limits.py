@@ -25,8 +25,8 @@ from catgen.rules.base import MAX_MESSAGE
 from catgen.load.sources import DirectorySource
 from catgen.load.yamlsafe import MAX_BYTES, MAX_DEPTH, Document, Problem
 
-from conftest import NOW, POLICY, check, codes, write
-from gitrepo import run_cli
+from testing.catalogs import NOW, POLICY, check, codes, write
+from testing.gitrepo import run_cli
 
 
 def workspace(name: str = "dev", *, description: str = "ok", extra: str = "") -> str:

@@ -1,6 +1,6 @@
 """The policy's rules: levels (error/warning/off) and exceptions (subject, expiry), applied in the check core."""
 
-from conftest import check, codes, edit, line_of
+from testing.catalogs import check, codes, edit, line_of
 
 PROD_WS = "workspaces/ml-prod-weu.yaml"
 
@@ -39,9 +39,9 @@ def test_expired_exception_stops_applying_and_warns(example):
     _public_prod(example)
     _policy_tail(example, '  exceptions:\n    - {rule: CG701, subject: "workspace:ml-prod-weu", reason: "old", expires: 2026-01-14}\n')
     result = check(example)
-    assert ("CG701", PROD_WS, line_of(example, PROD_WS, "public_network_access")) in codes(result)
+    assert ("CG701", PROD_WS, line_of(example / PROD_WS, "public_network_access")) in codes(result)
     expired = [f for f in result.findings if f.code == "CG306"]
-    assert [(f.level, f.line) for f in expired] == [("warning", line_of(example, "policy.yaml", "expires: 2026-01-14"))]
+    assert [(f.level, f.line) for f in expired] == [("warning", line_of(example / "policy.yaml", "expires: 2026-01-14"))]
 
 
 def test_exception_for_another_subject_does_not_apply(example):
@@ -55,4 +55,4 @@ def test_structural_rules_cannot_be_lowered(example):
     edit(example, "deployments/credit-risk-dev.yaml", "model:credit-risk@3", "model:credit-risk@9")
     result = check(example)
     assert [(f.code, f.level) for f in result.findings if f.code == "CG302"] == [("CG302", "error")]
-    assert codes(result, "CG306") == [("CG306", "policy.yaml", line_of(example, "policy.yaml", "CG302"))]
+    assert codes(result, "CG306") == [("CG306", "policy.yaml", line_of(example / "policy.yaml", "CG302"))]

@@ -22,8 +22,8 @@ from catgen.fsutil import atomic_write
 from catgen.website import safedir
 from catgen.errors import CatalogError
 
-from conftest import EXAMPLE
-from gitrepo import run_cli
+from testing.catalogs import EXAMPLE
+from testing.gitrepo import run_cli
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ prod against the sample-data baseline, promote to test and prod, deploy.
 
 import yaml
 
-from conftest import check, codes, line_of
+from testing.catalogs import check, codes, line_of
 
 DIGEST = "@sha256:" + "a" * 64
 POLICY = {
@@ -89,13 +89,13 @@ def test_retrain_on_production_data_within_tolerance_passes(tmp_path):
 def test_retrain_on_production_data_beyond_tolerance_fails(tmp_path):
     root = write_story(tmp_path / "c", story(prod_auc=0.83))  # regressed 0.03
     prod = "promotions/scorer-1-prod.yaml"
-    assert codes(check(root)) == [("CG510", prod, line_of(root, prod, "asset:"))]
+    assert codes(check(root)) == [("CG510", prod, line_of(root / prod, "asset:"))]
 
 
 def test_registry_not_replicated_to_the_prod_region_fails(tmp_path):
     root = write_story(tmp_path / "c", story(replicate=("eastus",)))
     found = codes(check(root), "CG508")
     job, deployment = "jobs/prod-run.yaml", "deployments/scorer-prod.yaml"
-    assert ("CG508", job, line_of(root, job, "component:")) in found  # the pipeline, used from the registry
-    assert ("CG508", deployment, line_of(root, deployment, "model:")) in found
-    assert ("CG508", deployment, line_of(root, deployment, "environment:")) in found
+    assert ("CG508", job, line_of(root / job, "component:")) in found  # the pipeline, used from the registry
+    assert ("CG508", deployment, line_of(root / deployment, "model:")) in found
+    assert ("CG508", deployment, line_of(root / deployment, "environment:")) in found

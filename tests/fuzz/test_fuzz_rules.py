@@ -24,7 +24,7 @@ from catgen.checking.engine import run_check
 from catgen.reporters import REPORTERS
 from catgen.load.sources import DirectorySource
 
-from conftest import NOW
+from testing.catalogs import NOW
 from .strategies import Timer, assert_findings_well_formed, catalogs, finding_rows, line_count, write_catalog
 
 

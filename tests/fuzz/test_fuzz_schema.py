@@ -18,7 +18,7 @@ from catgen.load.catalog import open_catalog
 from catgen.checking.engine import run_check
 from catgen.load.sources import DirectorySource
 
-from conftest import NOW
+from testing.catalogs import NOW
 from .strategies import Timer, assert_findings_well_formed, catalogs, finding_rows, line_count, write_catalog
 
 LOADING_CODES = ("CG101", "CG102", "CG103", "CG104", "CG105", "CG106")

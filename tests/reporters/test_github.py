@@ -7,7 +7,7 @@ import re
 import subprocess
 
 from click.testing import CliRunner
-from sample_catalog import sample_result, write_sample
+from testing.sample_catalog import sample_result, write_sample
 
 from catgen.cli import cli
 from catgen.model import Finding

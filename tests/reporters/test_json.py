@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 
-from sample_catalog import sample_result
+from testing.sample_catalog import sample_result
 
 from catgen.reporters import REPORTERS
 

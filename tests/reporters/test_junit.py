@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import xml.etree.ElementTree as ET
 
-from sample_catalog import WARNING_MESSAGE, sample_result
+from testing.sample_catalog import WARNING_MESSAGE, sample_result
 
 from catgen.checking.engine import CheckResult
 from catgen.model import Finding

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import REPO, check
-from sample_catalog import sample_result, with_warning, write_sample
+from testing.catalogs import REPO, check
+from testing.sample_catalog import sample_result, with_warning, write_sample
 
 import catgen
 from catgen.model import Finding

@@ -13,9 +13,9 @@ import pytest
 from catgen.rules import RULES
 from catgen.rules.base import Rule
 
-from conftest import check, codes, edit, write
+from testing.catalogs import check, codes, edit, write
 
-POLICY = """
+THREE_STAGES_POLICY = """
 apiVersion: catgen/v1
 kind: Policy
 metadata:
@@ -33,7 +33,7 @@ spec:
 """
 
 FILES = {
-    "policy.yaml": POLICY,
+    "policy.yaml": THREE_STAGES_POLICY,
     "workspaces/dev.yaml": """
         apiVersion: catgen/v1
         kind: Workspace
@@ -265,7 +265,7 @@ def test_cg306_no_policy_reported_at_policy_yaml_line_1(root):
 
 def test_cg306_two_policies_on_the_one_that_is_not_policy_yaml(root):
     # "archive/" sorts before "policy.yaml"; the canonical file is still the policy.
-    write(root, "archive/old-policy.yaml", POLICY.replace("name: default", "name: old"))
+    write(root, "archive/old-policy.yaml", THREE_STAGES_POLICY.replace("name: default", "name: old"))
     result = check(root)
     assert codes(result, "CG306") == [("CG306", "archive/old-policy.yaml", 2)]
     assert messages(result, "CG306") == ["a catalog has one policy; catalog/policy.yaml is already it"]
@@ -300,27 +300,27 @@ def test_cg306_promotion_from_is_not_an_earlier_stage(root, source):
 
 
 def test_cg306_rules_naming_an_unknown_code(root):
-    write(root, "policy.yaml", POLICY + "  rules:\n    CG999:\n      level: warning\n")
+    write(root, "policy.yaml", THREE_STAGES_POLICY + "  rules:\n    CG999:\n      level: warning\n")
     result = check(root)
     assert codes(result, "CG306") == [("CG306", "policy.yaml", 16)]
     assert messages(result, "CG306")[0].startswith("CG999 is not a catgen rule")
 
 
 def test_cg306_rules_cannot_lower_cg201(root):
-    write(root, "policy.yaml", POLICY + "  rules:\n    CG201:\n      level: off\n")
+    write(root, "policy.yaml", THREE_STAGES_POLICY + "  rules:\n    CG201:\n      level: off\n")
     result = check(root)
     assert codes(result, "CG306") == [("CG306", "policy.yaml", 16)]
     assert messages(result, "CG306") == ["CG201 applies to every manifest; the policy cannot change its level"]
 
 
 def test_cg201_still_reported_when_the_policy_tries_to_switch_it_off(root):
-    write(root, "policy.yaml", POLICY + "  rules:\n    CG201:\n      level: off\n")
+    write(root, "policy.yaml", THREE_STAGES_POLICY + "  rules:\n    CG201:\n      level: off\n")
     edit(root, "workspaces/dev.yaml", "region: eastus", "region: East US")
     assert [(f.code, f.level) for f in check(root).findings if f.code == "CG201"] == [("CG201", "error")]
 
 
 def test_cg306_exception_for_cg302_is_refused_and_waives_nothing(root):
-    write(root, "policy.yaml", POLICY + """\
+    write(root, "policy.yaml", THREE_STAGES_POLICY + """\
   exceptions:
     - rule: CG302
       subject: deployment:dep
@@ -335,7 +335,7 @@ def test_cg306_exception_for_cg302_is_refused_and_waives_nothing(root):
 
 
 def test_cg306_expired_exception_is_a_warning(root, controlled_code):
-    write(root, "policy.yaml", POLICY + f"""\
+    write(root, "policy.yaml", THREE_STAGES_POLICY + f"""\
   exceptions:
     - rule: {controlled_code}
       subject: environment:legacy@1
@@ -350,7 +350,7 @@ def test_cg306_expired_exception_is_a_warning(root, controlled_code):
 
 
 def test_cg306_valid_neighbour_policy_with_levels_and_a_live_exception(root, controlled_code):
-    write(root, "policy.yaml", POLICY + f"""\
+    write(root, "policy.yaml", THREE_STAGES_POLICY + f"""\
   rules:
     {controlled_code}:
       level: warning

@@ -7,7 +7,8 @@ import pytest
 from catgen.diff import Change, diff, same_scalar
 from catgen.rules.immutability import covered, summarize_policy_change
 
-from gitrepo import check_json, example_repo, findings_of, line_of, run_cli
+from testing.catalogs import line_of
+from testing.gitrepo import check_json, example_repo, findings_of, run_cli
 
 MODEL = "models/credit-risk/3.yaml"
 

@@ -2,7 +2,7 @@
 
 import re
 
-from conftest import check, codes, edit, line_of
+from testing.catalogs import check, codes, edit, line_of
 
 PROD = "promotions/credit-risk-3-to-prod.yaml"
 MODEL = "models/credit-risk/3.yaml"
@@ -11,7 +11,7 @@ PIPELINE = "components/credit-risk-pipeline/1.yaml"
 
 
 def at_asset(example):
-    return line_of(example, PROD, "asset:")
+    return line_of(example / PROD, "asset:")
 
 
 def test_cg601_model_without_training_job(example):
@@ -64,7 +64,7 @@ def test_cg605_unpinned_environment_of_the_model(example):
     result = check(example)
     found = codes(result, "CG605")
     assert ("CG605", PROD, at_asset(example)) in found
-    assert ("CG605", "deployments/credit-risk-prod-blue.yaml", line_of(example, "deployments/credit-risk-prod-blue.yaml", "environment:")) in found
+    assert ("CG605", "deployments/credit-risk-prod-blue.yaml", line_of(example / "deployments/credit-risk-prod-blue.yaml", "environment:")) in found
     assert all(f.subject == "environment:lightgbm-py311@2" for f in result.findings if f.code == "CG605")
 
 

@@ -18,7 +18,7 @@ from catgen.load.catalog import open_catalog
 from catgen.load.sources import DirectorySource
 from catgen.load.yamlsafe import MAX_BYTES
 
-from conftest import POLICY, WORKSPACE, check, codes, write
+from testing.catalogs import POLICY, WORKSPACE, check, codes, write
 
 LOADING_CODES = ("CG101", "CG102", "CG103", "CG104", "CG105", "CG106", "CG107")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import POLICY, WORKSPACE, check, codes, edit, write
+from testing.catalogs import POLICY, WORKSPACE, check, codes, edit, write
 
 REGISTRY = """
 apiVersion: catgen/v1

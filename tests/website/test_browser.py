@@ -15,7 +15,7 @@ import threading
 from urllib.parse import urlsplit
 
 import pytest
-from sitefixtures import example_site  # noqa: F401 (fixture)
+from testing.site import example_site  # noqa: F401 (fixture)
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

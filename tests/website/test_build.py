@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from sitefixtures import build, example_site  # noqa: F401 (fixture)
+from testing.site import build, example_site  # noqa: F401 (fixture)
 
-from conftest import EXAMPLE, write
+from testing.catalogs import EXAMPLE, write
 from catgen.load.catalog import open_catalog
 from catgen.cli import main
 from catgen.model import KINDS
@@ -264,7 +264,7 @@ def test_job_page_compares_inputs_with_the_baseline():
     from catgen.website.drawing import job_comparison
     from catgen.website.pages import PageContext
     from catgen.website.sitemodel import SiteModel
-    from conftest import EXAMPLE
+    from testing.catalogs import EXAMPLE
 
     site = SiteModel.from_result(run_check(open_catalog(str(EXAMPLE), cache=False)))
     job = site.catalog.get("Job", "train-credit-risk-prod-0912")

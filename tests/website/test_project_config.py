@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sitefixtures import build
+from testing.site import build
 
-from conftest import EXAMPLE, write
+from testing.catalogs import EXAMPLE, write
 
 
 def test_guide_pages_join_the_site_and_rules_get_code_anchors(tmp_path):

@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from conftest import EXAMPLE
+from testing.catalogs import EXAMPLE
 
 
 def _free_port() -> int:

@@ -12,7 +12,7 @@ from catgen.graph.lineage import Edge, LineageGraph
 from catgen.model import KINDS
 from catgen.website.svg import DOWNSTREAM, UPSTREAM, lineage_svg, neighbourhood, truncate_middle
 
-from conftest import EXAMPLE, write
+from testing.catalogs import EXAMPLE, write
 
 SVG = "{http://www.w3.org/2000/svg}"
 

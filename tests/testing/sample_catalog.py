@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import check, write
+from testing.catalogs import check, write
 
 from catgen.model import Finding
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from catgen.cli import main
 
-from conftest import EXAMPLE
+from testing.catalogs import EXAMPLE
 
 
 class GitRepo:
@@ -48,14 +48,6 @@ class GitRepo:
         assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {relpath}"
         path.write_text(text.replace(old, new), encoding="utf-8")
         return path
-
-
-def line_of(path: Path, pattern: str) -> int:
-    """The 1-based line of the first line of ``path`` matching the regular expression."""
-    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if re.search(pattern, text):
-            return number
-    raise AssertionError(f"{pattern!r} not in {path}")
 
 
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE
+from testing.catalogs import EXAMPLE
 from catgen.website import build_site
 
 
