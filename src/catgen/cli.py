@@ -33,25 +33,32 @@ def cli() -> None:
 
 @cli.command()
 @catalog_argument
-@click.option("--base", "base_ref", metavar="GIT_REF", help="Judge the change against this git revision (its policy judges).")
+@click.option("--base", "base_ref", metavar="GIT_REF",
+              help="Judge the change against this git revision (its policy judges).")
 @click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default=default_format,
               show_default="text; github when GITHUB_ACTIONS=true", help="Report format.")
-@click.option("--output", type=click.Path(dir_okay=False), help="Write the report to this file instead of standard output.")
+@click.option("--output", type=click.Path(dir_okay=False),
+              help="Write the report to this file instead of standard output.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
-@click.option("--changed", is_flag=True, help="With --base: report only findings about what the change added or modified, or caused.")
-@click.option("--no-cache", is_flag=True, help="Parse every file again instead of reusing earlier parses from the cache.")
-def check(catalog: str, base_ref: str | None, output_format: str, output: str | None, strict: bool, changed: bool, no_cache: bool) -> int:
+@click.option("--changed", is_flag=True,
+              help="With --base: report only findings about what the change added or modified, or caused.")
+@click.option("--no-cache", is_flag=True,
+              help="Parse every file again instead of reusing earlier parses from the cache.")
+def check(catalog: str, base_ref: str | None, output_format: str, output: str | None, strict: bool, changed: bool,
+          no_cache: bool) -> int:
     """Validate every manifest and enforce the promotion policy.
 
     Exit 0: no errors; 1: errors (or warnings with --strict); 2: the check could not run.
     """
     from catgen.commands import check as command
 
-    return command.run(catalog, output_format=output_format, output=output, strict=strict, base_ref=base_ref, changed=changed, use_cache=not no_cache)
+    return command.run(catalog, output_format=output_format, output=output, strict=strict, base_ref=base_ref,
+                       changed=changed, use_cache=not no_cache)
 
 
 @cli.command()
-@click.argument("kind", required=False, type=click.Choice(["envelope"] + [k.lower() for k in KINDS], case_sensitive=False))
+@click.argument("kind", required=False,
+                type=click.Choice(["envelope"] + [k.lower() for k in KINDS], case_sensitive=False))
 def schema(kind: str | None) -> int:
     """Print the JSON Schema of KIND (all schemas, as one object, without KIND)."""
     from catgen.commands import schema as command
@@ -61,7 +68,8 @@ def schema(kind: str | None) -> int:
 
 @cli.command()
 @catalog_argument
-@click.option("--site-dir", default="site", show_default=True, type=click.Path(file_okay=False), help="Where to write the site.")
+@click.option("--site-dir", default="site", show_default=True, type=click.Path(file_okay=False),
+              help="Where to write the site.")
 def build(catalog: str, site_dir: str) -> int:
     """Render the catalog as a static site (MkDocs + Material)."""
     from catgen.commands import build as command
@@ -81,16 +89,21 @@ def serve(catalog: str, dev_addr: str | None) -> int:
 
 @cli.command()
 @click.argument("ref")
-@click.option("--catalog", "catalog_root", default=DEFAULT_CATALOG, show_default=True, type=click.Path(file_okay=False), help="The catalog folder.")
+@click.option("--catalog", "catalog_root", default=DEFAULT_CATALOG, show_default=True, type=click.Path(file_okay=False),
+              help="The catalog folder.")
 @click.option("--upstream", is_flag=True, help="Only what REF came from (job, data, environment, component, code).")
-@click.option("--downstream", is_flag=True, help="Only what was made from REF (deployments, promotions, fine-tuned models).")
+@click.option("--downstream", is_flag=True,
+              help="Only what was made from REF (deployments, promotions, fine-tuned models).")
 @click.option("--depth", type=click.IntRange(min=1), help="Stop after N steps.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "dot", "mermaid"]), default="text", show_default=True)
-def lineage(ref: str, catalog_root: str, upstream: bool, downstream: bool, depth: int | None, output_format: str) -> int:
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "dot", "mermaid"]), default="text",
+              show_default=True)
+def lineage(ref: str, catalog_root: str, upstream: bool, downstream: bool, depth: int | None,
+            output_format: str) -> int:
     """Print the lineage of REF (e.g. deployment:credit-risk-prod-blue), up and down."""
     from catgen.commands import lineage as command
 
-    return command.run(ref, catalog_root, upstream=upstream, downstream=downstream, depth=depth, output_format=output_format)
+    return command.run(ref, catalog_root, upstream=upstream, downstream=downstream, depth=depth,
+                       output_format=output_format)
 
 
 @cli.command()

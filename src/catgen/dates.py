@@ -33,7 +33,10 @@ def parse_timestamp(value, *, end_of_day: bool = False) -> datetime | None:
 
 
 def _normalise_zone(text: str) -> str:
-    """``Z``, ``+0200``, ``+02`` as ``+00:00``/``+02:00``, fractions as 6 digits: Python 3.10's parser takes only that."""
+    """``Z``, ``+0200``, ``+02`` as ``+00:00``/``+02:00``, fractions as 6 digits.
+
+    Python 3.10's parser takes only that.
+    """
     text = text.replace("Z", "+00:00").replace("z", "+00:00")
     text = _FRACTION.sub(lambda m: "." + (m.group(1) + "000000")[:6], text)
     zone = _ZONE.search(text)

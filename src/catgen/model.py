@@ -54,7 +54,10 @@ REFERENCE_FIELDS: dict[str, dict[tuple, frozenset]] = {
     "Workspace": {("spec", "registries", "*"): frozenset({"Registry"})},
     "Model": {("spec", "job"): frozenset({"Job"}), ("spec", "base_model"): frozenset({"Model"})},
     "Environment": {},
-    "Component": {("spec", "environment"): frozenset({"Environment"}), ("spec", "steps", "*"): frozenset({"Component"})},
+    "Component": {
+        ("spec", "environment"): frozenset({"Environment"}),
+        ("spec", "steps", "*"): frozenset({"Component"}),
+    },
     "Data": {("spec", "job"): frozenset({"Job"})},
     "Job": {
         ("spec", "workspace"): frozenset({"Workspace"}),
@@ -76,7 +79,10 @@ REFERENCE_FIELDS: dict[str, dict[tuple, frozenset]] = {
     },
 }
 for _asset in VERSIONED_ASSETS:  # every versioned asset has one home
-    REFERENCE_FIELDS[_asset] |= {("spec", "workspace"): frozenset({"Workspace"}), ("spec", "registry"): frozenset({"Registry"})}
+    REFERENCE_FIELDS[_asset] |= {
+        ("spec", "workspace"): frozenset({"Workspace"}),
+        ("spec", "registry"): frozenset({"Registry"}),
+    }
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 VERSION_RE = re.compile(r"^(?![Ll][Aa][Tt][Ee][Ss][Tt]$)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -183,7 +189,9 @@ class Manifest:
     @property
     def identified(self) -> bool:
         """True when kind and name (and version, for versioned kinds) are known."""
-        return self.name is not None and (self.version is not None) == KINDS[self.kind].versioned if self.kind else False
+        if not self.kind:
+            return False
+        return self.name is not None and (self.version is not None) == KINDS[self.kind].versioned
 
     @property
     def key(self) -> tuple:

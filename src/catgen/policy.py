@@ -79,7 +79,8 @@ def read_policy(manifest) -> Policy:
         [s for s in stages if s is not None],
         immutable_kinds=frozenset(_strings(spec.get("immutable_kinds"), DEFAULT_IMMUTABLE_KINDS)),
         mutable_fields=tuple(_strings(spec.get("mutable_fields"), DEFAULT_MUTABLE_FIELDS)),
-        levels={code: rule.get("level") for code, rule in _dict(spec.get("rules")).items() if isinstance(rule, dict) and rule.get("level") in LEVELS},
+        levels={code: rule.get("level") for code, rule in _dict(spec.get("rules")).items()
+                if isinstance(rule, dict) and rule.get("level") in LEVELS},
         exceptions=[e for i, item in enumerate(_list(spec.get("exceptions"))) if (e := _exception(item, i))],
     )
 
@@ -87,10 +88,12 @@ def read_policy(manifest) -> Policy:
 def _stage(item, index: int, stages_before) -> Stage | None:
     if not isinstance(item, dict) or not isinstance(item.get("name"), str):
         return None
-    previous = stages_before[index - 1].get("name") if index > 0 and isinstance(stages_before[index - 1], dict) else None
+    before = stages_before[index - 1] if index > 0 else None
+    previous = before.get("name") if isinstance(before, dict) else None
     block = item.get("promotion")
     gate = _gate(block, previous) if isinstance(block, dict) else None
-    return Stage(item["name"], index, ("spec", "stages", index), item.get("private_network") is True, item.get("pii_allowed") is True, gate)
+    return Stage(item["name"], index, ("spec", "stages", index), item.get("private_network") is True,
+                 item.get("pii_allowed") is True, gate)
 
 
 def _gate(block: dict, previous: str | None) -> Gate:
@@ -99,7 +102,8 @@ def _gate(block: dict, previous: str | None) -> Gate:
     return Gate(
         from_stage=block["from"] if isinstance(block.get("from"), str) else previous,
         approvals=block["approvals"] if _is_int(block.get("approvals")) else 0,
-        approvers=frozenset(a.casefold() for a in approvers if isinstance(a, str)) if isinstance(approvers, list) else None,
+        approvers=(frozenset(a.casefold() for a in approvers if isinstance(a, str))
+                   if isinstance(approvers, list) else None),
         separation_of_duties=block.get("separation_of_duties") is True,
         require_registry=block.get("require_registry") is True,
         require_lineage=block.get("require_lineage") is True,
@@ -114,7 +118,8 @@ def _exception(item, index: int) -> Exception_ | None:
     if not isinstance(item, dict) or not isinstance(item.get("rule"), str) or not isinstance(item.get("subject"), str):
         return None
     expires = parse_timestamp(item.get("expires"), end_of_day=True)
-    return Exception_(item["rule"], item["subject"], str(item.get("reason", "")), expires, ("spec", "exceptions", index))
+    path = ("spec", "exceptions", index)
+    return Exception_(item["rule"], item["subject"], str(item.get("reason", "")), expires, path)
 
 
 def _list(value) -> list:

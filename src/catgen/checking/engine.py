@@ -60,7 +60,8 @@ class CheckResult:
         }
 
 
-def run_check(catalog: Catalog, *, now: datetime | None = None, policy: Policy | None = None, rules=RULES, base=None) -> CheckResult:
+def run_check(catalog: Catalog, *, now: datetime | None = None, policy: Policy | None = None, rules=RULES,
+              base=None) -> CheckResult:
     """Check ``catalog``; ``policy`` (the base's, with ``--base``) judges it, else its own."""
     now = now or utc_now()
     own = read_policy(catalog.policy)

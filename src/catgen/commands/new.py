@@ -19,14 +19,30 @@ SCHEMA_URL = "https://catgen.dev/schemas/v1/{kind}.json"
 SPECS = {
     "Registry": "  location: eastus\n  replication_locations:\n    - eastus\n  public_network_access: disabled\n",
     "Workspace": "  stage: dev\n  region: eastus\n  registries: []\n  public_network_access: disabled\n",
-    "Model": "  workspace: workspace:CHANGE-ME\n  type: mlflow_model\n  path: azureml://CHANGE-ME\n  job: job:CHANGE-ME\n",
+    "Model": (
+        "  workspace: workspace:CHANGE-ME\n  type: mlflow_model\n  path: azureml://CHANGE-ME\n  job: job:CHANGE-ME\n"
+    ),
     "Environment": "  registry: registry:CHANGE-ME\n  image: CHANGE-ME@sha256:" + "0" * 64 + "\n",
-    "Component": "  registry: registry:CHANGE-ME\n  type: command\n  environment: environment:CHANGE-ME@1\n  code:\n    repository: https://CHANGE-ME\n    commit: \"0000000\"\n  command: python train.py\n",
-    "Data": "  workspace: workspace:CHANGE-ME\n  type: uri_folder\n  path: azureml://CHANGE-ME\n  classification: sample\n  contains_pii: false\n",
-    "Job": "  workspace: workspace:CHANGE-ME\n  type: command\n  status: running\n  environment: environment:CHANGE-ME@1\n  inputs: {{}}\n",
-    "Promotion": "  stage: CHANGE-ME\n  asset: model:CHANGE-ME@1\n  requested_by: CHANGE-ME\n  date: {today}\n  approvals: []\n",
+    "Component": (
+        "  registry: registry:CHANGE-ME\n  type: command\n  environment: environment:CHANGE-ME@1\n"
+        "  code:\n    repository: https://CHANGE-ME\n    commit: \"0000000\"\n  command: python train.py\n"
+    ),
+    "Data": (
+        "  workspace: workspace:CHANGE-ME\n  type: uri_folder\n  path: azureml://CHANGE-ME\n  classification: sample\n"
+        "  contains_pii: false\n"
+    ),
+    "Job": (
+        "  workspace: workspace:CHANGE-ME\n  type: command\n  status: running\n  environment: environment:CHANGE-ME@1\n"
+        "  inputs: {{}}\n"
+    ),
+    "Promotion": (
+        "  stage: CHANGE-ME\n  asset: model:CHANGE-ME@1\n  requested_by: CHANGE-ME\n  date: {today}\n  approvals: []\n"
+    ),
     "Deployment": "  workspace: workspace:CHANGE-ME\n  endpoint: CHANGE-ME\n  model: model:CHANGE-ME@1\n  traffic: 0\n",
-    "Policy": "  stages:\n    - name: dev\n    - name: test\n      promotion: {approvals: 1}\n    - name: prod\n      promotion: {approvals: 2, require_lineage: true}\n",
+    "Policy": (
+        "  stages:\n    - name: dev\n    - name: test\n      promotion: {approvals: 1}\n    - name: prod\n"
+        "      promotion: {approvals: 2, require_lineage: true}\n"
+    ),
 }
 
 
@@ -66,7 +82,8 @@ def _kind(text: str) -> str:
 
 def _validate(kind: str, name: str, version: str | None) -> None:
     if not NAME_RE.match(name):
-        raise CatalogError(f"{name!r} is not a valid name: letters, digits, '.', '_' and '-', starting with a letter or digit")
+        rule = "letters, digits, '.', '_' and '-', starting with a letter or digit"
+        raise CatalogError(f"{name!r} is not a valid name: {rule}")
     if KINDS[kind].versioned and version is None:
         raise CatalogError(f"a {kind} is versioned: add --version")
     if not KINDS[kind].versioned and version is not None:

@@ -126,7 +126,8 @@ class LineageGraph:
 
         found = []
         simple = nx.DiGraph()
-        simple.add_edges_from((e.source, e.target) for e in self.edges() if e.source in suspects and e.target in suspects)
+        simple.add_edges_from((e.source, e.target) for e in self.edges()
+                              if e.source in suspects and e.target in suspects)
         for component in nx.strongly_connected_components(simple):
             nodes = sorted(component, key=lambda m: m.relpath)
             if len(nodes) == 1 and not simple.has_edge(nodes[0], nodes[0]):

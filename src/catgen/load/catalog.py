@@ -134,8 +134,10 @@ def _unread_problem(entry: SourceFile) -> Problem:
     if entry.special:
         return Problem("CG106", 1, 1, "not a regular file (a named pipe, socket or device); catgen does not open it")
     if entry.folder:
-        return Problem("CG106", 1, 1, "a symbolic link to a folder; catgen does not follow links, so nothing in it is checked: put the manifests themselves in the catalog")
-    return Problem("CG106", 1, 1, "a symbolic link; catgen does not follow links, put the manifest itself in the catalog")
+        return Problem("CG106", 1, 1, "a symbolic link to a folder; catgen does not follow links, so nothing in it "
+                                      "is checked: put the manifests themselves in the catalog")
+    message = "a symbolic link; catgen does not follow links, put the manifest itself in the catalog"
+    return Problem("CG106", 1, 1, message)
 
 
 def _read_present(source, manifests: list[Manifest]) -> tuple[list[bytes], set]:

@@ -71,7 +71,8 @@ class GitSource:
         try:
             return self._blobs[relpath][: MAX_BYTES + 1]
         except KeyError:
-            raise CatalogError(f"cannot read {self.display(relpath)} at {self.ref}: not a manifest file there") from None
+            where = f"{self.display(relpath)} at {self.ref}"
+            raise CatalogError(f"cannot read {where}: not a manifest file there") from None
 
     def display(self, relpath: str) -> str:
         """A catalog path as shown to the user: the working tree's path for it."""
@@ -82,15 +83,18 @@ class GitSource:
     def _resolve(self, ref: str) -> str:
         if not ref or ref.startswith("-"):  # never let a ref be read as an option
             raise CatalogError(f"--base {ref!r} is not a git revision")
-        done = _git(self.toplevel, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}", check=False)
+        done = _git(self.toplevel, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}",
+                    check=False)
         if done.returncode != 0:
-            raise CatalogError(f"--base {ref!r} names no commit in {self.toplevel} (in a shallow clone, fetch it first: git fetch --depth=1 origin <sha>)")
+            hint = "in a shallow clone, fetch it first: git fetch --depth=1 origin <sha>"
+            raise CatalogError(f"--base {ref!r} names no commit in {self.toplevel} ({hint})")
         return done.stdout.decode().strip()
 
     def _list_tree(self):
         """(mode, object id, size, path from the top level) of each blob under the catalog."""
         pathspec = [self.prefix] if self.prefix else []
-        done = _git(self.toplevel, "--literal-pathspecs", "ls-tree", "-r", "-z", "--long", "--full-tree", self.commit, "--", *pathspec)
+        done = _git(self.toplevel, "--literal-pathspecs", "ls-tree", "-r", "-z", "--long", "--full-tree", self.commit,
+                    "--", *pathspec)
         for record in done.stdout.split(b"\0"):
             if not record:
                 continue
@@ -102,7 +106,8 @@ class GitSource:
 
     def _read_all(self) -> dict[str, bytes]:
         """Every listed blob small enough to load, from one ``git cat-file --batch``."""
-        wanted = [(relpath, oid) for relpath, (oid, entry) in self._entries.items() if not entry.symlink and entry.size <= MAX_BYTES]
+        wanted = [(relpath, oid) for relpath, (oid, entry) in self._entries.items()
+                  if not entry.symlink and entry.size <= MAX_BYTES]
         if not wanted:
             return {}
         request = "".join(f"{oid}\n" for _, oid in wanted).encode()
@@ -112,7 +117,8 @@ class GitSource:
             header_end = output.index(b"\n", offset)
             header = output[offset:header_end].decode().split()
             if len(header) != 3:  # "<oid> missing": the commit's objects are not all here
-                raise CatalogError(f"cannot read {self.display(relpath)} at {self.ref}: object {oid} is missing from the repository")
+                where = f"{self.display(relpath)} at {self.ref}"
+                raise CatalogError(f"cannot read {where}: object {oid} is missing from the repository")
             size = int(header[2])
             blobs[relpath] = output[header_end + 1 : header_end + 1 + size]
             offset = header_end + 1 + size + 1  # the contents are followed by a newline
@@ -136,13 +142,15 @@ def _locate_in_repository(root: str, shown: str) -> tuple[str, str]:
 def _git(cwd: str, *args: str, stdin: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess:
     """Run one read-only git command; failures become a one-line ``CatalogError``."""
     try:
-        done = subprocess.run(["git", "-C", cwd, *args], input=stdin, capture_output=True, env={**os.environ, **_GIT_ENV})
+        done = subprocess.run(["git", "-C", cwd, *args], input=stdin, capture_output=True,
+                              env={**os.environ, **_GIT_ENV})
     except FileNotFoundError:
         raise CatalogError("git is not installed (or not on PATH); --base reads the base revision with git") from None
     except OSError as err:
         raise CatalogError(f"cannot run git: {err.strerror or err}") from None
     if check and done.returncode != 0:
-        raise CatalogError(f"git {args[0] if args[0] != '--literal-pathspecs' else args[1]} failed: {_first_line(done.stderr)}")
+        command = args[0] if args[0] != "--literal-pathspecs" else args[1]
+        raise CatalogError(f"git {command} failed: {_first_line(done.stderr)}")
     return done
 
 

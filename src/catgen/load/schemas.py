@@ -112,7 +112,8 @@ def _describe(error) -> tuple[tuple, str, bool]:
         allowed = sorted(error.schema.get("properties", {}))
         extra = sorted(k for k in value if k not in allowed) if isinstance(value, dict) else []
         hint = f"; expected one of {', '.join(allowed)}" if allowed else ""
-        return path + (extra[0],) if extra else path, f"unknown key `{_dotted(path + (extra[0],)) if extra else where}`{hint}", False
+        key = _dotted(path + (extra[0],)) if extra else where
+        return path + (extra[0],) if extra else path, f"unknown key `{key}`{hint}", False
     if kind == "const":
         return path, f"`{where}` must be {error.validator_value!r}, got {_show(value)}", True
     return path, f"`{where or 'the manifest'}` must be {expectation(error.schema)}, got {_show(value)}", True
@@ -140,7 +141,8 @@ def expectation(subschema: dict) -> str:
 # What the shared patterns mean, in words (the regex itself helps nobody).
 _PATTERN_WORDS = {
     "name": "a name of letters, digits, '.', '_' and '-' that starts with a letter or digit (at most 128 characters)",
-    "version": "a version of letters, digits, '.', '_' and '-' that starts with a letter or digit (at most 64 characters; not 'latest')",
+    "version": "a version of letters, digits, '.', '_' and '-' that starts with a letter or digit "
+               "(at most 64 characters; not 'latest')",
     "timestamp": "an ISO 8601 date or timestamp such as 2024-09-01 or 2024-09-01T10:00:00Z",
     "region": "a region name in lower case, such as eastus",
     "sha256": "64 hexadecimal digits",

@@ -53,6 +53,7 @@ _CONSTANTS = {
 
 # Problem precedence: lower sorts first. CG106 appears twice on purpose.
 _ORDER = {"CG105": 0, "CG106-encoding": 1, "CG101": 2, "CG104": 3, "CG103": 4, "CG102": 5, "CG106": 6}
+_TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels; no manifest needs that"
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,8 @@ def load(raw: bytes) -> Document | Problem:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line, col = _byte_position(raw, err.start)
-        return Problem("CG106", line, col, f"not UTF-8: byte 0x{raw[err.start]:02x} cannot be decoded; save the file as UTF-8")
+        message = f"not UTF-8: byte 0x{raw[err.start]:02x} cannot be decoded; save the file as UTF-8"
+        return Problem("CG106", line, col, message)
     if text.startswith("\ufeff"):
         text = text[1:]
     return _Builder(text).run()
@@ -153,7 +155,7 @@ class _Builder:
         except yaml.MarkedYAMLError as err:
             mark = err.problem_mark or err.context_mark
             if "nesting depth" in _yaml_reason(err):  # libyaml's own limit (1000) met before ours
-                self.note("CG106", _ZERO, f"nesting deeper than {MAX_DEPTH} levels; no manifest needs that")
+                self.note("CG106", _ZERO, _TOO_DEEP)
             else:
                 self.note("CG101", mark or _ZERO, f"YAML syntax error: {_yaml_reason(err)}")
         except yaml.YAMLError as err:  # reader errors: control characters and the like
@@ -166,11 +168,14 @@ class _Builder:
 
     def _check_shape(self) -> None:
         if self.documents > 1:
-            self.problems.setdefault("CG106", Problem("CG106", 1, 1, f"the file holds {self.documents} YAML documents; a manifest is exactly one"))
+            message = f"the file holds {self.documents} YAML documents; a manifest is exactly one"
         elif self.root is None or self.documents == 0:
-            self.problems.setdefault("CG106", Problem("CG106", 1, 1, "the file is empty; a manifest is a mapping with apiVersion, kind, metadata and spec"))
+            message = "the file is empty; a manifest is a mapping with apiVersion, kind, metadata and spec"
         elif not isinstance(self.root, dict):
-            self.problems.setdefault("CG106", Problem("CG106", 1, 1, f"the top level is a {_shape(self.root)}; a manifest is a mapping"))
+            message = f"the top level is a {_shape(self.root)}; a manifest is a mapping"
+        else:
+            return
+        self.problems.setdefault("CG106", Problem("CG106", 1, 1, message))
 
     def _consume(self, events) -> None:
         # Each stack frame: [container, path, pending_key, key_position, keys_seen]
@@ -185,13 +190,15 @@ class _Builder:
                 container = {} if cls is yaml.MappingStartEvent else []
                 path = self._add(stack, container, event)
                 if len(stack) >= MAX_DEPTH:
-                    self.note("CG106", event.start_mark, f"nesting deeper than {MAX_DEPTH} levels; no manifest needs that")
+                    self.note("CG106", event.start_mark, _TOO_DEEP)
                     raise _Stop
                 stack.append([container, path, _NO_KEY, None, set()])
             elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
                 stack.pop()
             elif cls is yaml.AliasEvent:
-                self.note("CG103", event.start_mark, f"alias *{event.anchor} used; write the value out in full (anchors and aliases are not allowed)")
+                message = (f"alias *{event.anchor} used; write the value out in full "
+                           "(anchors and aliases are not allowed)")
+                self.note("CG103", event.start_mark, message)
                 self._add(stack, None, event)
             elif cls is yaml.DocumentStartEvent:
                 self.documents += 1
@@ -229,7 +236,8 @@ class _Builder:
         key, (kline, kcol) = frame[2], frame[3]
         frame[2] = _NO_KEY
         if key in frame[4]:
-            self.problems.setdefault("CG102", Problem("CG102", kline, kcol, f"duplicate key {key!r}; each key may appear once in a mapping"))
+            message = f"duplicate key {key!r}; each key may appear once in a mapping"
+            self.problems.setdefault("CG102", Problem("CG102", kline, kcol, message))
         frame[4].add(key)
         container[key] = value
         path = parent_path + (key,)
@@ -238,7 +246,8 @@ class _Builder:
 
     def _key(self, value, event):
         if isinstance(value, (dict, list)):
-            self.note("CG106", event.start_mark, "a mapping key is itself a mapping or a list; manifest keys are plain words")
+            message = "a mapping key is itself a mapping or a list; manifest keys are plain words"
+            self.note("CG106", event.start_mark, message)
             return f"<complex key at line {event.start_mark.line + 1}>"
         if event.__class__ is yaml.AliasEvent:  # `*a: x`: already CG103; the key needs only a name
             return f"*{event.anchor}"
@@ -263,7 +272,8 @@ _NO_KEY = object()
 
 
 def _shape(value) -> str:
-    return {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}.get(type(value), type(value).__name__)
+    names = {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}
+    return names.get(type(value), type(value).__name__)
 
 
 def _one_line(err: Exception) -> str:

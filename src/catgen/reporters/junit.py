@@ -70,7 +70,8 @@ def _case(classname: str, name: str, findings) -> ET.Element:
     if errors:
         first = errors[0]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        failure = ET.SubElement(case, "failure", {"message": _xml_text(f"{first.code} {first.name}: {first.message}{more}"), "type": first.code})
+        summary = _xml_text(f"{first.code} {first.name}: {first.message}{more}")
+        failure = ET.SubElement(case, "failure", {"message": summary, "type": first.code})
         failure.text = _lines(errors)
     if warnings:
         ET.SubElement(case, "system-out").text = _lines(warnings)

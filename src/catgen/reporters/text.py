@@ -22,7 +22,8 @@ def summary_line(result) -> str:
         parts.append(f"{summary['waived']} waived by policy exceptions")
     changes = summary.get("changes")
     if changes:
-        parts.append(f"{changes['added']} added, {changes['modified']} modified, {changes['deleted']} deleted since {changes['base']}")
+        counts = f"{changes['added']} added, {changes['modified']} modified, {changes['deleted']} deleted"
+        parts.append(f"{counts} since {changes['base']}")
     return ", ".join(parts)
 
 
