@@ -130,7 +130,7 @@ def main() -> int:
     parser.add_argument("--keep", help="keep the generated catalog and sites in this folder")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO / "src"))
-    from catgen.website import build_site
+    from catgen.website.build import build_site
 
     work = Path(args.keep or tempfile.mkdtemp(prefix="catgen-bench-"))
     work.mkdir(parents=True, exist_ok=True)

@@ -1,15 +1,24 @@
-"""Site test fixtures: the example catalog built once per session (builds take seconds)."""
+"""Site test helpers: the example catalog built once per session (builds take seconds), and reading its pages.
+
+Page tests assert on structure, not substrings: ``page_tree`` parses a page
+into ``Node`` objects (``html.parser``, tolerant of HTML's optional end
+tags), ``section`` finds the nodes under one ``<h2>``, ``rows`` reads a table.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from testing.catalogs import EXAMPLE
-from catgen.website import build_site
+from catgen.website.build import build_site
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
 @contextlib.contextmanager
@@ -33,3 +42,114 @@ def example_site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("example-site")
     build(EXAMPLE, root / "site")
     return root / "site"
+
+
+# -- reading pages -------------------------------------------------------------
+
+
+@dataclass
+class Node:
+    tag: str
+    attrs: dict = field(default_factory=dict)
+    children: list = field(default_factory=list)  # Node or str
+
+    def text(self) -> str:
+        """All text inside, whitespace collapsed."""
+        parts = [c if isinstance(c, str) else c.text() for c in self.children]
+        return " ".join("".join(parts).split())
+
+    def classes(self) -> set[str]:
+        return set((self.attrs.get("class") or "").split())
+
+    def find_all(self, tag: str | None = None, *, cls: str | None = None, id: str | None = None) -> list[Node]:
+        """Every element below this one (depth first, document order) matching all the given conditions."""
+        found = []
+        for child in self.children:
+            if isinstance(child, Node):
+                if ((tag is None or child.tag == tag) and (cls is None or cls in child.classes())
+                        and (id is None or child.attrs.get("id") == id)):
+                    found.append(child)
+                found += child.find_all(tag, cls=cls, id=id)
+        return found
+
+    def find(self, tag: str | None = None, **conditions) -> Node:
+        """The first match; an assertion error naming what was missing when there is none."""
+        found = self.find_all(tag, **conditions)
+        assert found, f"no <{tag or '*'}> {conditions} in <{self.tag}>"
+        return found[0]
+
+    def links(self) -> list[tuple[str, str | None]]:
+        """(text, href) of every link below."""
+        return [(a.text(), a.attrs.get("href")) for a in self.find_all("a")]
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = Node("#document")
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag, attrs):
+        node = Node(tag, dict(attrs))
+        self.stack[-1].children.append(node)
+        if tag not in VOID:
+            self.stack.append(node)
+
+    def handle_startendtag(self, tag, attrs):
+        self.stack[-1].children.append(Node(tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        for depth in range(len(self.stack) - 1, 0, -1):  # an end tag closes what its start left open
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data):
+        self.stack[-1].children.append(data)
+
+
+def parse_html(html: str) -> Node:
+    builder = _TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    return builder.root
+
+
+def page_tree(site: Path, address: str) -> Node:
+    """The catalog body (``div.cg-page``) of the page at ``address`` ("" the home page)."""
+    return parse_html((site / address / "index.html").read_text("utf-8")).find("div", cls="cg-page")
+
+
+def section(page: Node, title: str) -> Node:
+    """The nodes between the ``<h2>`` whose text or id is ``title`` and the next ``<h2>``, under one node."""
+    siblings = [c for c in page.children if isinstance(c, Node)]
+    starts = [i for i, n in enumerate(siblings) if n.tag == "h2" and title in (n.text(), n.attrs.get("id"))]
+    assert starts, f"no section {title!r}; sections: {[n.text() for n in siblings if n.tag == 'h2']}"
+    body = Node("#section", {"title": title})
+    for node in siblings[starts[0] + 1:]:
+        if node.tag == "h2":
+            break
+        body.children.append(node)
+    return body
+
+
+def headers(table: Node) -> list[str]:
+    return [th.text() for th in table.find("thead").find_all("th")]
+
+
+def rows(table: Node) -> list[list[str]]:
+    """The text of every body cell, row by row."""
+    return [[td.text() for td in tr.find_all("td")] for tr in table.find("tbody").find_all("tr")]
+
+
+def row_nodes(table: Node) -> list[Node]:
+    return table.find("tbody").find_all("tr")
+
+
+def site_files(root: Path) -> dict[str, bytes]:
+    """{path under ``root``: content} of every file of a built site."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def page_html(site: Path, address: str) -> str:
+    return (site / address / "index.html").read_text("utf-8")

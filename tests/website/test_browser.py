@@ -21,7 +21,8 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is missing (apt-get install chromium)")
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                                reason=f"{CHROMIUM} is missing (apt-get install chromium)")
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -47,7 +48,8 @@ def test_search_open_asset_follow_lineage_offline(server):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             page = browser.new_page()
-            page.on("request", lambda r: foreign.append(r.url) if urlsplit(r.url).hostname != "127.0.0.1" and not r.url.startswith("data:") else None)
+            page.on("request", lambda r: foreign.append(r.url)
+                    if urlsplit(r.url).hostname != "127.0.0.1" and not r.url.startswith("data:") else None)
             page.goto(server)
             page.fill(".cg-header-search input", "credit")
             page.press(".cg-header-search input", "Enter")

@@ -8,7 +8,7 @@ import click
 
 from catgen.checking.engine import run_check
 from catgen.load.catalog import open_catalog
-from catgen.website import build_site
+from catgen.website.build import build_site
 from catgen.website.sitemodel import SiteModel
 
 

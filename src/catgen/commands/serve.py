@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from catgen.website import serve_site
+from catgen.website.serve import serve_site
 from catgen.load.sources import DirectorySource
 
 

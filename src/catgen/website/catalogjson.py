@@ -19,7 +19,8 @@ def catalog_json(site) -> str:
         if m.problem is None and m.kind is not None
     ]
     edges = sorted(
-        ({"source": e.source.ref, "target": e.target.ref, "type": e.type, "field": e.ref.field} for e in _edges(site.graph)),
+        ({"source": e.source.ref, "target": e.target.ref, "type": e.type, "field": e.ref.field}
+         for e in _edges(site.graph)),
         key=lambda e: (e["source"], e["field"], e["target"]),
     )
     summary = site.result.summary()

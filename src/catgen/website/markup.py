@@ -12,7 +12,8 @@ def link(href: str | None, text_html: str, *, cls: str | None = None) -> str:
     return f'<a href="{esc(href)}"{klass}>{text_html}</a>'
 
 
-def table(headers: list[str], rows: list[list[str]], *, cls: str = "", row_attrs: list[str] | None = None, caption: str = "") -> str:
+def table(headers: list[str], rows: list[list[str]], *, cls: str = "", row_attrs: list[str] | None = None,
+          caption: str = "") -> str:
     """A table; ``cls`` "cg-sortable"/"cg-filterable" switch on the vendored script."""
     head = "".join(f"<th>{h}</th>" for h in headers)
     body = []

@@ -14,8 +14,9 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 
-from catgen.website.plugin import MARKER
 from catgen.errors import CatalogError
+
+MARKER = ".catgen-site"  # in every site catgen built; the page cache keeps its page hashes in it
 
 
 def is_catgen_site(path: str) -> bool:
@@ -29,7 +30,8 @@ def check_site_dir(site_dir: str) -> str:
         if os.path.islink(target) or not os.path.isdir(target):
             raise CatalogError(f"--site-dir {site_dir!r} exists and is not a folder")
         if os.listdir(target) and not is_catgen_site(target):
-            raise CatalogError(f"--site-dir {site_dir!r} is not empty and is not a catgen site (no {MARKER} file); refusing to replace it")
+            raise CatalogError(f"--site-dir {site_dir!r} is not empty and is not a catgen site (no {MARKER} file);"
+                               " refusing to replace it")
     return target
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 
-from catgen.website.overview import summary_text
+from catgen.website.text import summary_text
 
 DOCS_PER_CHUNK = 250
 _WORD = re.compile(r"[0-9a-z]+(?:[.@_-][0-9a-z]+)*")
@@ -38,7 +38,8 @@ def manifest_tokens(manifest) -> tuple[set, set]:
     """(name tokens, other tokens) of one manifest."""
     meta = manifest.metadata
     name = tokens(manifest.name)
-    other = tokens(manifest.kind) | tokens(manifest.version) | tokens(meta.get("owner")) | tokens(meta.get("description"))
+    other = tokens(manifest.kind) | tokens(manifest.version)
+    other |= tokens(meta.get("owner")) | tokens(meta.get("description"))
     tags = meta.get("tags")
     if isinstance(tags, dict):
         for key, value in tags.items():
@@ -58,7 +59,8 @@ def build_index(site) -> dict[str, str]:
                 shards.setdefault(word[:2], {}).setdefault(word, ([], []))[slot].append(doc_id)
     files = {f"search/{prefix}.json": _dump(postings) for prefix, postings in shards.items()}
     chunks = range(0, len(docs), DOCS_PER_CHUNK)
-    files.update({f"search/docs-{start // DOCS_PER_CHUNK}.json": _dump(docs[start:start + DOCS_PER_CHUNK]) for start in chunks})
+    files.update({f"search/docs-{start // DOCS_PER_CHUNK}.json": _dump(docs[start:start + DOCS_PER_CHUNK])
+                  for start in chunks})
     files["search/manifest.json"] = _dump({"docs": len(docs), "chunk": DOCS_PER_CHUNK, "shards": sorted(shards)})
     return files
 

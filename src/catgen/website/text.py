@@ -4,7 +4,9 @@ Everything a manifest says is data, never markup: names and values are
 escaped, invisible control and bidi-override characters are shown as
 ``\\u202e``-style text (so they can neither hide nor reorder anything), and
 descriptions render as Markdown with raw HTML disabled, images turned into
-plain links and links limited to http, https, mailto and relative targets.
+plain links and links limited to http, https, mailto and relative targets
+(``allowed_href``). ``summary_text`` is the short plain-text form of a
+description that indexes and search results show.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ _INVISIBLE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060
 _INVISIBLE_INLINE = re.compile(_INVISIBLE[:1] + "\t\n\r" + _INVISIBLE[1:])  # names: tabs/newlines too
 _INVISIBLE_BLOCK = re.compile(_INVISIBLE)  # descriptions keep tabs and newlines
 _SAFE_SCHEMES = ("http", "https", "mailto")
+SUMMARY_CHARS = 120
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 
 
@@ -41,8 +44,12 @@ def esc(value) -> str:
     return html.escape(visible(str(value)), quote=True)
 
 
-def safe_href(href: str | None) -> str | None:
-    """``href`` when its scheme is allowed (or it is relative), else None."""
+def allowed_href(href: str | None) -> str | None:
+    """``href`` when a description may link there (http, https, mailto or relative), else None.
+
+    The href is untrusted manifest text, so a refusal is an answer, not an
+    error: the link loses its target and stays as text.
+    """
     if href is None:
         return None
     squeezed = re.sub(r"[\x00-\x20\x7f-\x9f]", "", html.unescape(href)).lower()
@@ -50,6 +57,11 @@ def safe_href(href: str | None) -> str | None:
     if match is None:
         return None if squeezed.startswith(("//", "\\")) else href  # protocol-relative: another host
     return href if match.group(1) in _SAFE_SCHEMES else None
+
+
+# The old name, kept only because ``tests/fuzz/test_fuzz_site_text.py`` (owned elsewhere) still imports it;
+# drop it once that test imports ``allowed_href``.
+safe_href = allowed_href
 
 
 class _SanitizeLinks(Treeprocessor):
@@ -61,7 +73,7 @@ class _SanitizeLinks(Treeprocessor):
                 if child.tag == "img":
                     parent[index] = _image_as_link(child)
         for anchor in root.iter("a"):
-            href = safe_href(anchor.get("href"))
+            href = allowed_href(anchor.get("href"))
             if href is None:
                 anchor.attrib.pop("href", None)
             anchor.set("rel", "nofollow noopener")
@@ -71,7 +83,7 @@ def _image_as_link(image: etree.Element) -> etree.Element:
     link = etree.Element("a")
     link.text = f"[image: {image.get('alt') or image.get('src') or ''}]"
     link.tail = image.tail
-    href = safe_href(image.get("src"))
+    href = allowed_href(image.get("src"))
     if href is not None:
         link.set("href", href)
     return link
@@ -97,3 +109,11 @@ def description_html(text) -> str:
     # (escaping here too showed `<b>` in code spans as "&lt;b>").
     _renderer.reset()
     return _renderer.convert(visible(text, block=True))
+
+
+def summary_text(description) -> str:
+    """The first sentence-ish of a description, as plain text (Markdown marks dropped)."""
+    if not isinstance(description, str):
+        return ""
+    text = re.sub(r"[`*_#>\[\]]", "", " ".join(description.split()))
+    return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1].rstrip() + "…"

@@ -16,7 +16,8 @@ def test_guide_pages_join_the_site_and_rules_get_code_anchors(tmp_path):
           - Not written yet: promotion.md
     """)
     write(tmp_path, "docs/index.md", "# Welcome\n\nSee [the rules](rules.md).\n")
-    write(tmp_path, "docs/rules.md", "# Rules\n\n## CG201 schema\n\nText.\n\n| code | name |\n|---|---|\n| CG302 | dangling-ref |\n")
+    write(tmp_path, "docs/rules.md",
+          "# Rules\n\n## CG201 schema\n\nText.\n\n| code | name |\n|---|---|\n| CG302 | dangling-ref |\n")
     write(tmp_path, "docs/models.md", "# This address belongs to the catalog\n")
     site = tmp_path / "site"
     build(EXAMPLE, site, cwd=tmp_path)

@@ -1,16 +1,11 @@
-"""Lineage neighbourhood graphs, drawn at build time as inline SVG.
+"""The lineage picture: a bounded neighbourhood laid out in columns and drawn as inline SVG.
 
-A version page shows where a thing came from (upstream: along the lineage
-edges, towards jobs, data, environments, components) and what was made from
-it (downstream: deployments, promotions, fine-tuned models). On a huge
-catalog a node can have thousands of neighbours, so ``neighbourhood`` keeps a
-bounded piece of the graph: ``hops`` steps each way, at most ``cap``
-neighbours per node and direction ("+N more" notes the rest) and at most
-``layer_cap`` nodes per column. ``lineage_svg`` lays that piece out in
+``lineage_svg`` lays a ``catgen.graph.neighbourhood.Neighbourhood`` out in
 columns, upstream on the left, and writes a self-contained ``<svg>``: no
 script, no external reference, every node a link, colours from Material's
 CSS variables so it reads in light and dark themes. Manifest text is
-untrusted: every string goes through ``xml_text`` / ``xml_attr``.
+untrusted: every string goes through ``xml_text`` / ``xml_attr``, and every
+link must be relative (``require_relative_href``).
 """
 
 from __future__ import annotations
@@ -18,12 +13,9 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
-from catgen.graph.lineage import PLACEMENT
-
-UPSTREAM = "upstream"
-DOWNSTREAM = "downstream"
+from catgen.graph.neighbourhood import DOWNSTREAM, UPSTREAM, HoodEdge, HoodNode, Neighbourhood, Overflow
+from catgen.website.graphics.xml import truncate, truncate_middle, xml_attr, xml_text
 
 # Geometry of the layered layout, in SVG user units (px at 100 %).
 BOX_W, BOX_H = 190, 40
@@ -35,32 +27,16 @@ NAME_CHARS = 28  # what fits in a box at 12px
 KIND_CHARS = 30
 EDGE_LABEL_CHARS = 20  # what fits in a column gap at 9px
 
-
-# -- escaping ------------------------------------------------------------------
-
-# Characters XML 1.0 forbids even as references: C0 controls but tab, LF, CR;
-# lone surrogates; U+FFFE and U+FFFF.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _IGNORED_IN_URL = re.compile("[\x00-\x20\x7f]")
 
 
-def xml_text(value) -> str:
-    """``value`` as XML character data: markup characters escaped, forbidden ones replaced."""
-    return escape(_NOT_XML.sub("\ufffd", str(value)))
-
-
-def xml_attr(value) -> str:
-    """``value`` as a double-quoted XML attribute value, quotes and whitespace kept literal."""
-    text = _NOT_XML.sub("\ufffd", str(value))
-    return '"' + escape(text, {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}) + '"'
-
-
-def safe_href(url: str) -> str:
+def require_relative_href(url: str) -> str:
     """``url`` if it is a relative URL; a ``ValueError`` for anything that leaves the site.
 
-    The site must work offline and never run script from an address, so a
-    scheme (``javascript:``, ``http:``) or a host (``//host``) is a caller bug.
+    The URLs come from the caller, not from manifests: the site must work
+    offline and never run script from an address, so a scheme
+    (``javascript:``, ``http:``) or a host (``//host``) is a caller bug.
     Browsers ignore whitespace and control characters inside a scheme, so
     they are removed before looking.
     """
@@ -68,152 +44,6 @@ def safe_href(url: str) -> str:
     if _SCHEME.match(compact) or compact.startswith(("//", "\\\\", "/\\", "\\/")):
         raise ValueError(f"lineage_svg: url_for must return a relative URL, got {url!r}")
     return str(url)
-
-
-def truncate(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters, the last one an ellipsis when cut."""
-    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "\u2026"
-
-
-def truncate_middle(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters with an ellipsis inside, keeping both ends.
-
-    Names tend to differ at the end (a date, a version), so the tail is kept.
-    """
-    if len(text) <= limit:
-        return text
-    tail = (limit - 1) * 2 // 5
-    return text[: limit - 1 - tail] + "\u2026" + text[len(text) - tail :]
-
-
-# -- the neighbourhood ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HoodNode:
-    manifest: object  # catgen.model.Manifest
-    layer: int  # < 0 upstream (hops away), 0 the center, > 0 downstream
-
-
-@dataclass(frozen=True)
-class HoodEdge:
-    """One lineage edge: ``source`` refers to ``target`` (so ``target`` is upstream)."""
-
-    source: object
-    target: object
-    type: str
-
-
-@dataclass(frozen=True)
-class Overflow:
-    """``hidden`` neighbours of ``manifest`` in ``direction`` that were left out."""
-
-    manifest: object
-    direction: str  # UPSTREAM or DOWNSTREAM
-    hidden: int
-
-
-@dataclass(frozen=True)
-class Neighbourhood:
-    center: object
-    nodes: tuple  # HoodNode, in walk order: the center first
-    edges: tuple  # HoodEdge, in walk order, no duplicates
-    overflow: tuple  # Overflow, in walk order
-
-    def columns(self) -> list[tuple[int, list]]:
-        """(layer, [manifests in walk order]) from the leftmost column to the rightmost."""
-        by_layer: dict[int, list] = {}
-        for node in self.nodes:
-            by_layer.setdefault(node.layer, []).append(node.manifest)
-        return sorted(by_layer.items(), key=lambda item: item[0])
-
-    def hidden(self, manifest, direction: str) -> int:
-        return sum(o.hidden for o in self.overflow if o.manifest is manifest and o.direction == direction)
-
-
-class _Walk:
-    """The growing neighbourhood while both directions are walked."""
-
-    def __init__(self, center, layer_cap: int):
-        self.center = center
-        self.layer_cap = layer_cap
-        self.layers = {center: 0}  # manifest -> layer; insertion order is walk order
-        self.per_layer: dict[int, int] = {}
-        self.edges: dict[tuple, HoodEdge] = {}  # (source id, target id, type) -> edge
-        self.overflow: list[Overflow] = []
-
-    def has_room(self, layer: int) -> bool:
-        return self.per_layer.get(layer, 0) < self.layer_cap
-
-    def add_node(self, manifest, layer: int) -> None:
-        self.layers[manifest] = layer
-        self.per_layer[layer] = self.per_layer.get(layer, 0) + 1
-
-    def add_edge(self, source, target, edge_type: str) -> None:
-        self.edges.setdefault((id(source), id(target), edge_type), HoodEdge(source, target, edge_type))
-
-    def result(self) -> Neighbourhood:
-        nodes = tuple(HoodNode(m, layer) for m, layer in self.layers.items())
-        return Neighbourhood(self.center, nodes, tuple(self.edges.values()), tuple(self.overflow))
-
-
-def neighbourhood(graph, center, *, hops: int = 2, cap: int = 12, layer_cap: int | None = None) -> Neighbourhood:
-    """The lineage of ``center`` within ``hops`` steps each way, bounded for drawing.
-
-    Neighbours are visited in (edge type, ref) order; a node shows at most
-    ``cap`` of them per direction and a column holds at most ``layer_cap``
-    nodes (default ``cap``), the rest counted in ``overflow``. Placement
-    edges (workspace, registry) are followed only from the center: every
-    asset in a workspace would otherwise be two hops from every other.
-    Only edges between neighbouring columns are kept (a node is placed at
-    its shortest distance), so the drawing reads left to right.
-    """
-    walk = _Walk(center, cap if layer_cap is None else layer_cap)
-    for direction in (UPSTREAM, DOWNSTREAM):
-        _walk_direction(graph, walk, direction, hops, cap)
-    return walk.result()
-
-
-def _walk_direction(graph, walk: _Walk, direction: str, hops: int, cap: int) -> None:
-    sign = -1 if direction == UPSTREAM else 1
-    frontier = [walk.center]
-    for depth in range(hops):
-        layer = sign * (depth + 1)
-        reached = []
-        # Beyond the first hop the column is shared: each node gets a fair part of it.
-        node_cap = cap if depth == 0 else min(cap, max(1, walk.layer_cap // max(len(frontier), 1)))
-        for node in frontier:
-            shown = hidden = 0
-            for neighbour, types in _neighbours(graph, node, direction, with_placement=depth == 0):
-                known = neighbour in walk.layers
-                if known and walk.layers[neighbour] != layer:
-                    continue  # already drawn elsewhere: an edge within a column or back across it is noise
-                if shown >= node_cap or not (known or walk.has_room(layer)):
-                    hidden += 1
-                    continue
-                shown += 1
-                if not known:
-                    walk.add_node(neighbour, layer)
-                    reached.append(neighbour)
-                for edge_type in types:
-                    source, target = (node, neighbour) if direction == UPSTREAM else (neighbour, node)
-                    walk.add_edge(source, target, edge_type)
-            if hidden:
-                walk.overflow.append(Overflow(node, direction, hidden))
-        frontier = reached
-
-
-def _neighbours(graph, node, direction: str, *, with_placement: bool) -> list[tuple]:
-    """[(neighbour, [edge types])] of ``node`` one step ``direction``, in (type, ref) order."""
-    edges = graph.out_edges(node) if direction == UPSTREAM else graph.in_edges(node)
-    types: dict = {}
-    for edge in edges:
-        other = edge.target if direction == UPSTREAM else edge.source
-        if other is node or (edge.type in PLACEMENT and not with_placement):
-            continue
-        types.setdefault(other, set()).add(edge.type)
-    ordered = sorted(types.items(), key=lambda item: (min(item[1]), item[0].ref, item[0].relpath))
-    return [(other, sorted(edge_types)) for other, edge_types in ordered]
 
 
 # -- layout --------------------------------------------------------------------
@@ -373,7 +203,7 @@ def _node(node: HoodNode, box: _Box, url_for, is_center: bool) -> str:
     name = _display_name(manifest)
     css = "n c" if is_center else "n"
     return (
-        f'<a class="{css}" href={xml_attr(safe_href(url_for(manifest)))}>'
+        f'<a class="{css}" href={xml_attr(require_relative_href(url_for(manifest)))}>'
         f"<title>{xml_text(manifest.ref)}</title>"
         f'<rect x="{box.x}" y="{box.y}" width="{BOX_W}" height="{BOX_H}" rx="5"/>'
         f'<text class="k" x="{box.x + 8}" y="{box.y + 14}">{xml_text(truncate(kind, KIND_CHARS))}</text>'
@@ -401,6 +231,6 @@ def _overflow_note(note: Overflow, box: _Box, url_for, is_center: bool) -> str:
     else:
         position = f'x="{box.right}" y="{y}" text-anchor="end"' if is_center else f'x="{box.right + 5}" y="{y}"'
     return (
-        f'<a class="m" href={xml_attr(safe_href(url_for(note.manifest)))}>'
+        f'<a class="m" href={xml_attr(require_relative_href(url_for(note.manifest)))}>'
         f"<title>{xml_text(tip)}</title><text {position}>{xml_text(text)}</text></a>"
     )

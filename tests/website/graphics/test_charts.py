@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from catgen.website.charts import (
+from catgen.website.graphics.charts import (
     compare_bars_svg, format_number, line_chart_svg, nice_ticks,
 )
 
@@ -103,7 +103,8 @@ def test_compare_bars_show_both_values_and_the_signed_difference():
     shown = texts(svg)
     assert {"train-0912", "baseline-0901", "auc", "0.872", "0.851", "1200000", "5000", "n/a", "0.6"} <= set(shown)
     deltas = {t.text: t.get("class") for t in root.iter(f"{SVG}text") if t.get("class") in ("up", "dn")}
-    assert deltas == {"\u25b2 +0.021 (+2.5%)": "up", "\u25bc -0.031 (-12.4%)": "dn", "\u25b2 +1195000 (+23900.0%)": "up"}
+    assert deltas == {"\u25b2 +0.021 (+2.5%)": "up", "\u25bc -0.031 (-12.4%)": "dn",
+                      "\u25b2 +1195000 (+23900.0%)": "up"}
     bars = [r.find(f"{SVG}title").text for r in root.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
     assert "auc, train-0912: 0.872" in bars and "f1, baseline-0901: 0.6" in bars
     assert not any(b.startswith("f1, train-0912") for b in bars)  # no bar for a missing value

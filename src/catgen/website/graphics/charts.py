@@ -5,7 +5,7 @@ and a job's metrics against its baseline job (``compare_bars_svg``). Both
 are static, self-contained ``<svg>`` elements (no script, no external
 reference) coloured with Material's CSS variables so they read in light and
 dark themes. The pages put a table of the same numbers next to every chart
-(``catgen.website.drawing``). Numbers are formatted by ``format_number``, so
+(``catgen.website.pages.assets`` and ``pages.job``). Numbers are formatted by ``format_number``, so
 two builds agree.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from catgen.website.svg import truncate, xml_attr, xml_text
+from catgen.website.graphics.xml import truncate, xml_attr, xml_text
 
 MISSING = "n/a"
 FONT_W = 6.5  # average glyph width at 11px, to size margins from label lengths

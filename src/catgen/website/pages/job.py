@@ -1,52 +1,34 @@
-"""Where pages meet the drawings: lineage SVG and metric charts.
+"""The job page: its run, and its parameters, inputs and metrics compared with its baseline job.
 
-The drawing functions live in ``catgen.website.svg`` and ``catgen.website.charts``.
 Every chart comes with a table, so the numbers are readable without SVG or
 JavaScript.
 """
 
 from __future__ import annotations
 
-import numbers
-
-from catgen.website import charts, svg
-from catgen.website.markup import table
+from catgen.website.graphics.charts import compare_bars_svg
+from catgen.website.markup import badge, dl, page, section, table
+from catgen.website.pages.context import PageContext
+from catgen.website.pages.sections import fields_section, findings, header, lineage_section, metric_number, ref_field
 from catgen.website.text import esc
 
-LINEAGE_HOPS = 2
-LINEAGE_CAP = 12
 
-
-def lineage(ctx, manifest) -> str:
-    """The bounded neighbourhood of ``manifest`` as inline SVG."""
-    hood = svg.neighbourhood(ctx.site.graph, manifest, hops=LINEAGE_HOPS, cap=LINEAGE_CAP)
-    return f'<div class="cg-lineage-svg">{svg.lineage_svg(hood, lambda m: _url_for(ctx, m), title=f"Lineage of {manifest.ref}")}</div>'
-
-
-def _url_for(ctx, manifest) -> str:
-    """Where a lineage node links to: its page, or /checks/ for a manifest without one."""
-    target = ctx.site.url(manifest)
-    return ctx.href(target if target is not None else "checks/")
-
-
-def _number(value):
-    return value if isinstance(value, numbers.Real) and not isinstance(value, bool) else None
-
-
-def metrics_across_versions(ctx, versions: list) -> str:
-    """One chart per metric of the versions' training jobs, plus one table of all of them."""
-    jobs = [ctx.site.training_job(v) for v in versions]
-    metrics = [j.spec.get("metrics") if j is not None and isinstance(j.spec.get("metrics"), dict) else {} for j in jobs]
-    names = sorted({name for m in metrics for name in m}, key=str)
-    if not names:
-        return ""
-    drawn = ""
-    for name in names:
-        series = [(str(v.version), _number(m.get(name))) for v, m in zip(versions, metrics)]
-        drawn += f'<figure class="cg-chart">{charts.line_chart_svg(str(name), series, y_label=str(name))}</figure>'
-    headers = ["Version", "Training job"] + [esc(n) for n in names]
-    rows = [[ctx.ref(v, v.version), ctx.ref(j, j.name) if j is not None else "—"] + [esc(m.get(n, "—")) for n in names] for v, j, m in zip(versions, jobs, metrics)]
-    return f'<div class="cg-charts">{drawn}</div>' + table(headers, rows, cls="cg-sortable cg-metrics")
+def job_page(ctx: PageContext, job) -> tuple[str, str]:
+    spec = job.spec
+    baseline = ctx.site.graph.target(job, "baseline")
+    status = badge(str(spec.get("status")), f"cg-status-{esc(spec.get('status'))}")
+    summary = [("Status", status), ("Workspace", ref_field(ctx, job, "workspace")),
+               ("Started", esc(spec.get("started"))), ("Ended", esc(spec.get("ended")))]
+    if baseline is not None:
+        summary.append(("Baseline", ctx.ref(baseline)))
+    made = [e.source for e in ctx.site.graph.in_edges(job, {"trained_by", "produced_by"})]
+    if made:
+        summary.append(("Produced", ", ".join(ctx.ref(m) for m in sorted(made, key=lambda m: m.relpath))))
+    body = header(ctx, job) + dl(summary)
+    title = "Compared with the baseline" if baseline else "Parameters and metrics"
+    body += section(title, job_comparison(ctx, job, baseline), anchor="comparison")
+    body += lineage_section(ctx, job) + fields_section(ctx, job) + findings(ctx, job)
+    return f"{job.name} · Job", page(esc(job.name), body, subtitle="Job")
 
 
 def job_comparison(ctx, job, baseline) -> str:
@@ -57,7 +39,7 @@ def job_comparison(ctx, job, baseline) -> str:
         theirs = _mapping(baseline, field) if baseline is not None else {}
         if not mine and not theirs:
             continue
-        body += f"<h3>{field.capitalize()}</h3>" + _comparison_table(ctx, job, baseline, mine, theirs)
+        body += f"<h3>{field.capitalize()}</h3>" + _comparison_table(job, baseline, mine, theirs)
         if field == "metrics" and baseline is not None:
             body += _compare_chart(job, baseline, mine, theirs)
     return body or "<p>No parameters or metrics.</p>"
@@ -95,7 +77,7 @@ def _mapping(manifest, field: str) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def _comparison_table(ctx, job, baseline, mine: dict, theirs: dict) -> str:
+def _comparison_table(job, baseline, mine: dict, theirs: dict) -> str:
     names = sorted(set(mine) | set(theirs), key=str)
     headers = ["Name", esc(job.name)] + ([esc(baseline.name), "Difference"] if baseline is not None else [])
     rows, attrs = [], []
@@ -111,7 +93,7 @@ def _comparison_table(ctx, job, baseline, mine: dict, theirs: dict) -> str:
 
 
 def _difference(a, b) -> str:
-    x, y = _number(a), _number(b)
+    x, y = metric_number(a), metric_number(b)
     if x is not None and y is not None:
         delta = x - y
         return esc(f"{delta:+.6g}") if delta else "="
@@ -119,10 +101,10 @@ def _difference(a, b) -> str:
 
 
 def _compare_chart(job, baseline, mine: dict, theirs: dict) -> str:
-    rows = [(str(n), _number(mine.get(n)), _number(theirs.get(n))) for n in sorted(set(mine) | set(theirs), key=str)]
+    names = sorted(set(mine) | set(theirs), key=str)
+    rows = [(str(n), metric_number(mine.get(n)), metric_number(theirs.get(n))) for n in names]
     rows = [r for r in rows if r[1] is not None or r[2] is not None]
     if not rows:
         return ""
-    svg = charts.compare_bars_svg("Metrics vs baseline", rows, label_a=str(job.name), label_b=str(baseline.name))
+    svg = compare_bars_svg("Metrics vs baseline", rows, label_a=str(job.name), label_b=str(baseline.name))
     return f'<figure class="cg-chart">{svg}</figure>'
-

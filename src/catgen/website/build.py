@@ -1,0 +1,67 @@
+"""``build_site``: check the catalog once, build into a staging folder, replace the site when complete.
+
+The configuration is the built-in one merged with the project's ``mkdocs.yml``
+(``config``); the staging folder and the refusal to replace a stranger's
+folder are ``safedir``'s; a previous catgen site in the target lends its
+unchanged pages (``pagecache``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import tempfile
+
+from catgen.errors import CatalogError
+from catgen.website.config import load_mkdocs_config
+from catgen.website.pagecache import PageCache
+from catgen.website.safedir import is_catgen_site, staged_site
+from catgen.website.sitemodel import SiteModel
+
+
+def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = True) -> dict:
+    """Build the site of ``catalog_root`` into ``site_dir``; return build statistics.
+
+    ``site`` is an already loaded ``SiteModel`` (the catalog is read and checked once).
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    site = site or SiteModel.load(catalog_root)
+    target = os.path.abspath(site_dir)
+    previous = target if is_catgen_site(target) else None
+    with (tempfile.TemporaryDirectory(prefix="catgen-config-") as work, staged_site(site_dir) as staging,
+          mkdocs_logging(quiet)):
+        config = load_mkdocs_config(catalog_root, staging, work)
+        plugin = config.plugins["catgen"]
+        plugin.site, plugin.page_cache = site, PageCache(previous_site=previous)
+        try:
+            build(config, dirty=previous is not None)
+        except MkDocsException as err:
+            raise CatalogError(f"site build failed: {err}") from None
+        return {"pages": len(plugin.page_cache.hashes), "reused": plugin.page_cache.reused}
+
+
+def _not_dirty_warning(record: logging.LogRecord) -> bool:
+    """MkDocs warns that a dirty build may leave stale navigation; catgen's page
+    cache only reuses a page when the navigation and theme are unchanged too
+    (the global key of ``pagecache``), so the warning does not apply."""
+    return "'dirty' build" not in record.getMessage()
+
+
+@contextlib.contextmanager
+def mkdocs_logging(quiet: bool):
+    """Show MkDocs' warnings and errors on stderr (its info chatter too unless ``quiet``), prefixed ``catgen:``."""
+    logger = logging.getLogger("mkdocs")
+    saved = logger.level
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("catgen: %(levelname)s: %(message)s"))
+    handler.addFilter(_not_dirty_warning)
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(saved)

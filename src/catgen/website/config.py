@@ -1,0 +1,111 @@
+"""The MkDocs configuration of a catalog site: built-in defaults merged with the project's ``mkdocs.yml``.
+
+The project file (when the current folder has one) may set the site name,
+theme options, extra plugins, its own ``nav`` and ``docs_dir``; catgen keeps
+the Material theme offline (no Google Fonts), directory URLs, its own search
+in place of Material's, and the ``catgen`` plugin pointed at the catalog.
+"""
+
+from __future__ import annotations
+
+import os
+
+from catgen.errors import CatalogError
+from catgen.website.datafiles import ASSET_PATHS
+
+PROJECT_CONFIG = "mkdocs.yml"
+DEFAULT_SITE_NAME = "ML asset catalog"
+DEFAULT_THEME = {
+    "name": "material",
+    "font": False,
+    "features": ["navigation.sections", "navigation.top", "content.code.copy"],
+    "palette": [
+        {"media": "(prefers-color-scheme: light)", "scheme": "default",
+         "toggle": {"icon": "material/brightness-7", "name": "Switch to dark mode"}},
+        {"media": "(prefers-color-scheme: dark)", "scheme": "slate",
+         "toggle": {"icon": "material/brightness-4", "name": "Switch to light mode"}},
+    ],
+}
+
+
+def mkdocs_options(catalog_root: str, work_dir: str, *, config_file: str | None = None) -> tuple[str, dict]:
+    """(config file, overrides) for ``mkdocs.config.load_config``: defaults merged with the project's file.
+
+    Without a project file, a minimal one is written into ``work_dir`` (MkDocs needs a file).
+    """
+    project = config_file or (PROJECT_CONFIG if os.path.isfile(PROJECT_CONFIG) else None)
+    if project:
+        user = _read_project(project)
+    else:
+        user = {}
+        project = os.path.join(work_dir, "mkdocs.yml")
+        with open(project, "w", encoding="utf-8") as handle:
+            handle.write(f"site_name: {DEFAULT_SITE_NAME}\n")
+    docs_dir = os.path.join(os.path.dirname(os.path.abspath(project)), str(user.get("docs_dir", "docs")))
+    if not user or not os.path.isdir(docs_dir):
+        docs_dir = os.path.join(work_dir, "docs")
+        os.makedirs(docs_dir, exist_ok=True)
+    overrides = {
+        "site_name": user.get("site_name") or DEFAULT_SITE_NAME,
+        "theme": {**DEFAULT_THEME, **_user_theme(user.get("theme")), "font": False},
+        "plugins": _plugins(user.get("plugins"), catalog_root),
+        "use_directory_urls": True,
+        "docs_dir": docs_dir,
+    }
+    return project, overrides
+
+
+def _read_project(project: str) -> dict:
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with open(project, encoding="utf-8") as handle:
+            user = yaml_load(handle) or {}
+    except (OSError, ValueError, Exception) as err:  # YAML errors have many types
+        raise CatalogError(f"cannot read {project}: {str(err).splitlines()[0]}") from None
+    if not isinstance(user, dict):
+        raise CatalogError(f"{project} is not a mapping")
+    return user
+
+
+def _user_theme(theme) -> dict:
+    """The project's theme options (``theme: name`` is short for ``theme: {name: name}``)."""
+    if isinstance(theme, dict):
+        return theme
+    return {"name": theme} if isinstance(theme, str) else {}
+
+
+def _plugins(user_plugins, catalog_root: str) -> list:
+    """The project's plugins without Material's search (ours replaces it), plus catgen."""
+    kept = []
+    for item in user_plugins if isinstance(user_plugins, list) else []:
+        name = item if isinstance(item, str) else next(iter(item), None) if isinstance(item, dict) else None
+        if name not in ("search", "material/search", "catgen"):
+            kept.append(item)
+    return kept + [{"catgen": {"catalog": os.path.abspath(catalog_root)}}]
+
+
+def load_mkdocs_config(catalog_root: str, site_dir: str, work_dir: str):
+    """The loaded MkDocs configuration, or a one-line ``CatalogError``."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    project, overrides = mkdocs_options(catalog_root, work_dir)
+    try:
+        return load_config(config_file=project, site_dir=site_dir, **overrides)
+    except ConfigurationError as err:
+        raise CatalogError(f"site configuration: {str(err).splitlines()[0] if str(err) else 'invalid'}") from None
+
+
+def add_catgen_settings(config, catalog_root: str):
+    """What the catgen plugin needs of any configuration: offline theme, its assets, the catalog watched."""
+    if config.theme.name == "material":
+        config.theme["font"] = False  # Google Fonts otherwise: the site must work offline
+    for path in ASSET_PATHS:
+        target = config.extra_css if path.endswith(".css") else config.extra_javascript
+        if path not in [str(x) for x in target]:
+            target.append(path)
+    catalog = os.path.abspath(catalog_root)
+    if os.path.isdir(catalog) and catalog not in config.watch:
+        config.watch.append(catalog)
+    return config

@@ -1,0 +1,59 @@
+"""Promotion pages, the promotion timeline of an asset, and the cells other pages show for a promotion."""
+
+from __future__ import annotations
+
+from catgen.website.markup import badge, dl, page, section
+from catgen.website.pages.context import PageContext
+from catgen.website.pages.sections import fields_section, findings, header, lineage_section, ref_field
+from catgen.website.text import esc
+
+
+def promotion_page(ctx: PageContext, promotion) -> tuple[str, str]:
+    """What was promoted where and when, the asset's whole timeline, lineage, fields, findings."""
+    spec = promotion.spec
+    asset = ctx.site.graph.target(promotion, "promotes")
+    summary = [("Asset", ctx.ref(asset) if asset else ref_field(ctx, promotion, "asset")),
+               ("Date", esc(spec.get("date"))), ("Requested by", esc(spec.get("requested_by")))]
+    body = header(ctx, promotion) + dl(summary)
+    body += section("Timeline of the asset", promotion_timeline(ctx, asset)) if asset is not None else ""
+    body += lineage_section(ctx, promotion) + fields_section(ctx, promotion) + findings(ctx, promotion)
+    return f"{promotion.name} · {promotion.kind}", page(esc(promotion.name), body, subtitle=esc(promotion.kind))
+
+
+def promotion_timeline(ctx: PageContext, asset) -> str:
+    promotions = ctx.site.graph.promotions(asset)
+    items = [_timeline_item(ctx, p) for p in promotions]
+    timeline = f'<ol class="cg-timeline">{"".join(items)}</ol>' if items else "<p>Never promoted.</p>"
+    return section("Promotions", timeline, anchor="promotions")
+
+
+def _timeline_item(ctx, promotion) -> str:
+    spec = promotion.spec
+    target = f"stage {badge(str(spec['stage']), 'cg-stage')}" if "stage" in spec else _registry_target(spec)
+    approvals = [a for a in spec.get("approvals") or [] if isinstance(a, dict)]
+    approved = "".join(_approval_item(a) for a in approvals)
+    return (
+        f'<li><span class="cg-date">{esc(spec.get("date"))}</span> {ctx.ref(promotion, promotion.name)}: to {target}, '
+        f"requested by {esc(spec.get('requested_by'))}<ul>{approved or '<li>no approvals</li>'}</ul></li>"
+    )
+
+
+def _approval_item(approval: dict) -> str:
+    comment = " — " + esc(approval.get("comment")) if approval.get("comment") else ""
+    return f"<li>approved by {esc(approval.get('by'))} at {esc(approval.get('at'))}{comment}</li>"
+
+
+def promoted_asset_cell(ctx, promotion) -> str:
+    """The promoted asset's link, or the reference as written when it resolves to nothing."""
+    asset = ctx.site.graph.target(promotion, "promotes")
+    return ctx.ref(asset) if asset is not None else f"<code>{esc(promotion.spec.get('asset'))}</code>"
+
+
+def promotion_target_cell(promotion) -> str:
+    """Where a promotion goes: a stage badge, or the registry."""
+    spec = promotion.spec
+    return badge(str(spec["stage"]), "cg-stage") if "stage" in spec else _registry_target(spec)
+
+
+def _registry_target(spec) -> str:
+    return f"registry <code>{esc(spec.get('registry'))}</code>"

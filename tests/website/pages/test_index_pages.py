@@ -1,0 +1,21 @@
+"""The kind indexes: one row per manifest, the kind's own column, sortable and filterable."""
+
+from __future__ import annotations
+
+from testing.site import example_site, headers, page_tree, rows  # noqa: F401 (fixture)
+
+
+def test_model_index_lists_every_version_with_its_stages(example_site):
+    page = page_tree(example_site, "models")
+    table = page.find("table", cls="cg-filterable")
+    assert headers(table) == ["Name", "Version", "Stages", "Type", "Owner", "Tags", "Description", "Findings"]
+    versions = [(row[0], row[1]) for row in rows(table)]
+    assert ("credit-risk", "1") in versions and ("credit-risk", "3") in versions
+    assert ("credit-risk", "credit-risk/") in table.links()
+
+
+def test_promotion_index_shows_where_each_promotion_goes(example_site):
+    table = page_tree(example_site, "promotions").find("table", cls="cg-sortable")
+    assert headers(table)[:2] == ["Name", "To"]
+    targets = {row[0]: row[1] for row in rows(table)}
+    assert targets["credit-risk-2-to-prod"] == "prod"
