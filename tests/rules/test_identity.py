@@ -1,9 +1,8 @@
-"""CG301-CG304 and the structural part of CG306: identities, references, the policy.
+"""CG301-CG306: identities, references, lineage cycles, the policy.
 
 Each rule has firing tests (code, catalog-relative path and line) and a valid
-neighbour that does not fire. Policy-controlled rules (CG4xx and later) may
-not exist yet when these tests run, so tests that need one to name in
-``rules:`` or ``exceptions:`` register a placeholder for the test's duration.
+neighbour that does not fire. Tests that need a policy-controlled rule to name
+in ``rules:`` or ``exceptions:`` use ``CONTROLLED``.
 """
 
 from __future__ import annotations
@@ -11,9 +10,8 @@ from __future__ import annotations
 import pytest
 
 from catgen.rules import RULES
-from catgen.rules.base import Rule
 
-from testing.catalogs import check, codes, edit, write
+from testing.catalogs import check, codes, edit, line_of, write
 
 THREE_STAGES_POLICY = """
 apiVersion: catgen/v1
@@ -128,12 +126,11 @@ def foundation_codes(result) -> list:
     return [c for c in codes(result) if c[0] < "CG4"]
 
 
-@pytest.fixture
-def controlled_code(monkeypatch):
-    """A policy-controlled rule code that exists: CG605 if defined, else a placeholder."""
-    if "CG605" not in RULES:
-        monkeypatch.setitem(RULES, "CG605", Rule("CG605", "unpinned-image", "error", lambda ctx: []))
-    return "CG605"
+CONTROLLED = "CG605"  # a rule the policy may set a level for and waive
+
+
+def test_the_controlled_rule_is_policy_controlled():
+    assert RULES[CONTROLLED].policy_controlled
 
 
 def test_the_base_catalog_is_clean(root):
@@ -334,10 +331,10 @@ def test_cg306_exception_for_cg302_is_refused_and_waives_nothing(root):
     assert codes(result, "CG302") == [("CG302", "deployments/dep.yaml", DEPLOYMENT_MODEL_LINE)]
 
 
-def test_cg306_expired_exception_is_a_warning(root, controlled_code):
+def test_cg306_expired_exception_is_a_warning(root):
     write(root, "policy.yaml", THREE_STAGES_POLICY + f"""\
   exceptions:
-    - rule: {controlled_code}
+    - rule: {CONTROLLED}
       subject: environment:legacy@1
       reason: being replaced
       expires: 2025-06-30
@@ -349,15 +346,37 @@ def test_cg306_expired_exception_is_a_warning(root, controlled_code):
     assert result.exit_code() == 0 and result.exit_code(strict=True) == 1
 
 
-def test_cg306_valid_neighbour_policy_with_levels_and_a_live_exception(root, controlled_code):
+def test_cg306_valid_neighbour_policy_with_levels_and_a_live_exception(root):
     write(root, "policy.yaml", THREE_STAGES_POLICY + f"""\
   rules:
-    {controlled_code}:
+    {CONTROLLED}:
       level: warning
   exceptions:
-    - rule: {controlled_code}
+    - rule: {CONTROLLED}
       subject: environment:legacy@1
       reason: being replaced
       expires: 2026-01-15
 """)
     assert codes(check(root), "CG306") == []  # expires is valid through that day (NOW is 2026-01-15)
+
+
+# --------------------------------------------------------------------- CG305
+
+
+def test_cg305_job_baseline_cycle(example):
+    a = "jobs/train-credit-risk-dev-0901.yaml"
+    edit(example, a, "  status: completed\n", "  status: completed\n  baseline: job:train-credit-risk-prod-0912\n")
+    result = check(example)
+    assert codes(result, "CG305") == [("CG305", a, line_of(example / a, "  name:"))]
+    message = [f.message for f in result.findings if f.code == "CG305"][0]
+    assert "job:train-credit-risk-dev-0901 -> job:train-credit-risk-prod-0912 -> job:train-credit-risk-dev-0901" in message
+
+
+def test_cg305_component_is_its_own_step(example):
+    pipeline = "components/credit-risk-pipeline/1.yaml"
+    edit(example, pipeline, "    - component:prep-loans@1\n", "    - component:prep-loans@1\n    - component:credit-risk-pipeline@1\n")
+    assert codes(check(example), "CG305") == [("CG305", pipeline, line_of(example / pipeline, "  name:"))]
+
+
+def test_cg305_no_cycle_in_example(example):
+    assert codes(check(example), "CG305") == []

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import pytest
 
+from catgen.load.validation import CONSTRAINTS, constraints
+from catgen.model import KINDS, VERSIONED_ASSETS
+
 from testing.catalogs import POLICY, WORKSPACE, check, codes, edit, write
 
 REGISTRY = """
@@ -200,6 +203,22 @@ def test_wrong_api_version_in_a_kind_schema_is_cg202_not_cg201(root):
 
 
 # ------------------------------------------------ constraints between fields
+
+
+def test_every_kind_has_its_row_in_the_constraints_table():
+    assert set(CONSTRAINTS) == set(KINDS)
+    homes = {kind for kind, checks in CONSTRAINTS.items() if any(c.__name__ == "_one_home" for c in checks)}
+    assert homes == set(VERSIONED_ASSETS)
+
+
+def test_constraints_are_reported_in_table_order():
+    data = {
+        "metadata": {"name": "nul", "created": "2024-02-30"},
+        "spec": {"type": "command", "steps": [], "workspace": "workspace:a", "registry": "registry:b"},
+    }
+    assert [path for path, _ in constraints(data, "Component")] == [
+        ("metadata", "name"), ("spec", "registry"), ("spec",), ("spec", "steps"), ("metadata", "created"),
+    ]
 
 
 def test_replication_locations_must_include_location(root):

@@ -12,16 +12,8 @@ import re
 from functools import cache
 
 from catgen.dates import parse_timestamp
-from catgen.model import API_VERSION, KINDS, VERSIONED_ASSETS
+from catgen.model import API_VERSION, KINDS
 from catgen.load.schemas import schema, schema_errors
-
-# Timestamp fields whose calendar validity is checked (the schema checks the shape).
-_TIMESTAMPS = {
-    "*": [("metadata", "created")],
-    "Job": [("spec", "started"), ("spec", "ended")],
-    "Promotion": [("spec", "date")],
-}
-
 
 def file_problems(data: dict) -> list[tuple[tuple, str, bool]]:
     """(path, message, at_value) for each CG201 problem of a parsed manifest (none if its kind is unknown)."""
@@ -33,64 +25,122 @@ def file_problems(data: dict) -> list[tuple[tuple, str, bool]]:
     return problems
 
 
-def _get(data: dict, path: tuple):
-    node = data
-    for step in path:
-        if not isinstance(node, dict) or step not in node:
-            return None
-        node = node[step]
-    return node
-
-
 def constraints(data: dict, kind: str):
-    """(path, message) for each broken constraint between fields of one manifest."""
-    spec = data.get("spec") if isinstance(data.get("spec"), dict) else {}
-    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
-    yield from _windows_reserved(metadata)
-    if kind == "Registry":
-        locations = spec.get("replication_locations")
-        if isinstance(locations, list) and isinstance(spec.get("location"), str) and spec["location"] not in locations:
-            yield ("spec", "replication_locations"), f"`replication_locations` must include the registry's own location {spec['location']!r}"
-    if kind in VERSIONED_ASSETS:
-        homes = [h for h in ("workspace", "registry") if h in spec]
-        if len(homes) != 1:
-            where = ("spec", homes[1]) if len(homes) == 2 else ("spec",)
-            yield where, "a versioned asset has exactly one home: `workspace: workspace:<name>` or `registry: registry:<name>`"
-    if kind == "Component":
-        yield from _component_constraints(spec)
-    if kind == "Promotion":
-        targets = [t for t in ("registry", "stage") if t in spec]
-        if len(targets) != 1:
-            where = ("spec", targets[1]) if len(targets) == 2 else ("spec",)
-            yield where, "a promotion has exactly one of `registry:` (share into a registry) and `stage:` (approve for a stage)"
-        for index, approval in enumerate(spec.get("approvals") or []):
-            if isinstance(approval, dict):
-                yield from _bad_date(approval.get("at"), ("spec", "approvals", index, "at"))
-    if kind == "Policy":  # an impossible `expires` would silently never apply
-        for index, exception in enumerate(spec.get("exceptions") or []):
-            if isinstance(exception, dict):
-                yield from _bad_date(exception.get("expires"), ("spec", "exceptions", index, "expires"))
-    for path in _TIMESTAMPS["*"] + _TIMESTAMPS.get(kind, []):
-        yield from _bad_date(_get(data, path), path)
+    """(path, message) for each broken constraint between fields of one manifest, in table order."""
+    fields = Fields(data)
+    for check in (_windows_reserved, *CONSTRAINTS.get(kind, ())):
+        yield from check(fields)
+
+
+class Fields:
+    """The parts of a manifest a constraint reads; a part of the wrong type reads as empty."""
+
+    def __init__(self, data: dict):
+        self.data = data
+        self.spec = data.get("spec") if isinstance(data.get("spec"), dict) else {}
+        self.metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+
+    def get(self, path: tuple):
+        node = self.data
+        for step in path:
+            if not isinstance(node, dict) or step not in node:
+                return None
+            node = node[step]
+        return node
 
 
 # Device names Windows reserves in every folder, whatever the letter case or extension.
-_WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul"} | {f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10)})
+_WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul"} | {f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10)}
+)
 
 
-def _windows_reserved(metadata: dict):
+def _windows_reserved(fields: Fields):
     """Names and versions become file and folder names: ``nul.yaml`` cannot be checked out on Windows."""
     for field in ("name", "version"):
-        value = metadata.get(field)
+        value = fields.metadata.get(field)
         if isinstance(value, str) and value.split(".", 1)[0].casefold() in _WINDOWS_RESERVED:
-            yield ("metadata", field), f"`metadata.{field}` {value!r} is reserved on Windows; a checkout there would fail"
+            yield ("metadata", field), (
+                f"`metadata.{field}` {value!r} is reserved on Windows; a checkout there would fail"
+            )
 
 
-def _component_constraints(spec):
-    if spec.get("type") == "command" and "environment" not in spec:
+def _replicates_to_own_location(fields: Fields):
+    spec = fields.spec
+    locations = spec.get("replication_locations")
+    if isinstance(locations, list) and isinstance(spec.get("location"), str) and spec["location"] not in locations:
+        yield ("spec", "replication_locations"), (
+            f"`replication_locations` must include the registry's own location {spec['location']!r}"
+        )
+
+
+def _one_home(fields: Fields):
+    homes = [home for home in ("workspace", "registry") if home in fields.spec]
+    if len(homes) != 1:
+        where = ("spec", homes[1]) if len(homes) == 2 else ("spec",)
+        yield where, (
+            "a versioned asset has exactly one home: `workspace: workspace:<name>` or `registry: registry:<name>`"
+        )
+
+
+def _command_names_environment(fields: Fields):
+    if fields.spec.get("type") == "command" and "environment" not in fields.spec:
         yield ("spec",), "a `command` component must name its `environment`"
-    if "steps" in spec and spec.get("type") != "pipeline":
+
+
+def _steps_only_in_pipelines(fields: Fields):
+    if "steps" in fields.spec and fields.spec.get("type") != "pipeline":
         yield ("spec", "steps"), "only a `pipeline` component has `steps`"
+
+
+def _one_target(fields: Fields):
+    targets = [target for target in ("registry", "stage") if target in fields.spec]
+    if len(targets) != 1:
+        where = ("spec", targets[1]) if len(targets) == 2 else ("spec",)
+        yield where, (
+            "a promotion has exactly one of `registry:` (share into a registry) and `stage:` (approve for a stage)"
+        )
+
+
+def _real_approval_dates(fields: Fields):
+    for index, approval in enumerate(fields.spec.get("approvals") or []):
+        if isinstance(approval, dict):
+            yield from _bad_date(approval.get("at"), ("spec", "approvals", index, "at"))
+
+
+def _real_exception_expiry(fields: Fields):
+    """An impossible ``expires`` would silently never apply."""
+    for index, exception in enumerate(fields.spec.get("exceptions") or []):
+        if isinstance(exception, dict):
+            yield from _bad_date(exception.get("expires"), ("spec", "exceptions", index, "expires"))
+
+
+def _real_dates(*paths: tuple):
+    """A constraint: each timestamp at ``paths`` is a calendar date (the schema checks its shape)."""
+
+    def check(fields: Fields):
+        for path in paths:
+            yield from _bad_date(fields.get(path), path)
+
+    return check
+
+
+CREATED = ("metadata", "created")
+
+# The constraints of each kind (SPEC §6, CG201), in the order their problems are reported;
+# every kind is first checked for names Windows reserves.
+CONSTRAINTS: dict[str, tuple] = {
+    "Registry": (_replicates_to_own_location, _real_dates(CREATED)),
+    "Workspace": (_real_dates(CREATED),),
+    "Model": (_one_home, _real_dates(CREATED)),
+    "Environment": (_one_home, _real_dates(CREATED)),
+    "Component": (_one_home, _command_names_environment, _steps_only_in_pipelines, _real_dates(CREATED)),
+    "Data": (_one_home, _real_dates(CREATED)),
+    "Job": (_real_dates(CREATED, ("spec", "started"), ("spec", "ended")),),
+    "Promotion": (_one_target, _real_approval_dates, _real_dates(CREATED, ("spec", "date"))),
+    "Deployment": (_real_dates(CREATED),),
+    "Policy": (_real_exception_expiry, _real_dates(CREATED)),
+}
 
 
 @cache

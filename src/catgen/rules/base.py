@@ -1,15 +1,17 @@
 """What every rule module shares: the ``Rule`` record, the ``@rule`` decorator, the ``Context``.
 
 A rule is a function ``check(ctx) -> Iterable[Finding]`` whose docstring
-documents it (the docs and the SARIF rule descriptions are generated from it).
-Rules report at their default level; the check core applies the policy's
-levels and exceptions afterwards, in one place.
+documents it (the docs and the SARIF rule descriptions are generated from it),
+declared with its examples (``catgen.rules.example``): changes to the example
+catalog that make it fire or not, shown on its family's docs page and run by
+the test suite. Rules report at their default level; the check core applies
+the policy's levels and exceptions afterwards, in one place.
 """
 
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from typing import Callable, Iterable
@@ -23,6 +25,7 @@ class Rule:
     name: str
     level: str  # default level: "error" or "warning"
     check: Callable[["Context"], Iterable[Finding]]
+    examples: tuple = field(default=(), compare=False)  # of catgen.rules.example.Example: fails and passes
 
     @property
     def family(self) -> str:
@@ -43,11 +46,11 @@ class Rule:
         return self.code >= "CG4"
 
 
-def rule(code: str, name: str, level: str = "error"):
-    """Declare a rule; the module lists its rules in ``RULES`` explicitly."""
+def rule(code: str, name: str, level: str = "error", *, examples=()):
+    """Declare a rule and its examples; the module lists its rules in ``RULES`` explicitly."""
 
     def wrap(check):
-        return Rule(code, name, level, check)
+        return Rule(code, name, level, check, tuple(examples))
 
     return wrap
 
@@ -76,7 +79,8 @@ class Context:
             self._memo[key] = compute(self)
         return self._memo[key]
 
-    def finding(self, code: str, manifest: Manifest, path=(), message: str = "", *, subject=None, value=False) -> Finding:
+    def finding(self, code: str, manifest: Manifest, path=(), message: str = "", *,
+                subject=None, value=False) -> Finding:
         """A finding about ``manifest`` at the key (or value) ``path``."""
         line, column = manifest.locate(path, value=value)
         return self.finding_at(code, manifest.path, line, column, message, subject=subject)

@@ -14,10 +14,11 @@ from dataclasses import replace
 
 from catgen.model import fold
 from catgen.model import KINDS, ref_text
+from catgen.rules import identity_examples
 from catgen.rules.base import rule
 
 
-@rule("CG301", "duplicate-id")
+@rule("CG301", "duplicate-id", examples=identity_examples.CG301)
 def duplicate_id(ctx):
     """Two manifests have the same identity, compared case-insensitively.
 
@@ -30,10 +31,13 @@ def duplicate_id(ctx):
         if first.kind == "Policy":
             continue
         for other in group[1:]:
-            yield ctx.finding("CG301", other, ("metadata", "name"), f"{other.ref} is already defined by {first.path} ({first.ref})", subject=other.ref, value=True)
+            yield ctx.finding(
+                "CG301", other, ("metadata", "name"), f"{other.ref} is already defined by {first.path} ({first.ref})",
+                subject=other.ref, value=True,
+            )
 
 
-@rule("CG302", "dangling-ref")
+@rule("CG302", "dangling-ref", examples=identity_examples.CG302)
 def dangling_ref(ctx):
     """A reference names no manifest.
 
@@ -45,7 +49,8 @@ def dangling_ref(ctx):
         if ref.target is not None:
             continue
         if ref.version is not None and not KINDS[ref.kind].versioned:
-            yield _at(ctx, "CG302", ref, f"{ref.text!r}: a {ref.kind} has no versions; write {ref_text(ref.kind, ref.name)}")
+            message = f"{ref.text!r}: a {ref.kind} has no versions; write {ref_text(ref.kind, ref.name)}"
+            yield _at(ctx, "CG302", ref, message)
             continue
         folded = fold(ref.key)
         if folded in ctx.catalog.broken:
@@ -55,7 +60,7 @@ def dangling_ref(ctx):
         yield _at(ctx, "CG302", ref, f"{ref.text!r} names no manifest{hint}")
 
 
-@rule("CG303", "ref-kind")
+@rule("CG303", "ref-kind", examples=identity_examples.CG303)
 def ref_kind(ctx):
     """A reference is of a kind the field does not accept, or is not a reference at all.
 
@@ -68,12 +73,13 @@ def ref_kind(ctx):
         for ref in manifest.refs:
             expected = " or ".join(sorted(f"{KINDS[k].prefix}:" for k in ref.accepts))
             if ref.kind is None:
-                yield _at(ctx, "CG303", ref, f"`{ref.field}` must be a reference like {expected}<name>, got {ref.text!r}")
+                message = f"`{ref.field}` must be a reference like {expected}<name>, got {ref.text!r}"
+                yield _at(ctx, "CG303", ref, message)
             elif ref.kind not in ref.accepts:
                 yield _at(ctx, "CG303", ref, f"`{ref.field}` takes a {expected} reference, got {ref.text!r}")
 
 
-@rule("CG304", "unpinned-ref")
+@rule("CG304", "unpinned-ref", examples=identity_examples.CG304)
 def unpinned_ref(ctx):
     """A reference to a versioned kind (model, environment, component, data) names no version.
 
@@ -93,8 +99,12 @@ def _well_formed_refs(ctx):
     """References of an accepted kind, pinned where the kind is versioned."""
     for manifest in ctx.catalog.manifests:
         for ref in manifest.refs:
-            if ref.kind in ref.accepts and not (KINDS[ref.kind].versioned and (ref.version is None or ref.version.casefold() == "latest")):
+            if ref.kind in ref.accepts and not (KINDS[ref.kind].versioned and _unpinned(ref)):
                 yield ref
+
+
+def _unpinned(ref) -> bool:
+    return ref.version is None or ref.version.casefold() == "latest"
 
 
 def _at(ctx, code, ref, message):
@@ -104,7 +114,7 @@ def _at(ctx, code, ref, message):
 RULES_BEFORE_POLICY = [duplicate_id, dangling_ref, ref_kind, unpinned_ref]
 
 
-@rule("CG305", "lineage-cycle")
+@rule("CG305", "lineage-cycle", examples=identity_examples.CG305)
 def lineage_cycle(ctx):
     """The lineage graph has a cycle.
 
@@ -121,7 +131,7 @@ def lineage_cycle(ctx):
         yield ctx.finding("CG305", first, ("metadata", "name"), f"lineage cycle: {chain}", subject=first.ref)
 
 
-@rule("CG306", "policy")
+@rule("CG306", "policy", examples=identity_examples.CG306)
 def policy(ctx):
     """The policy is missing, repeated, or names stages or rules that do not exist.
 
@@ -136,10 +146,12 @@ def policy(ctx):
     policies = ctx.catalog.policies
     if not policies:
         path = ctx.catalog.display("policy.yaml")
-        yield ctx.finding_at("CG306", path, 1, 1, "the catalog has no policy; add policy.yaml with kind: Policy and its stages")
+        message = "the catalog has no policy; add policy.yaml with kind: Policy and its stages"
+        yield ctx.finding_at("CG306", path, 1, 1, message)
         return
     for extra in policies[1:]:
-        yield ctx.finding("CG306", extra, ("kind",), f"a catalog has one policy; {policies[0].path} is already it", value=True)
+        message = f"a catalog has one policy; {policies[0].path} is already it"
+        yield ctx.finding("CG306", extra, ("kind",), message, value=True)
     # The policy file's own structure is checked as written (with --base the
     # base's policy judges everything else, but findings point into this file).
     own = ctx.own_policy
@@ -152,13 +164,20 @@ def _policy_stages(ctx, manifest, own):
     seen: dict = {}
     for stage in own.stages:
         if stage.name in seen:
-            yield ctx.finding("CG306", manifest, stage.path + ("name",), f"stage {stage.name!r} is defined twice", value=True)
+            yield ctx.finding(
+                "CG306", manifest, stage.path + ("name",), f"stage {stage.name!r} is defined twice", value=True,
+            )
         seen.setdefault(stage.name, stage)
         source = manifest.get(*stage.path, "promotion", "from")
         if isinstance(source, str):
             earlier = seen.get(source)
             if earlier is None or earlier is stage:
-                yield ctx.finding("CG306", manifest, stage.path + ("promotion", "from"), f"stage {stage.name!r} is promoted from {source!r}, which is not an earlier stage{_stages_hint(own)}", value=True)
+                yield ctx.finding(
+                    "CG306", manifest, stage.path + ("promotion", "from"),
+                    f"stage {stage.name!r} is promoted from {source!r}, "
+                    f"which is not an earlier stage{_stages_hint(own)}",
+                    value=True,
+                )
 
 
 def _policy_rule_codes(ctx, manifest, own):
@@ -172,8 +191,13 @@ def _policy_rule_codes(ctx, manifest, own):
         if problem:
             yield ctx.finding("CG306", manifest, exception.path + ("rule",), problem, value=True)
         elif exception.expires is not None and exception.expires < ctx.now:
-            message = f"the exception for {exception.rule} on {exception.subject} expired; it no longer applies (renew it with a new review, or remove it)"
-            yield _as_warning(ctx.finding("CG306", manifest, exception.path + ("expires",), message, subject=exception.subject, value=True))
+            message = (
+                f"the exception for {exception.rule} on {exception.subject} expired; "
+                "it no longer applies (renew it with a new review, or remove it)"
+            )
+            yield _as_warning(ctx.finding(
+                "CG306", manifest, exception.path + ("expires",), message, subject=exception.subject, value=True,
+            ))
 
 
 def _rule_code_problem(ctx, code, what) -> str | None:
@@ -191,7 +215,11 @@ def _stage_users(ctx):
         if manifest.kind in ("Workspace", "Promotion"):
             stage = manifest.spec.get("stage")
             if isinstance(stage, str) and ctx.policy.stage(stage) is None:
-                yield ctx.finding("CG306", manifest, ("spec", "stage"), f"stage {stage!r} is not defined by the policy{_stages_hint(ctx.policy)}", subject=manifest.ref, value=True)
+                yield ctx.finding(
+                    "CG306", manifest, ("spec", "stage"),
+                    f"stage {stage!r} is not defined by the policy{_stages_hint(ctx.policy)}",
+                    subject=manifest.ref, value=True,
+                )
 
 
 def _stages_hint(policy) -> str:

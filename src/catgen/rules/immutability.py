@@ -18,6 +18,7 @@ from collections import Counter
 
 from catgen.diff import MISSING, Change, diff, same_data, show
 from catgen.model import fold
+from catgen.rules import immutability_examples
 from catgen.rules.base import rule
 
 # Editorial fields of the policy: editing them changes no rule, so CG403 ignores them.
@@ -76,7 +77,7 @@ def _unloadable(ctx, published) -> bool:
     return fold(published.key) in ctx.catalog.broken
 
 
-@rule("CG401", "modified-published")
+@rule("CG401", "modified-published", examples=immutability_examples.CG401)
 def modified_published(ctx):
     """A manifest of an immutable kind in the base changed beyond the mutable fields.
 
@@ -99,11 +100,14 @@ def modified_published(ctx):
         changes = [c for c in diff(published.data, current.data) if not covered(c.path, mutable)]
         if changes:
             change = first_change(current, changes)
-            message = f"{published.ref} is published in the base and immutable: {_describe(change)}; only {', '.join(ctx.policy.mutable_fields) or 'nothing'} may change, {_instead(published.kind)}"
+            message = (
+                f"{published.ref} is published in the base and immutable: {_describe(change)}; "
+                f"only {', '.join(ctx.policy.mutable_fields) or 'nothing'} may change, {_instead(published.kind)}"
+            )
             yield ctx.finding("CG401", current, change.located_at, message, subject=published.ref)
 
 
-@rule("CG402", "deleted-published")
+@rule("CG402", "deleted-published", examples=immutability_examples.CG402)
 def deleted_published(ctx):
     """A manifest of an immutable kind in the base was deleted or renamed.
 
@@ -123,10 +127,17 @@ def deleted_published(ctx):
             continue
         target = renamed.get(_rename_signature(published, mutable))
         if target is not None:
-            what = f"was renamed to {target.ref} ({target.path}); a new identity is a new, unpromoted asset, and the published one must stay"
+            what = (
+                f"was renamed to {target.ref} ({target.path}); "
+                "a new identity is a new, unpromoted asset, and the published one must stay"
+            )
         else:
-            what = "was deleted; published manifests stay in the catalog for the audit trail (restore it; to retire it, say so in its description or tags)"
-        yield ctx.finding_at("CG402", published.path, 1, 1, f"{published.ref} is published in the base and {what}", subject=published.ref)
+            what = (
+                "was deleted; published manifests stay in the catalog for the audit trail "
+                "(restore it; to retire it, say so in its description or tags)"
+            )
+        message = f"{published.ref} is published in the base and {what}"
+        yield ctx.finding_at("CG402", published.path, 1, 1, message, subject=published.ref)
 
 
 def _rename_signature(manifest, mutable: list[tuple]) -> tuple:
@@ -139,7 +150,10 @@ def _without(data, fields: list[tuple], path: tuple = ()):
     """A copy of ``data`` without the mappings' keys that ``fields`` cover."""
     if not isinstance(data, dict):
         return data
-    return {key: _without(value, fields, path + (key,)) for key, value in data.items() if not covered(path + (key,), fields)}
+    return {
+        key: _without(value, fields, path + (key,))
+        for key, value in data.items() if not covered(path + (key,), fields)
+    }
 
 
 def _renamed_candidates(ctx, mutable: list[tuple]) -> dict:
@@ -151,7 +165,7 @@ def _renamed_candidates(ctx, mutable: list[tuple]) -> dict:
     return found
 
 
-@rule("CG403", "policy-changed", level="warning")
+@rule("CG403", "policy-changed", level="warning", examples=immutability_examples.CG403)
 def policy_changed(ctx):
     """The policy changed: the base's policy judged this change, the new one applies after the merge.
 
@@ -167,12 +181,16 @@ def policy_changed(ctx):
         return
     before, after = ctx.base.policy, ctx.catalog.policy
     if after is None:
-        yield ctx.finding_at("CG403", before.path, 1, 1, "the policy was deleted; the base's policy judged this change", subject=before.ref)
+        message = "the policy was deleted; the base's policy judged this change"
+        yield ctx.finding_at("CG403", before.path, 1, 1, message, subject=before.ref)
         return
     changes = [c for c in diff(before.data, after.data) if not covered(c.path, POLICY_EDITORIAL_FIELDS)]
     if changes:
         change = first_change(after, changes)
-        message = f"the policy changed ({summarize_policy_change(before.data, after.data, changes)}); the base's policy judged this change, the new one applies once it is merged"
+        message = (
+            f"the policy changed ({summarize_policy_change(before.data, after.data, changes)}); "
+            "the base's policy judged this change, the new one applies once it is merged"
+        )
         yield ctx.finding("CG403", after, change.located_at, message, subject=after.ref)
 
 
@@ -184,8 +202,14 @@ def summarize_policy_change(before: dict, after: dict, changes: list[Change]) ->
     parts += _level_changes(_dict(old.get("rules")), _dict(new.get("rules")))
     for name in ("immutable_kinds", "mutable_fields"):
         parts += _count_changes(name, old.get(name), new.get(name), named=True)
-    summarized = {("spec", "stages"), ("spec", "exceptions"), ("spec", "rules"), ("spec", "immutable_kinds"), ("spec", "mutable_fields")}
-    others = sorted({c.field if len(c.path) < 2 else ".".join(str(s) for s in c.path[:2]) for c in changes if c.path[:2] not in summarized})
+    summarized = {
+        ("spec", "stages"), ("spec", "exceptions"), ("spec", "rules"),
+        ("spec", "immutable_kinds"), ("spec", "mutable_fields"),
+    }
+    others = sorted({
+        c.field if len(c.path) < 2 else ".".join(str(s) for s in c.path[:2])
+        for c in changes if c.path[:2] not in summarized
+    })
     parts += [f"{field} changed" for field in others]
     return "; ".join(parts) or "reformatted"
 
@@ -255,7 +279,10 @@ def _level_changes(old: dict, new: dict) -> list[str]:
         entry = rules.get(code)
         return entry.get("level", "default") if isinstance(entry, dict) else "default"
 
-    return [f"rule {code}: {level(old, code)} -> {level(new, code)}" for code in sorted(old.keys() | new.keys(), key=str) if level(old, code) != level(new, code)]
+    return [
+        f"rule {code}: {level(old, code)} -> {level(new, code)}"
+        for code in sorted(old.keys() | new.keys(), key=str) if level(old, code) != level(new, code)
+    ]
 
 
 def _dict(value) -> dict:

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import re
 
+from catgen.rules import lineage_examples
+from catgen.rules._gates import completed, gated_promotions
 from catgen.rules.base import rule
-from catgen.rules.promotion import gated_promotions
 
 PINNED = re.compile(r"@sha256:[0-9a-f]{64}$")
 
 
-@rule("CG601", "no-training-job")
+@rule("CG601", "no-training-job", examples=lineage_examples.CG601)
 def no_training_job(ctx):
     """A model promoted to a stage that requires lineage has no training job, or the job did not complete."""
     for promotion, model, stage in _lineage_promotions(ctx):
@@ -32,37 +33,56 @@ def no_training_job(ctx):
         if job is None:
             message = f"{model.ref} names no training job (spec.job); {stage.name} requires lineage"
         elif job.spec.get("status") != "completed":
-            message = f"{model.ref} was trained by {job.ref}, whose status is {job.spec.get('status')!r}, not completed; {stage.name} requires lineage"
+            message = (
+                f"{model.ref} was trained by {job.ref}, whose status is {job.spec.get('status')!r}, not completed; "
+                f"{stage.name} requires lineage"
+            )
         else:
             continue
         yield ctx.finding("CG601", promotion, ("spec", "asset"), message, subject=model.ref, value=True)
 
 
-@rule("CG602", "no-code-commit")
+@rule("CG602", "no-code-commit", examples=lineage_examples.CG602)
 def no_code_commit(ctx):
-    """The training job of a model promoted to a stage that requires lineage has no code commit, directly or through its component."""
+    """The training job of a model promoted to a stage that requires lineage has no code commit,
+    directly or through its component."""
     for promotion, job, stage in _complete_jobs(ctx):
         if not any(_has_commit(m) for m in [job, *_components(ctx, job)]):
-            yield ctx.finding("CG602", promotion, ("spec", "asset"), f"{job.ref} records no code commit (spec.code on the job or its component); {stage.name} requires lineage", subject=job.ref, value=True)
+            yield ctx.finding(
+                "CG602", promotion, ("spec", "asset"),
+                f"{job.ref} records no code commit (spec.code on the job or its component); "
+                f"{stage.name} requires lineage",
+                subject=job.ref, value=True,
+            )
 
 
-@rule("CG603", "no-environment")
+@rule("CG603", "no-environment", examples=lineage_examples.CG603)
 def no_environment(ctx):
-    """The training job of a model promoted to a stage that requires lineage has no environment, directly or through its component."""
+    """The training job of a model promoted to a stage that requires lineage has no environment,
+    directly or through its component."""
     for promotion, job, stage in _complete_jobs(ctx):
         if not _environments(ctx, job):
-            yield ctx.finding("CG603", promotion, ("spec", "asset"), f"{job.ref} names no environment (spec.environment on the job or its component); {stage.name} requires lineage", subject=job.ref, value=True)
+            yield ctx.finding(
+                "CG603", promotion, ("spec", "asset"),
+                f"{job.ref} names no environment (spec.environment on the job or its component); "
+                f"{stage.name} requires lineage",
+                subject=job.ref, value=True,
+            )
 
 
-@rule("CG604", "no-training-data")
+@rule("CG604", "no-training-data", examples=lineage_examples.CG604)
 def no_training_data(ctx):
     """The training job of a model promoted to a stage that requires lineage has no data input."""
     for promotion, job, stage in _complete_jobs(ctx):
         if not ctx.graph.out_edges(job, {"uses_data"}):
-            yield ctx.finding("CG604", promotion, ("spec", "asset"), f"{job.ref} has no data input (spec.inputs with a data: reference); {stage.name} requires lineage", subject=job.ref, value=True)
+            yield ctx.finding(
+                "CG604", promotion, ("spec", "asset"),
+                f"{job.ref} has no data input (spec.inputs with a data: reference); {stage.name} requires lineage",
+                subject=job.ref, value=True,
+            )
 
 
-@rule("CG605", "unpinned-image")
+@rule("CG605", "unpinned-image", examples=lineage_examples.CG605)
 def unpinned_image(ctx):
     """An environment the asset runs in is not pinned by digest, where the stage sets ``pinned_images``.
 
@@ -83,7 +103,7 @@ def unpinned_image(ctx):
             yield _unpinned(ctx, deployment, ("spec", "environment"), environment, stage)
 
 
-@rule("CG606", "training-data-class")
+@rule("CG606", "training-data-class", examples=lineage_examples.CG606)
 def training_data_class(ctx):
     """A data input of the training job has a classification the stage's ``training_data`` does not allow."""
     for promotion, model, stage in gated_promotions(ctx, kinds=("Model",)):
@@ -96,7 +116,8 @@ def training_data_class(ctx):
             if classification not in allowed:
                 yield ctx.finding(
                     "CG606", promotion, ("spec", "asset"),
-                    f"{model.ref} was trained on {edge.target.ref} ({classification}); {stage.name} allows training data classified {', '.join(sorted(allowed))}",
+                    f"{model.ref} was trained on {edge.target.ref} ({classification}); "
+                    f"{stage.name} allows training data classified {', '.join(sorted(allowed))}",
                     subject=edge.target.ref, value=True,
                 )
 
@@ -111,7 +132,7 @@ def _complete_jobs(ctx):
     """(promotion, job, stage) where CG601 is satisfied, so the job's own lineage is checked."""
     for promotion, model, stage in _lineage_promotions(ctx):
         job = ctx.graph.target(model, "trained_by")
-        if job is not None and job.spec.get("status") == "completed":
+        if completed(job):
             yield promotion, job, stage
 
 
@@ -175,7 +196,8 @@ def _unpinned(ctx, manifest, path, environment, stage):
     image = environment.spec.get("image")
     return ctx.finding(
         "CG605", manifest, path,
-        f"{environment.ref} uses image {image!r}, not pinned by digest; {stage.name} requires images ending in @sha256:<digest>",
+        f"{environment.ref} uses image {image!r}, not pinned by digest; "
+        f"{stage.name} requires images ending in @sha256:<digest>",
         subject=environment.ref, value=True,
     )
 

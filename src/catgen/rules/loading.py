@@ -12,6 +12,7 @@ reported, so one broken file gives one finding.
 from __future__ import annotations
 
 from catgen.model import identity_from_relpath, ref_text
+from catgen.rules import loading_examples
 from catgen.rules.base import rule
 
 
@@ -19,7 +20,10 @@ def _problems(ctx, code: str):
     for manifest in ctx.catalog.manifests:
         problem = manifest.problem
         if problem is not None and problem.code == code:
-            yield ctx.finding_at(code, manifest.path, problem.line, problem.column, problem.message, subject=_implied_subject(manifest))
+            yield ctx.finding_at(
+                code, manifest.path, problem.line, problem.column, problem.message,
+                subject=_implied_subject(manifest),
+            )
 
 
 def _implied_subject(manifest) -> str | None:
@@ -29,7 +33,7 @@ def _implied_subject(manifest) -> str | None:
     return ref_text(*implied)
 
 
-@rule("CG101", "yaml-syntax")
+@rule("CG101", "yaml-syntax", examples=loading_examples.CG101)
 def yaml_syntax(ctx):
     """The file is not parseable YAML.
 
@@ -39,7 +43,7 @@ def yaml_syntax(ctx):
     return _problems(ctx, "CG101")
 
 
-@rule("CG102", "duplicate-key")
+@rule("CG102", "duplicate-key", examples=loading_examples.CG102)
 def duplicate_key(ctx):
     """A mapping repeats a key.
 
@@ -49,7 +53,7 @@ def duplicate_key(ctx):
     return _problems(ctx, "CG102")
 
 
-@rule("CG103", "yaml-alias")
+@rule("CG103", "yaml-alias", examples=loading_examples.CG103)
 def yaml_alias(ctx):
     """An anchor (``&name``) or alias (``*name``) is used.
 
@@ -60,7 +64,7 @@ def yaml_alias(ctx):
     return _problems(ctx, "CG103")
 
 
-@rule("CG104", "yaml-tag")
+@rule("CG104", "yaml-tag", examples=loading_examples.CG104)
 def yaml_tag(ctx):
     """An explicit tag (``!!python/object``, ``!foo``, even ``!!str``) is used.
 
@@ -70,7 +74,7 @@ def yaml_tag(ctx):
     return _problems(ctx, "CG104")
 
 
-@rule("CG105", "file-too-large")
+@rule("CG105", "file-too-large", examples=loading_examples.CG105)
 def file_too_large(ctx):
     """The file is larger than 1 MiB.
 
@@ -80,7 +84,7 @@ def file_too_large(ctx):
     return _problems(ctx, "CG105")
 
 
-@rule("CG106", "not-a-manifest")
+@rule("CG106", "not-a-manifest", examples=loading_examples.CG106)
 def not_a_manifest(ctx):
     """The file is not one manifest.
 
@@ -91,7 +95,7 @@ def not_a_manifest(ctx):
     return _problems(ctx, "CG106")
 
 
-@rule("CG107", "misplaced-file")
+@rule("CG107", "misplaced-file", examples=loading_examples.CG107)
 def misplaced_file(ctx):
     """The file is not at the canonical path of the manifest's identity.
 

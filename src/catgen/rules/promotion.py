@@ -18,12 +18,14 @@ from __future__ import annotations
 
 from catgen.dates import parse_timestamp
 from catgen.graph.lineage import promotion_date
+from catgen.rules import promotion_examples
+from catgen.rules._gates import completed, gated_promotions
 from catgen.rules.base import rule
 
 EPSILON = 1e-9  # bounds are inclusive; tolerate float noise such as 0.861 - 0.841
 
 
-@rule("CG501", "not-promoted")
+@rule("CG501", "not-promoted", examples=promotion_examples.CG501)
 def not_promoted(ctx):
     """A deployment in a workspace of stage S runs a model that is not in stage S.
 
@@ -36,12 +38,13 @@ def not_promoted(ctx):
         if not ctx.graph.stage_promotions(model, stage.name):
             yield ctx.finding(
                 "CG501", deployment, ("spec", "model"),
-                f"{model.ref} is deployed in stage {stage.name} but was never promoted to it; add a Promotion with stage: {stage.name} (catgen promote {model.ref} --stage {stage.name})",
+                f"{model.ref} is deployed in stage {stage.name} but was never promoted to it; "
+                f"add a Promotion with stage: {stage.name} (catgen promote {model.ref} --stage {stage.name})",
                 subject=model.ref, value=True,
             )
 
 
-@rule("CG502", "stage-skipped")
+@rule("CG502", "stage-skipped", examples=promotion_examples.CG502)
 def stage_skipped(ctx):
     """A promotion to stage S whose asset has not reached the stage S is promoted from.
 
@@ -60,7 +63,7 @@ def stage_skipped(ctx):
             )
 
 
-@rule("CG503", "approvals-missing")
+@rule("CG503", "approvals-missing", examples=promotion_examples.CG503)
 def approvals_missing(ctx):
     """A promotion has fewer distinct valid approvals than its stage requires.
 
@@ -79,12 +82,13 @@ def approvals_missing(ctx):
             where = ("spec", "approvals") if "approvals" in promotion.spec else ("spec", "stage")
             yield ctx.finding(
                 "CG503", promotion, where,
-                f"{stage.name} needs {gate.approvals} distinct approval{'s' if gate.approvals > 1 else ''}{pool}; {found}",
+                f"{stage.name} needs {gate.approvals} distinct approval{'s' if gate.approvals > 1 else ''}"
+                f"{pool}; {found}",
                 subject=asset.ref,
             )
 
 
-@rule("CG504", "approver-not-allowed")
+@rule("CG504", "approver-not-allowed", examples=promotion_examples.CG504)
 def approver_not_allowed(ctx):
     """An approval is by someone outside the stage's ``approvers`` list.
 
@@ -103,7 +107,7 @@ def approver_not_allowed(ctx):
                 )
 
 
-@rule("CG505", "self-approval")
+@rule("CG505", "self-approval", examples=promotion_examples.CG505)
 def self_approval(ctx):
     """An approval by the promotion's requester or the asset's owner, where the stage sets ``separation_of_duties``.
 
@@ -118,12 +122,13 @@ def self_approval(ctx):
             if role:
                 yield ctx.finding(
                     "CG505", promotion, ("spec", "approvals", index, "by"),
-                    f"{by} is the {role} and may not approve it ({stage.name} requires separation of duties); ask another approver",
+                    f"{by} is the {role} and may not approve it ({stage.name} requires separation of duties); "
+                    "ask another approver",
                     subject=asset.ref, value=True,
                 )
 
 
-@rule("CG506", "cross-workspace")
+@rule("CG506", "cross-workspace", examples=promotion_examples.CG506)
 def cross_workspace(ctx):
     """A job or deployment in workspace W uses an asset at home in another workspace that is in no registry W consumes.
 
@@ -131,15 +136,17 @@ def cross_workspace(ctx):
     """
     for user, ref, workspace, asset in _uses(ctx):
         home = ctx.graph.home(asset)
-        if home and home[0] == "workspace" and home[1] is not workspace and not _consumed_registries(ctx, workspace, asset):
+        at_home_elsewhere = home and home[0] == "workspace" and home[1] is not workspace
+        if at_home_elsewhere and not _consumed_registries(ctx, workspace, asset):
             yield ctx.finding(
                 "CG506", user, ref.path,
-                f"{asset.ref} is registered in {home[1].ref}, not {workspace.ref}; promote it to a registry {workspace.ref} consumes",
+                f"{asset.ref} is registered in {home[1].ref}, not {workspace.ref}; "
+                f"promote it to a registry {workspace.ref} consumes",
                 subject=asset.ref, value=True,
             )
 
 
-@rule("CG507", "registry-not-consumed")
+@rule("CG507", "registry-not-consumed", examples=promotion_examples.CG507)
 def registry_not_consumed(ctx):
     """A job or deployment uses a registry asset from a registry its workspace does not list in ``registries``."""
     for user, ref, workspace, asset in _uses(ctx):
@@ -148,12 +155,13 @@ def registry_not_consumed(ctx):
             names = ", ".join(r.ref for r in ctx.graph.registries(asset))
             yield ctx.finding(
                 "CG507", user, ref.path,
-                f"{asset.ref} is in {names}, which {workspace.ref} does not consume; add it to the workspace's registries",
+                f"{asset.ref} is in {names}, which {workspace.ref} does not consume; "
+                "add it to the workspace's registries",
                 subject=asset.ref, value=True,
             )
 
 
-@rule("CG508", "region-not-replicated")
+@rule("CG508", "region-not-replicated", examples=promotion_examples.CG508)
 def region_not_replicated(ctx):
     """A job or deployment uses a registry asset, but no registry it comes from replicates to the workspace's region."""
     for user, ref, workspace, asset in _uses(ctx):
@@ -163,12 +171,13 @@ def region_not_replicated(ctx):
             names = ", ".join(r.ref for r in registries)
             yield ctx.finding(
                 "CG508", user, ref.path,
-                f"{asset.ref} comes from {names}, which does not replicate to {region} (the region of {workspace.ref}); add {region} to replication_locations",
+                f"{asset.ref} comes from {names}, which does not replicate to {region} "
+                f"(the region of {workspace.ref}); add {region} to replication_locations",
                 subject=asset.ref, value=True,
             )
 
 
-@rule("CG509", "metric-gate")
+@rule("CG509", "metric-gate", examples=promotion_examples.CG509)
 def metric_gate(ctx):
     """A model promoted to a stage lacks a metric the stage gates, or the metric is out of bounds.
 
@@ -180,16 +189,17 @@ def metric_gate(ctx):
         if not stage.gate.metrics:
             continue
         job = ctx.graph.target(asset, "trained_by")
-        if stage.gate.require_lineage and not _completed(job):
+        if stage.gate.require_lineage and not completed(job):
             continue  # CG601 reports the missing or unfinished job, once
         metrics = job.spec.get("metrics") if job is not None and isinstance(job.spec.get("metrics"), dict) else {}
         for name, bounds in sorted(stage.gate.metrics.items()):
             problem = _metric_problem(name, metrics.get(name), bounds, job)
             if problem:
-                yield ctx.finding("CG509", promotion, ("spec", "asset"), f"{asset.ref}: {problem} (gate of {stage.name})", subject=asset.ref, value=True)
+                message = f"{asset.ref}: {problem} (gate of {stage.name})"
+                yield ctx.finding("CG509", promotion, ("spec", "asset"), message, subject=asset.ref, value=True)
 
 
-@rule("CG510", "metric-regression")
+@rule("CG510", "metric-regression", examples=promotion_examples.CG510)
 def metric_regression(ctx):
     """A model's training job regressed against its baseline job by more than ``max_regression`` allows.
 
@@ -199,7 +209,7 @@ def metric_regression(ctx):
     """
     for promotion, asset, stage in gated_promotions(ctx, kinds=("Model",)):
         job = ctx.graph.target(asset, "trained_by")
-        if stage.gate.require_lineage and not _completed(job):
+        if stage.gate.require_lineage and not completed(job):
             continue  # CG601 reports the missing or unfinished job, once
         baseline = ctx.graph.target(job, "baseline") if job is not None else None
         if baseline is None or not stage.gate.max_regression:
@@ -208,19 +218,22 @@ def metric_regression(ctx):
             value, base = _number(job.spec.get("metrics"), name), _number(baseline.spec.get("metrics"), name)
             if value is None or base is None:
                 continue
-            lower_is_better = "max" in stage.gate.metrics.get(name, {}) and "min" not in stage.gate.metrics.get(name, {})
+            bounds = stage.gate.metrics.get(name, {})
+            lower_is_better = "max" in bounds and "min" not in bounds
             regression = value - base if lower_is_better else base - value
             if regression > allowed + EPSILON:
                 yield ctx.finding(
                     "CG510", promotion, ("spec", "asset"),
-                    f"{asset.ref}: {name} regressed by {regression:.4g} against baseline {baseline.ref} ({base:g} -> {value:g}); {stage.name} allows {allowed:g}",
+                    f"{asset.ref}: {name} regressed by {regression:.4g} against baseline {baseline.ref} "
+                    f"({base:g} -> {value:g}); {stage.name} allows {allowed:g}",
                     subject=asset.ref, value=True,
                 )
 
 
-@rule("CG511", "chronology")
+@rule("CG511", "chronology", examples=promotion_examples.CG511)
 def chronology(ctx):
-    """Dates out of order: an approval before the request, a promotion before the asset was created or before the promotion to its ``from`` stage, or a date in the future.
+    """Dates out of order: an approval before the request, a promotion before the asset was created
+    or before the promotion to its ``from`` stage, or a date in the future.
 
     Reported at the date. A bare date means 00:00 UTC; a timestamp without a
     zone is UTC. Applies to every promotion.
@@ -231,7 +244,7 @@ def chronology(ctx):
             yield from _promotion_chronology(ctx, promotion, asset)
 
 
-@rule("CG512", "not-in-registry")
+@rule("CG512", "not-in-registry", examples=promotion_examples.CG512)
 def not_in_registry(ctx):
     """A promotion to a stage with ``require_registry`` whose asset is in no registry by the promotion's date.
 
@@ -242,29 +255,10 @@ def not_in_registry(ctx):
         if stage.gate.require_registry and not ctx.graph.registries(asset, by=promotion_date(promotion)):
             yield ctx.finding(
                 "CG512", promotion, ("spec", "asset"),
-                f"{asset.ref} must be in a registry before it is promoted to {stage.name}; promote it to a registry first (catgen promote {asset.ref} --registry <name>)",
+                f"{asset.ref} must be in a registry before it is promoted to {stage.name}; "
+                f"promote it to a registry first (catgen promote {asset.ref} --registry <name>)",
                 subject=asset.ref, value=True,
             )
-
-
-# -- shared helpers (also used by the lineage family) -------------------------
-
-
-def gated_promotions(ctx, kinds=None):
-    """(promotion, asset, stage) for every Promotion to a stage with a gate."""
-    for promotion, asset, stage in ctx.memo("gated_promotions", _gated_promotions):
-        if kinds is None or asset.kind in kinds:
-            yield promotion, asset, stage
-
-
-def _gated_promotions(ctx) -> list:
-    found = []
-    for promotion in ctx.catalog.of_kind("Promotion"):
-        stage = ctx.policy.stage(promotion.spec.get("stage"))
-        asset = ctx.graph.target(promotion, "promotes")
-        if stage is not None and stage.gate is not None and asset is not None:
-            found.append((promotion, asset, stage))
-    return found
 
 
 def _deployments_in_gated_stages(ctx):
@@ -274,10 +268,6 @@ def _deployments_in_gated_stages(ctx):
         stage = ctx.policy.stage(workspace.spec.get("stage")) if workspace is not None else None
         if model is not None and stage is not None and stage.gate is not None and stage is not ctx.policy.first_stage:
             yield deployment, stage, model
-
-
-def _completed(job) -> bool:
-    return job is not None and job.spec.get("status") == "completed"
 
 
 def _approvals(promotion):
@@ -357,10 +347,18 @@ def _promotion_chronology(ctx, promotion, asset):
         return
     where = ("spec", "date")
     if date > ctx.now:
-        yield ctx.finding("CG511", promotion, where, f"the promotion is dated {promotion.spec['date']}, in the future", subject=asset.ref, value=True)
+        yield ctx.finding(
+            "CG511", promotion, where, f"the promotion is dated {promotion.spec['date']}, in the future",
+            subject=asset.ref, value=True,
+        )
     created = parse_timestamp(asset.metadata.get("created"))
     if created is not None and date < created:
-        yield ctx.finding("CG511", promotion, where, f"the promotion ({promotion.spec['date']}) predates the creation of {asset.ref} ({asset.metadata['created']})", subject=asset.ref, value=True)
+        yield ctx.finding(
+            "CG511", promotion, where,
+            f"the promotion ({promotion.spec['date']}) predates the creation of {asset.ref} "
+            f"({asset.metadata['created']})",
+            subject=asset.ref, value=True,
+        )
     yield from _before_from_stage(ctx, promotion, asset, date)
     for index, approval in enumerate(promotion.spec.get("approvals") or []):
         at = parse_timestamp(approval.get("at")) if isinstance(approval, dict) else None
@@ -368,19 +366,28 @@ def _promotion_chronology(ctx, promotion, asset):
             continue
         path = ("spec", "approvals", index, "at")
         if at < date:
-            yield ctx.finding("CG511", promotion, path, f"approval by {approval.get('by')} ({approval['at']}) predates the request ({promotion.spec['date']})", subject=asset.ref, value=True)
+            yield ctx.finding(
+                "CG511", promotion, path,
+                f"approval by {approval.get('by')} ({approval['at']}) predates the request ({promotion.spec['date']})",
+                subject=asset.ref, value=True,
+            )
         elif at > ctx.now:
-            yield ctx.finding("CG511", promotion, path, f"approval by {approval.get('by')} is dated {approval['at']}, in the future", subject=asset.ref, value=True)
+            yield ctx.finding(
+                "CG511", promotion, path, f"approval by {approval.get('by')} is dated {approval['at']}, in the future",
+                subject=asset.ref, value=True,
+            )
 
 
 def _before_from_stage(ctx, promotion, asset, date):
     stage = ctx.policy.stage(promotion.spec.get("stage"))
     source = stage.gate.from_stage if stage is not None and stage.gate is not None else None
-    earlier = [d for p in ctx.graph.stage_promotions(asset, source) if (d := promotion_date(p)) is not None] if source else []
+    promotions = ctx.graph.stage_promotions(asset, source) if source else []
+    earlier = [d for p in promotions if (d := promotion_date(p)) is not None]
     if earlier and date < min(earlier):
         yield ctx.finding(
             "CG511", promotion, ("spec", "date"),
-            f"the promotion to {stage.name} ({promotion.spec['date']}) predates the promotion of {asset.ref} to {source}",
+            f"the promotion to {stage.name} ({promotion.spec['date']}) predates the promotion of {asset.ref} "
+            f"to {source}",
             subject=asset.ref, value=True,
         )
 

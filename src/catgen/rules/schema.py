@@ -11,9 +11,10 @@ the file is parsed (on every core) and are cached with the parse.
 from __future__ import annotations
 
 from catgen.model import API_VERSION, KINDS
+from catgen.rules import schema_examples
 from catgen.rules.base import rule
 
-@rule("CG201", "schema")
+@rule("CG201", "schema", examples=schema_examples.CG201)
 def schema_rule(ctx):
     """The manifest breaks its kind's JSON Schema, or a constraint between its fields.
 
@@ -36,7 +37,7 @@ def schema_rule(ctx):
             yield ctx.finding("CG201", manifest, path, message, subject=manifest.ref, value=at_value)
 
 
-@rule("CG202", "unknown-kind")
+@rule("CG202", "unknown-kind", examples=schema_examples.CG202)
 def unknown_kind(ctx):
     """The ``apiVersion`` is not ``catgen/v1`` or the ``kind`` is not one of the ten kinds.
 
@@ -48,10 +49,15 @@ def unknown_kind(ctx):
             continue
         data = manifest.data
         if data.get("apiVersion") != API_VERSION:
-            yield ctx.finding("CG202", manifest, ("apiVersion",), f"apiVersion must be {API_VERSION}, got {data.get('apiVersion')!r}", value=True)
+            yield ctx.finding(
+                "CG202", manifest, ("apiVersion",), f"apiVersion must be {API_VERSION}, got {data.get('apiVersion')!r}",
+                value=True,
+            )
         else:
             kinds = ", ".join(KINDS)
-            yield ctx.finding("CG202", manifest, ("kind",), f"unknown kind {data.get('kind')!r}; expected one of {kinds}", value=True)
+            yield ctx.finding(
+                "CG202", manifest, ("kind",), f"unknown kind {data.get('kind')!r}; expected one of {kinds}", value=True,
+            )
 
 
 RULES = [schema_rule, unknown_kind]

@@ -8,12 +8,14 @@ use data marked ``contains_pii`` (CG702).
 
 from __future__ import annotations
 
+from catgen.rules import security_examples
 from catgen.rules.base import rule
 
 
-@rule("CG701", "public-network")
+@rule("CG701", "public-network", examples=security_examples.CG701)
 def public_network(ctx):
-    """A workspace of a stage with ``private_network``, or a registry such a workspace consumes, has public network access enabled.
+    """A workspace of a stage with ``private_network``, or a registry such a workspace consumes,
+    has public network access enabled.
 
     Reported on the Workspace or Registry at ``public_network_access``.
     """
@@ -28,12 +30,13 @@ def public_network(ctx):
                 why = "" if exposed is workspace else f", which {workspace.ref} consumes"
                 yield ctx.finding(
                     "CG701", exposed, ("spec", "public_network_access"),
-                    f"{exposed.ref}{why} allows public network access; stage {stage.name} requires private networking (set public_network_access: disabled)",
+                    f"{exposed.ref}{why} allows public network access; "
+                    f"stage {stage.name} requires private networking (set public_network_access: disabled)",
                     subject=exposed.ref, value=True,
                 )
 
 
-@rule("CG702", "pii-exposure")
+@rule("CG702", "pii-exposure", examples=security_examples.CG702)
 def pii_exposure(ctx):
     """A job in a workspace of a stage without ``pii_allowed`` uses data with ``contains_pii: true``.
 
@@ -51,7 +54,8 @@ def pii_exposure(ctx):
                 if edge.target.spec.get("contains_pii") is True:
                     yield ctx.finding(
                         "CG702", job, edge.ref.path,
-                        f"{edge.target.ref} contains personal data and stage {stage.name} does not allow it (pii_allowed); use anonymized data",
+                        f"{edge.target.ref} contains personal data and stage {stage.name} does not allow it "
+                        "(pii_allowed); use anonymized data",
                         subject=edge.target.ref, value=True,
                     )
 
