@@ -9,6 +9,7 @@ indexes manifests by identity.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -92,6 +93,11 @@ _REF = re.compile(r"^([A-Za-z]+):([^@\s]+)(?:@(\S+))?$")
 def fold(key: tuple) -> tuple:
     """An identity compared case-insensitively (SPEC §3: names are unique that way)."""
     return tuple(part.casefold() if isinstance(part, str) else part for part in key)
+
+
+def person_key(person: str) -> str:
+    """A person as compared (SPEC §2): NFKC-normalised and case-folded, so one person never counts twice."""
+    return unicodedata.normalize("NFKC", person).casefold()
 
 
 @dataclass(eq=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from catgen.dates import parse_timestamp
+from catgen.model import person_key
 
 DEFAULT_IMMUTABLE_KINDS = ("Model", "Environment", "Component", "Data", "Job", "Promotion")
 DEFAULT_MUTABLE_FIELDS = ("metadata.description", "metadata.tags")
@@ -22,7 +23,7 @@ class Gate:
 
     from_stage: str | None
     approvals: int = 0
-    approvers: frozenset | None = None  # casefolded; None: anyone counts
+    approvers: frozenset | None = None  # as ``person_key``s; None: anyone counts
     separation_of_duties: bool = False
     require_registry: bool = False
     require_lineage: bool = False
@@ -102,7 +103,7 @@ def _gate(block: dict, previous: str | None) -> Gate:
     return Gate(
         from_stage=block["from"] if isinstance(block.get("from"), str) else previous,
         approvals=block["approvals"] if _is_int(block.get("approvals")) else 0,
-        approvers=(frozenset(a.casefold() for a in approvers if isinstance(a, str))
+        approvers=(frozenset(person_key(a) for a in approvers if isinstance(a, str))
                    if isinstance(approvers, list) else None),
         separation_of_duties=block.get("separation_of_duties") is True,
         require_registry=block.get("require_registry") is True,

@@ -57,6 +57,17 @@ def test_cg503_same_person_twice_in_other_case_counts_once(example):
     assert codes(check(example), "CG503") == [("CG503", PROD, line_of(example / PROD, "approvals:"))]
 
 
+def test_cg503_the_same_person_in_compatibility_characters_counts_once(example):
+    # Fullwidth letters are the same person after NFKC (SPEC v1.1 §2): one approval, not two.
+    edit(example, PROD, "- by: carol@contoso.com", "- by: \uff41lice@contoso.com")
+    assert codes(check(example), "CG503") == [("CG503", PROD, line_of(example / PROD, "approvals:"))]
+
+
+def test_cg505_requester_in_compatibility_characters_is_still_the_requester(example):
+    edit(example, PROD, "- by: carol@contoso.com", "- by: \uff42ob@contoso.com")  # fullwidth b: bob, the requester
+    assert ("CG505", PROD, line_of(example / PROD, "\uff42ob")) in codes(check(example), "CG505")
+
+
 def test_cg504_approver_outside_the_list(example):
     edit(example, PROD, "- by: carol@contoso.com", "- by: mallory@contoso.com")
     result = check(example)

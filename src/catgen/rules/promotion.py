@@ -17,6 +17,7 @@ Job's or Deployment's file, at the reference that uses the asset.
 from __future__ import annotations
 
 from catgen.dates import parse_timestamp
+from catgen.model import person_key
 from catgen.graph.lineage import promotion_date
 from catgen.rules import promotion_examples
 from catgen.rules._gates import completed, gated_promotions
@@ -271,18 +272,18 @@ def _deployments_in_gated_stages(ctx):
 
 
 def _approvals(promotion):
-    """(index, approver casefolded) of each well-formed approval."""
+    """(index, approver as a ``person_key``) of each well-formed approval."""
     approvals = promotion.spec.get("approvals")
     for index, approval in enumerate(approvals if isinstance(approvals, list) else []):
         if isinstance(approval, dict) and isinstance(approval.get("by"), str):
-            yield index, approval["by"].casefold()
+            yield index, person_key(approval["by"])
 
 
 def _conflict(promotion, asset, by: str) -> str | None:
     requester, owner = promotion.spec.get("requested_by"), asset.metadata.get("owner")
-    if isinstance(requester, str) and requester.casefold() == by:
+    if isinstance(requester, str) and person_key(requester) == by:
         return "requester of this promotion"
-    if isinstance(owner, str) and owner.casefold() == by:
+    if isinstance(owner, str) and person_key(owner) == by:
         return f"owner of {asset.ref}"
     return None
 
