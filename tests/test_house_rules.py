@@ -83,3 +83,27 @@ def test_no_package_init_imports_its_own_modules_except_registries():
     heavy = {pkg: sorted(t for t in graph.successors(pkg) if t.startswith(pkg + "."))
              for pkg, path in MODULES.items() if path.name == "__init__.py" and pkg not in registries}
     assert {pkg: found for pkg, found in heavy.items() if found} == {}
+
+
+def _functions(tree: ast.AST):
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield node
+
+
+def test_lines_stay_under_120_characters():
+    long_lines = [f"{path.relative_to(SRC)}:{number}" for path in MODULES.values()
+                  for number, line in enumerate(path.read_text("utf-8").splitlines(), 1) if len(line) > MAX_LINE]
+    assert long_lines == []
+
+
+def test_modules_stay_under_400_lines():
+    sizes = {str(path.relative_to(SRC)): len(path.read_text("utf-8").splitlines()) for path in MODULES.values()}
+    assert {path: size for path, size in sizes.items() if size > MAX_MODULE_LINES} == {}
+
+
+def test_functions_stay_under_60_lines():
+    long_functions = [f"{path.relative_to(SRC)}:{node.lineno} {node.name} ({node.end_lineno - node.lineno + 1} lines)"
+                      for path in MODULES.values() for node in _functions(ast.parse(path.read_text("utf-8")))
+                      if node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES]
+    assert long_functions == []
