@@ -1,5 +1,6 @@
 """Fixtures every test shares: a temp folder to run in, a private parse cache, the example catalog.
 
+Also how the suite runs: on every core by default (pytest-xdist), see ``pytest_cmdline_main``.
 Helpers live in the ``testing`` package next to this file.
 """
 
@@ -11,6 +12,24 @@ from pathlib import Path
 import pytest
 
 from testing.catalogs import EXAMPLE
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config):
+    """``pytest`` runs on ``-n auto`` pytest-xdist workers (``--dist load``: the best balance measured).
+
+    Serial instead with ``-n 0``, ``-p no:xdist``, ``--pdb``, ``--collect-only``, or when every
+    argument names single tests (``path::test``: starting workers costs more than it saves).
+    ``-n N``, ``--tx`` and ``--dist`` are obeyed. A hook rather than ``-n auto`` in addopts, which
+    would make ``-p no:xdist`` a usage error.
+    """
+    if hasattr(config, "workerinput") or not config.pluginmanager.hasplugin("xdist"):
+        return
+    option = config.option
+    chosen = option.numprocesses is not None or option.tx or option.collectonly or option.usepdb
+    single_tests = bool(config.args) and all("::" in arg for arg in config.args)
+    if not chosen and not single_tests:
+        option.numprocesses = "auto"
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "src" / "catgen" / "schemas"
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "src" / "catgen" / "schemas"
 BASE = "https://catgen.dev/schemas/v1/"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

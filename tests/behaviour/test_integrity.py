@@ -4,7 +4,7 @@ The attacker writes a merge request against a catalog whose base (the
 example catalog, committed in a real temporary git repository) is trusted.
 Every test commits the attack on top of the base and asserts exit 1 with the
 finding that catches it, at the file and line where the attack was made.
-``tests/test_base.py`` covers the mechanics of ``--base``; this file is the
+``tests/checking/test_base.py`` covers the mechanics of ``--base``; this file is the
 list of attacks, each from the attacker's side.
 """
 

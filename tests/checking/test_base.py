@@ -1,20 +1,16 @@
 """``catgen check --base REF``: reading the base from git, the base's policy judges, ``--changed``.
 
+How a revision is read (``GitSource``) is tested in ``tests/load/test_gitsource.py``.
+
 Every test builds a real temporary repository: the base commit is the example
 catalog, the change is edited (and usually committed) on top of it.
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 
 import pytest
-
-from catgen.load.catalog import open_catalog
-from catgen.load.gitsource import GitSource
-from catgen.errors import CatalogError
-from catgen.load.sources import DirectorySource
 
 from testing.gitrepo import GitRepo, check_json, example_repo, findings_of, isolate_git, run_cli
 
@@ -41,27 +37,6 @@ def repo(tmp_path, monkeypatch):
 
 
 # -- reading the base ------------------------------------------------------------
-
-
-def test_git_source_reads_what_the_working_tree_has(repo):
-    base, work = open_catalog("catalog", ref=repo.base, cache=False), open_catalog("catalog", cache=False)
-    assert [m.path for m in base.manifests] == [m.path for m in work.manifests]
-    assert [m.data for m in base.manifests] == [m.data for m in work.manifests]
-    assert base.source.display_root == work.source.display_root == "catalog"
-
-
-def test_git_source_skips_hidden_and_other_files_and_flags_links(repo):
-    (repo.catalog / ".drafts").mkdir()
-    (repo.catalog / ".drafts/x.yaml").write_text("kind: Model\n", encoding="utf-8")
-    (repo.catalog / ".hidden.yaml").write_text("kind: Model\n", encoding="utf-8")
-    (repo.catalog / "README.md").write_text("# catalog\n", encoding="utf-8")
-    os.symlink("models/credit-risk/3.yaml", repo.catalog / "link.yaml")
-    commit = repo.commit("odd files")
-    files = {f.relpath: f for f in GitSource("catalog", commit).files()}
-    assert not [p for p in files if p.startswith(".") or p.endswith(".md")]
-    assert files["link.yaml"].symlink
-    assert files["models/credit-risk/3.yaml"].size == (repo.catalog / "models/credit-risk/3.yaml").stat().st_size
-    assert [f.relpath for f in GitSource("catalog", commit).files()] == [f.relpath for f in DirectorySource("catalog").files()]
 
 
 def test_reading_the_base_writes_nothing_in_the_repository(repo, capsys):
@@ -130,13 +105,6 @@ def test_missing_git_binary_is_exit_2(repo, tmp_path, monkeypatch, capsys):
     code, _, err = run_cli(capsys, "check", "--base", "main")
     assert code == 2
     assert err == "catgen: error: git is not installed (or not on PATH); --base reads the base revision with git\n"
-
-
-def test_git_source_errors_are_catalog_errors(repo):
-    with pytest.raises(CatalogError, match="names no commit"):
-        GitSource("catalog", "nope")
-    with pytest.raises(CatalogError, match="does not exist"):
-        GitSource("missing", "main")
 
 
 # -- the base's policy judges ----------------------------------------------------

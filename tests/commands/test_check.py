@@ -1,0 +1,155 @@
+"""``catgen check`` on the working tree: exit codes, the text and JSON reports, ``--output``, what stops it.
+
+``--base`` and ``--changed`` are tested in ``tests/checking/test_base.py``; the
+other report formats in ``tests/reporters/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import pytest
+
+import catgen.load.sources
+from testing.catalogs import EXAMPLE
+from testing.cli import broken, clean, one_error_line, plain_text_default, run, warning_only  # noqa: F401 (fixtures)
+
+LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<column>\d+): "
+                  r"(?P<code>CG\d{3}) (?P<name>[a-z-]+): (?P<message>.+)$")
+
+
+def test_exit_0_on_the_example_catalog():
+    code, out, err = run("check", str(EXAMPLE))
+    assert (code, err) == (0, "")
+    assert re.fullmatch(r"\d+ manifests checked, 0 errors, 0 warnings\n", out)
+
+
+def test_exit_0_on_the_default_catalog_folder(clean):
+    os.chdir(clean.parent)  # `catalog/` under the current directory is the default
+    code, out, _ = run("check")
+    assert code == 0
+    assert out == "2 manifests checked, 0 errors, 0 warnings\n"
+
+
+def test_exit_1_with_errors(broken):
+    code, out, err = run("check", str(broken))
+    assert code == 1 and err == ""
+    assert out.splitlines()[-1] == "4 manifests checked, 3 errors, 0 warnings"
+
+
+def test_warnings_exit_0_but_1_with_strict(warning_only):
+    code, out, _ = run("check", str(warning_only))
+    assert code == 0
+    assert "CG306 policy: (warning) the exception for CG605 on environment:legacy@1 expired" in out
+    assert out.splitlines()[-1] == "2 manifests checked, 0 errors, 1 warning"
+    assert run("check", "--strict", str(warning_only))[0] == 1
+
+
+def test_text_lines_sorted_by_path_then_line_with_a_summary_last(broken):
+    code, out, _ = run("check", "catalog")
+    lines = out.splitlines()
+    parsed = [LINE.match(line) for line in lines[:-1]]
+    assert all(parsed), lines
+    assert [(m["path"], int(m["line"]), m["code"], m["name"]) for m in parsed] == [
+        ("catalog/deployments/scoring.yaml", 8, "CG302", "dangling-ref"),
+        ("catalog/deployments/scoring.yaml", 9, "CG201", "schema"),
+        ("catalog/workspaces/bad.yaml", 6, "CG306", "policy"),
+    ]
+    assert lines[-1] == "4 manifests checked, 3 errors, 0 warnings"
+
+
+def test_text_line_exact(broken):
+    _, out, _ = run("check", "catalog")
+    assert "catalog/deployments/scoring.yaml:9:12: CG201 schema: `spec.traffic` must be an integer from 0 to 100, got 'lots'" in out.splitlines()
+
+
+def test_json_structure(broken):
+    code, out, err = run("check", "--format", "json", "catalog")
+    assert code == 1 and err == ""
+    document = json.loads(out)
+    assert document["version"] == 1
+    assert set(document) >= {"version", "findings", "summary"}
+    assert document["summary"]["errors"] == len(document["findings"]) == 3
+    assert document["summary"]["warnings"] == 0
+    assert document["summary"]["manifests"] == 4
+    for finding in document["findings"]:
+        assert set(finding) >= {"code", "name", "level", "path", "line", "column", "message", "subject"}
+        assert isinstance(finding["line"], int) and finding["line"] >= 1
+        assert isinstance(finding["column"], int) and finding["column"] >= 1
+        assert finding["level"] in ("error", "warning")
+    traffic = next(f for f in document["findings"] if f["code"] == "CG201")
+    assert traffic == {
+        "code": "CG201", "name": "schema", "level": "error", "path": "catalog/deployments/scoring.yaml",
+        "line": 9, "column": 12, "message": "`spec.traffic` must be an integer from 0 to 100, got 'lots'",
+        "subject": "deployment:scoring",
+    }
+
+
+def test_json_on_a_clean_catalog(clean):
+    code, out, _ = run("check", "--format", "json", str(clean))
+    document = json.loads(out)
+    assert code == 0 and document["findings"] == []
+    assert document["summary"]["errors"] == 0
+
+
+def test_output_writes_the_file_and_nothing_to_stdout(broken, tmp_path):
+    target = tmp_path / "reports" / "check.json"
+    code, out, err = run("check", "--format", "json", "--output", str(target), "catalog")
+    assert (code, out, err) == (1, "", "")
+    assert json.loads(target.read_text())["summary"]["errors"] == 3
+
+
+def test_output_text_matches_stdout(broken, tmp_path):
+    target = tmp_path / "check.txt"
+    _, printed, _ = run("check", "catalog")
+    run("check", "--output", str(target), "catalog")
+    assert target.read_text() == printed
+
+
+def test_output_is_deterministic(broken):
+    assert run("check", "--format", "json", "catalog") == run("check", "--format", "json", "catalog")
+
+
+def test_missing_catalog_folder():
+    code, out, err = run("check", "/no/such/dir")
+    assert (code, out) == (2, "")
+    assert "/no/such/dir" in one_error_line(err)
+
+
+def test_unreadable_manifest_file(clean):
+    target = clean / "workspaces" / "dev.yaml"
+    target.chmod(0)
+    try:
+        if os.access(target, os.R_OK):
+            pytest.skip("running with privileges that read a mode-000 file (root)")
+        code, out, err = run("check", str(clean))
+    finally:
+        target.chmod(0o644)
+    assert (code, out) == (2, "")
+    assert "workspaces/dev.yaml" in one_error_line(err)
+
+
+def test_unreadable_manifest_file_simulated(clean, monkeypatch):
+    """The same path as above, for runs as root: the read itself fails."""
+    real_open = open
+
+    def refuse(path, *args, **kwargs):
+        if str(path).endswith("dev.yaml"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(catgen.load.sources, "open", refuse, raising=False)
+    code, out, err = run("check", str(clean))
+    assert (code, out) == (2, "")
+    assert one_error_line(err).endswith("workspaces/dev.yaml: Permission denied")
+
+
+def test_unwritable_output(broken, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    code, _, err = run("check", "--output", str(blocker / "sub" / "report.txt"), "catalog")
+    assert code == 2
+    one_error_line(err)
+

@@ -1,0 +1,70 @@
+"""``catgen lineage`` on the example catalog: the text tree, JSON, DOT and Mermaid, near-miss hints."""
+
+import json
+import re
+
+import pytest
+
+from testing.catalogs import EXAMPLE
+from testing.cli import invoke
+
+PROD_CHAIN = [
+    "model:credit-risk@3", "job:train-credit-risk-prod-0912", "data:loans-prod@7",
+    "environment:lightgbm-py311@2", "component:credit-risk-pipeline@1", "job:train-credit-risk-dev-0901",
+    "commit:https://github.com/contoso/credit-ml@6b1f53303a732ccc8c6aae6640399827c15250e3",
+]
+
+
+def lineage(*args):
+    code, output = invoke("lineage", *args, "--catalog", str(EXAMPLE))
+    assert code == 0
+    return output
+
+
+def test_lineage_text_shows_the_whole_prod_chain_as_a_tree():
+    text = lineage("deployment:credit-risk-prod-blue", "--upstream")
+    lines = text.splitlines()
+    assert lines[0] == "deployment:credit-risk-prod-blue"
+    assert "  -> deploys: model:credit-risk@3" in lines
+    assert "    -> trained_by: job:train-credit-risk-prod-0912" in lines
+    assert "      -> uses_data: data:loans-prod@7" in lines
+    assert "      -> baseline: job:train-credit-risk-dev-0901" in lines
+    for ref in PROD_CHAIN:
+        assert ref in text
+
+
+def test_lineage_downstream_and_depth():
+    text = lineage("model:credit-risk@3", "--downstream", "--depth", "1")
+    assert "<- deploys: deployment:credit-risk-prod-blue" in text
+    assert "<- promotes: promotion:credit-risk-3-to-prod" in text
+    assert "trained_by" not in text and all(line.startswith(("model:", "  <-")) for line in text.splitlines())
+
+
+def test_lineage_json_has_nodes_and_typed_edges():
+    document = json.loads(lineage("deployment:credit-risk-prod-blue", "--upstream", "--format", "json"))
+    refs = {n["ref"] for n in document["nodes"]}
+    assert set(PROD_CHAIN) <= refs
+    assert {"source": "model:credit-risk@3", "target": "job:train-credit-risk-prod-0912", "type": "trained_by"} in document["edges"]
+
+
+def test_lineage_dot_is_a_digraph_with_labelled_edges():
+    dot = lineage("deployment:credit-risk-prod-blue", "--upstream", "--format", "dot")
+    assert dot.startswith("digraph lineage {") and dot.rstrip().endswith("}")
+    assert '"model:credit-risk@3" -> "job:train-credit-risk-prod-0912" [label="trained_by"];' in dot
+
+
+def test_lineage_mermaid_is_a_flowchart():
+    text = lineage("deployment:credit-risk-prod-blue", "--upstream", "--format", "mermaid")
+    assert text.startswith("flowchart LR\n")
+    ids = dict(re.findall(r'^  (n\d+)\["([^"]+)"\]$', text, re.M))
+    by_ref = {ref: node for node, ref in ids.items()}
+    assert f"  {by_ref['model:credit-risk@3']} -->|trained_by| {by_ref['job:train-credit-risk-prod-0912']}" in text
+
+
+def test_lineage_unknown_ref_suggests_the_case_match():
+    from catgen.errors import CatalogError
+
+    with pytest.raises(CatalogError, match="did you mean model:credit-risk@3"):
+        invoke("lineage", "model:Credit-Risk@3", "--catalog", str(EXAMPLE))
+
+

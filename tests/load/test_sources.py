@@ -1,0 +1,94 @@
+"""``DirectorySource``: which files of a catalog folder are manifests, how they are read and shown."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from catgen.errors import CatalogError
+from catgen.load.sources import DirectorySource, SourceFile
+from catgen.load.yamlsafe import MAX_BYTES
+
+from testing.catalogs import write
+
+
+def test_lists_yaml_and_yml_in_path_order_and_skips_hidden_and_other_files(tmp_path):
+    for relpath in ("models/m/2.yaml", "a.yml", "models/m/1.yaml", ".hidden.yaml", ".drafts/x.yaml",
+                    "models/.git/y.yaml", "README.md", "notes.yaml.bak"):
+        write(tmp_path, relpath, "a: 1\n")
+    listed = DirectorySource(str(tmp_path)).files()
+    assert [f.relpath for f in listed] == ["a.yml", "models/m/1.yaml", "models/m/2.yaml"]
+    assert listed[0] == SourceFile("a.yml", len(b"a: 1\n"))
+
+
+def test_links_are_listed_flagged_and_never_followed(tmp_path):
+    write(tmp_path, "outside/target.yaml", "a: 1\n")
+    root = tmp_path / "catalog"
+    root.mkdir()
+    os.symlink(tmp_path / "outside/target.yaml", root / "linked.yaml")
+    os.symlink(tmp_path / "outside", root / "linked-folder")
+    os.symlink(tmp_path / "nowhere", root / "dangling")  # no suffix, points nowhere: not a manifest
+    listed = {f.relpath: f for f in DirectorySource(str(root)).files()}
+    assert listed == {
+        "linked.yaml": SourceFile("linked.yaml", 0, symlink=True),
+        "linked-folder": SourceFile("linked-folder", 0, symlink=True, folder=True),
+    }
+
+
+def test_a_named_pipe_is_listed_as_special_without_opening_it(tmp_path):
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes on this system")
+    os.mkfifo(tmp_path / "pipe.yaml")
+    assert DirectorySource(str(tmp_path)).files() == [SourceFile("pipe.yaml", 0, special=True)]
+
+
+def test_read_stops_one_byte_past_the_limit(tmp_path):
+    (tmp_path / "big.yaml").write_bytes(b"#" * (MAX_BYTES + 100))
+    (tmp_path / "small.yaml").write_bytes(b"a: 1\n")
+    source = DirectorySource(str(tmp_path))
+    assert len(source.read("big.yaml")) == MAX_BYTES + 1
+    assert source.read("small.yaml") == b"a: 1\n"
+
+
+def test_a_vanished_file_is_file_not_found_and_other_failures_are_catalog_errors(tmp_path):
+    source = DirectorySource(str(tmp_path))
+    with pytest.raises(FileNotFoundError):
+        source.read("gone.yaml")
+    (tmp_path / "folder.yaml").mkdir()
+    with pytest.raises(CatalogError, match="cannot read folder.yaml"):
+        source.read("folder.yaml")
+
+
+def test_a_missing_or_file_root_is_a_catalog_error(tmp_path):
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    for root in (tmp_path / "missing", tmp_path / "file"):
+        with pytest.raises(CatalogError, match="does not exist or is not a folder"):
+            DirectorySource(str(root))
+
+
+def test_display_is_relative_to_the_current_folder(tmp_path, monkeypatch):
+    (tmp_path / "repo/catalog").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "repo")
+    assert DirectorySource("catalog").display("models/m/1.yaml") == "catalog/models/m/1.yaml"
+    assert DirectorySource(str(tmp_path / "repo/catalog")).display("a.yaml") == "catalog/a.yaml"
+    monkeypatch.chdir(tmp_path / "repo/catalog")
+    assert DirectorySource(".").display("a.yaml") == "a.yaml"
+
+
+def test_reading_many_files_keeps_few_memory_mappings(tmp_path):
+    """Regression: ``read(MAX_BYTES + 1)`` per file left one mapping each (Linux allows 65,530)."""
+    if not os.path.exists("/proc/self/maps"):
+        pytest.skip("no /proc/self/maps here")
+    for index in range(1000):
+        (tmp_path / f"f{index}.yaml").write_bytes(b"a: 1\n")
+    source = DirectorySource(str(tmp_path))
+    before = _mappings()
+    raws = [source.read(f.relpath) for f in source.files()]
+    assert len(raws) == 1000 and _mappings() - before < 100
+
+
+def _mappings() -> int:
+    with open("/proc/self/maps", encoding="utf-8") as maps:
+        return sum(1 for _ in maps)
+
