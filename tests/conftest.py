@@ -13,6 +13,10 @@ import pytest
 
 from testing.catalogs import EXAMPLE
 
+# Session fixtures from a plugin module exist once per run (imported into each test module,
+# they would be one per module: the example site would be built again for each).
+pytest_plugins = ["testing.site"]
+
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config):

@@ -2,7 +2,7 @@
 
 ``catgen.website.text`` is what every page uses for manifest text: ``esc`` for
 names and values, ``description_html`` for Markdown descriptions,
-``safe_href`` for links. Whatever the text, the output holds no element or
+``allowed_href`` for links. Whatever the text, the output holds no element or
 attribute the text could have chosen beyond the Markdown allowlist, no
 script-capable link, and no invisible or direction-changing character.
 """
@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from hypothesis import given
 from hypothesis import strategies as st
 
-from catgen.website.text import description_html, esc, safe_href, visible
+from catgen.website.text import description_html, esc, allowed_href, visible
 
 # What a description may render to: Markdown's own elements (raw HTML is off).
 ALLOWED_TAGS = {"p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "hr", "br",
@@ -86,14 +86,14 @@ def test_description_html_makes_only_markdown_markup(text):
         assert set(attrs) <= ALLOWED_ATTRIBUTES, (tag, attrs, text)
         assert not any(name.startswith("on") for name in attrs)
         if "href" in attrs:
-            assert safe_href(attrs["href"]) is not None, (attrs, text)
+            assert allowed_href(attrs["href"]) is not None, (attrs, text)
     assert "<script" not in out.lower() and "<img" not in out.lower() and "<iframe" not in out.lower()
     assert not HIDING.search(out), (out, text)
 
 
 @given(st.one_of(_HOSTILE, st.text(max_size=30)))
-def test_safe_href_never_lets_a_script_scheme_through(href):
-    kept = safe_href(href)
+def test_allowed_href_never_lets_a_script_scheme_through(href):
+    kept = allowed_href(href)
     if kept is None:
         return
     squeezed = re.sub(r"[\x00-\x20\x7f-\x9f]", "", href).lower()

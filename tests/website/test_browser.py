@@ -15,7 +15,6 @@ import threading
 from urllib.parse import urlsplit
 
 import pytest
-from testing.site import example_site  # noqa: F401 (fixture)
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from testing.site import build, example_site, page_html, site_files  # noqa: F401 (fixture)
+from testing.site import build, page_html, site_files
 
 from testing.catalogs import EXAMPLE, write
 from catgen.load.catalog import open_catalog

@@ -59,10 +59,6 @@ def allowed_href(href: str | None) -> str | None:
     return href if match.group(1) in _SAFE_SCHEMES else None
 
 
-# The old name, kept only because ``tests/fuzz/test_fuzz_site_text.py`` (owned elsewhere) still imports it;
-# drop it once that test imports ``allowed_href``.
-safe_href = allowed_href
-
 
 class _SanitizeLinks(Treeprocessor):
     """Drop unsafe hrefs and turn images into links (a page never loads another host's picture)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from testing.site import example_site, headers, page_tree, rows, section  # noqa: F401 (fixture)
+from testing.site import headers, page_tree, rows, section
 
 VERSION = "models/credit-risk/3"
 UPSTREAM = {"job:train-credit-risk-prod-0912", "workspace:ml-prod-weu"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 
 from testing.catalogs import EXAMPLE
-from testing.site import example_site, headers, page_tree, row_nodes, rows  # noqa: F401 (fixture)
+from testing.site import headers, page_tree, row_nodes, rows
 
 
 def test_audit_lists_every_promotion_and_approval_in_date_order(example_site):

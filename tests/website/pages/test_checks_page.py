@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from testing.catalogs import write
-from testing.site import build, example_site, headers, page_tree, rows, section  # noqa: F401 (fixture)
+from testing.site import build, headers, page_tree, rows, section
 
 FINDING_HEADERS = ["Level", "Rule", "Name", "Line", "Message", "Subject"]
 

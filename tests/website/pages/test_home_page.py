@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from testing.site import example_site, headers, page_tree, rows, section  # noqa: F401 (fixture)
+from testing.site import headers, page_tree, rows, section
 
 
 def test_home_page_counts_every_kind_and_links_its_index(example_site):

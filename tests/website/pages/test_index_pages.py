@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from testing.site import example_site, headers, page_tree, rows  # noqa: F401 (fixture)
+from testing.site import headers, page_tree, rows
 
 
 def test_model_index_lists_every_version_with_its_stages(example_site):

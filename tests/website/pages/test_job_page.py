@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from testing.catalogs import EXAMPLE
-from testing.site import example_site, headers, page_tree, parse_html, row_nodes, rows, section  # noqa: F401
+from testing.site import headers, page_tree, parse_html, row_nodes, rows, section
 from catgen.checking.engine import run_check
 from catgen.load.catalog import open_catalog
 from catgen.website.pages.context import PageContext
