@@ -202,7 +202,7 @@ def test_an_empty_folder_is_accepted_and_a_site_replaces_it(tmp_path):
     (tmp_path / "site").mkdir()
     with safedir.staged_site(str(tmp_path / "site")) as staging:
         open(os.path.join(staging, "index.html"), "w").close()
-    assert sorted(os.listdir(tmp_path / "site")) == ["index.html"]
+    assert sorted(os.listdir(tmp_path / "site")) == [safedir.MARKER, "index.html"]  # sealed: what catgen wrote
     assert sorted(os.listdir(tmp_path)) == ["site"]
 
 

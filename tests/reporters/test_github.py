@@ -7,7 +7,7 @@ import re
 import subprocess
 
 from click.testing import CliRunner
-from testing.sample_catalog import sample_result, write_sample
+from testing.sample_catalog import hostile_result, runner_commands, sample_result, write_sample
 
 from catgen.cli import cli
 from catgen.model import Finding
@@ -51,12 +51,29 @@ def test_one_annotation_per_finding_then_the_text_report(tmp_path):
 
 
 def test_messages_and_properties_are_escaped():
-    found = Finding("CG302", "dangling-ref", "error", "catalog/odd,name:x.yaml", 2, 5, "50% done\r\nnext: a, b")
+    found = Finding("CG302", "dangling-ref", "error", "catalog/odd,name:x.yaml", 2, 5, "50% done: a, b")
     line = github.annotation(found, found.path)
-    assert line == "::error file=catalog/odd%2Cname%3Ax.yaml,line=2,col=5,title=CG302 dangling-ref::50%25 done%0D%0Anext: a, b"
-    assert "\n" not in line and "\r" not in line
+    assert line == "::error file=catalog/odd%2Cname%3Ax.yaml,line=2,col=5,title=CG302 dangling-ref::50%25 done: a, b"
     command, fields, message = parse_annotation(line)
     assert (fields["file"], message) == (found.path, found.message)
+
+
+def test_line_breaks_in_values_are_shown_as_escapes_on_one_line():
+    found = Finding("CG302", "dangling-ref", "error", "catalog/a\n::x.yaml", 2, 5, "done\r\n::error::next ##[x]")
+    line = github.annotation(found, found.path)
+    assert "\n" not in line and "\r" not in line and "##" not in line
+    command, fields, message = parse_annotation(line)
+    assert (fields["file"], message) == ("catalog/a\\n::x.yaml", "done\\r\\n::error::next #\\x23[x]")
+
+
+def test_hostile_names_and_messages_give_only_catgens_annotations(tmp_path):
+    result = hostile_result(tmp_path)
+    log = render(result)
+    commands = runner_commands(log)
+    assert commands == log.splitlines()[: len(result.findings)]
+    assert [parse_annotation(line)[0] for line in commands] == [f.level for f in result.findings]
+    log.encode("utf-8")  # undecodable file-name bytes are escapes, not surrogates
+    assert "catalog/models/credit-risk/\\xff\\xfe.yaml" in log
 
 
 def test_escaping_percent_first_keeps_escapes_literal():

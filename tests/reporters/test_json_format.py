@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 
-from testing.sample_catalog import sample_result
+from testing.sample_catalog import hostile_result, runner_commands, sample_result
 
 from catgen.reporters import REPORTERS
 
@@ -42,3 +42,18 @@ def test_stable_output(tmp_path):
     REPORTERS["json"](result, first)
     REPORTERS["json"](result, second)
     assert first.getvalue() == second.getvalue()
+
+
+def test_hostile_names_and_messages_are_exact_json_and_no_command(tmp_path):
+    result = hostile_result(tmp_path)
+    stream = io.StringIO()
+    REPORTERS["json"](result, stream)
+    log = stream.getvalue()
+    assert runner_commands(log) == [] and "##" not in log
+    log.encode("utf-8")
+    findings = json.loads(log)["findings"]
+    shown = [f["path"] for f in findings]
+    assert "catalog/models/credit-risk/a\n::error::forged-name.yaml" in shown  # exact: JSON escapes the line break
+    assert "catalog/models/credit-risk/b##[add-mask]x.yaml" in shown  # exact once parsed (written #\u0023)
+    assert "catalog/models/credit-risk/\\xff\\xfe.yaml" in shown  # bytes that are not UTF-8, as escapes
+    assert {f["message"] for f in findings} >= {f.message for f in result.findings if "\udcff" not in f.message}

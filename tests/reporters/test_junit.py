@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import xml.etree.ElementTree as ET
 
-from testing.sample_catalog import WARNING_MESSAGE, sample_result
+from testing.sample_catalog import WARNING_MESSAGE, hostile_result, runner_commands, sample_result
 
 from catgen.checking.engine import CheckResult
 from catgen.model import Finding
@@ -80,7 +80,7 @@ def test_markup_and_control_characters_stay_text(tmp_path):
     odd = Finding("CG302", "dangling-ref", "error", "catalog/policy.yaml", 2, 1, 'bad <ref> & "quote"\x01\x1b[31m')
     odd_result = CheckResult(result.catalog, [*result.findings, odd])
     case = cases_by_name(ET.fromstring(render(odd_result)).find("testsuite"))["CG3xx catalog-wide"]
-    assert 'bad <ref> & "quote"\ufffd\ufffd[31m' in case.find("failure").text
+    assert 'bad <ref> & "quote"\\x01\\x1b[31m' in case.find("failure").text  # controls shown as escapes
 
 
 def test_clean_catalog_passes(tmp_path):
@@ -95,3 +95,14 @@ def test_deterministic_and_registered(tmp_path):
     result = sample_result(tmp_path)
     assert REPORTERS["junit"] is junit.report
     assert render(result) == render(result)
+
+
+def test_hostile_names_and_messages_are_xml_and_no_command(tmp_path):
+    log = render(hostile_result(tmp_path))
+    assert runner_commands(log) == [] and "##" not in log
+    log.encode("utf-8")
+    suite = ET.fromstring(log.split("\n", 1)[1])
+    names = [case.get("name") for case in suite.iter("testcase")]
+    assert "catalog/models/credit-risk/\\xff\\xfe.yaml" in names
+    assert "catalog/models/credit-risk/a\\n::error::forged-name.yaml" in names
+    assert "catalog/models/credit-risk/b#\\x23[add-mask]x.yaml" in names  # names are log_safe, like text

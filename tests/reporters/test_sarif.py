@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from testing.catalogs import REPO, check
-from testing.sample_catalog import sample_result, with_warning, write_sample
+from testing.sample_catalog import hostile_result, runner_commands, sample_result, with_warning, write_sample
 
 import catgen
 from catgen.model import Finding
@@ -143,3 +143,16 @@ def test_deterministic(tmp_path):
     REPORTERS["sarif"](result, first)
     REPORTERS["sarif"](result, second)
     assert first.getvalue() == second.getvalue()
+
+
+def test_hostile_names_and_messages_are_valid_sarif_and_no_command(tmp_path, validator):
+    stream = io.StringIO()
+    sarif.report(hostile_result(tmp_path), stream)
+    log = stream.getvalue()
+    assert runner_commands(log) == [] and "##" not in log
+    log.encode("utf-8")  # a name that is not UTF-8 crashed the reporter once
+    document = json.loads(log)
+    validator.validate(document)
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in document["runs"][0]["results"]]
+    assert "catalog/models/credit-risk/%FF%FE.yaml" in uris  # the file's real bytes, percent-encoded
+    assert "catalog/models/credit-risk/a%0A%3A%3Aerror%3A%3Aforged-name.yaml" in uris

@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 from testing.site import build, page_html, site_files
 
-from testing.catalogs import EXAMPLE, write
+from testing.catalogs import EXAMPLE, POLICY, WORKSPACE, write
+from catgen.errors import CatalogError
 from catgen.load.catalog import open_catalog
 from catgen.model import KINDS
+from catgen.website import offline
 
 LOADED_LINKS = ("stylesheet", "icon", "preload", "modulepreload", "preconnect", "manifest")  # rel values that fetch
 
@@ -158,3 +160,100 @@ def test_two_builds_are_byte_identical(tmp_path, example_site):
     first, second = site_files(example_site), site_files(tmp_path / "again")
     assert first.keys() == second.keys()
     assert [k for k in first if first[k] != second[k]] == []
+
+
+# -- the offline promise: a site that would load from another host is refused -------------------
+
+
+def small_project(root: Path, mkdocs: str, pages: dict | None = None) -> Path:
+    """A project folder with a small catalog, ``mkdocs.yml`` and guide pages under ``docs/``."""
+    write(root / "catalog", "policy.yaml", POLICY)
+    write(root / "catalog", "workspaces/dev.yaml", WORKSPACE)
+    write(root, "mkdocs.yml", mkdocs)
+    write(root, "docs/index.md", "# Guide\n")
+    for name, text in (pages or {}).items():
+        write(root / "docs", name, text)
+    return root
+
+
+def build_error(project: Path) -> str:
+    with pytest.raises(CatalogError) as refused:
+        build(project / "catalog", project / "site", cwd=project)
+    assert "\n" not in str(refused.value)
+    return str(refused.value)
+
+
+@pytest.mark.parametrize("mkdocs, pages, loads", [
+    ("extra_javascript: [https://cdn.example.com/x.js]", {}, "<script src=https://cdn.example.com/x.js>"),
+    ("extra_css: [//cdn.example.com/x.css]", {}, "<link href=//cdn.example.com/x.css>"),
+    ("{}", {"p.md": '<script src="https://evil.example/x.js"></script>\n'}, "<script src=https://evil.example/x.js>"),
+    ("{}", {"p.md": '<img srcset="a.png 1x, https://t.example/p.png 2x">\n'}, "<img srcset=https://t.example/p.png>"),
+    ("{}", {"p.md": '<iframe src="https://x.example/"></iframe>\n'}, "<iframe src=https://x.example/>"),
+    ("{}", {"p.md": '<div style="background: url(https://x.example/b.png)">x</div>\n'}, "style=url(https://x.example"),
+    ("extra_css: [my.css]", {"my.css": "@import 'https://fonts.example/f.css';\n"}, "url(https://fonts.example/f.css)"),
+])
+def test_a_resource_from_another_host_refuses_the_build(tmp_path, mkdocs, pages, loads):
+    project = small_project(tmp_path, f"site_name: x\n{mkdocs.replace('{}', '')}\n", pages)
+    reason = build_error(project)
+    assert "would not work offline" in reason and loads in reason, reason
+    assert not (project / "site").exists()
+
+
+def test_the_refused_build_leaves_the_previous_site(tmp_path):
+    project = small_project(tmp_path, "site_name: x\n")
+    build(project / "catalog", project / "site", cwd=project)
+    before = site_files(project / "site")
+    write(project, "mkdocs.yml", "site_name: x\nextra_javascript: [https://cdn.example.com/x.js]\n")
+    build_error(project)
+    assert site_files(project / "site") == before
+    assert [p.name for p in tmp_path.iterdir() if "catgen-build" in p.name] == []
+
+
+def test_links_to_other_sites_are_fine(tmp_path):
+    project = small_project(tmp_path, "site_name: x\nrepo_url: https://github.com/contoso/ml\n",
+                            {"p.md": "[elsewhere](https://example.com/) <a href='//example.org/'>x</a>\n"})
+    build(project / "catalog", project / "site", cwd=project)
+    assert (project / "site" / "p" / "index.html").is_file()
+
+
+def test_allowed_addresses_may_be_loaded(tmp_path):
+    allowed = "extra: {catgen: {allow_remote: ['https://cdn.contoso.com/']}}\n"
+    project = small_project(tmp_path, f"site_name: x\nextra_javascript: [https://cdn.contoso.com/x.js]\n{allowed}")
+    build(project / "catalog", project / "site", cwd=project)
+    write(project, "mkdocs.yml", "site_name: x\nextra_javascript: [https://cdn.contoso.com.evil.example/x.js]\n"
+          + allowed)
+    assert "cdn.contoso.com.evil.example" in build_error(project)
+
+
+def test_offline_scan_reads_tags_not_text():
+    assert offline.is_remote("https://x") and offline.is_remote("//x") and offline.is_remote(" HTTP://x")
+    assert not any(offline.is_remote(a) for a in ("data:image/png;base64,xx", "/assets/x.js", "x.js", "#top", ""))
+
+
+# -- file names that are not UTF-8 ---------------------------------------------------------------
+
+
+def test_a_file_name_that_is_not_utf8_builds(tmp_path):
+    catalog = tmp_path / "catalog"
+    write(catalog, "policy.yaml", POLICY)
+    write(catalog, "workspaces/dev.yaml", WORKSPACE)
+    with open(bytes(catalog / "workspaces") + b"/\xff.yaml", "wb") as handle:
+        handle.write(b"apiVersion: catgen/v1\nkind: Workspace\nmetadata: {name: other}\n"
+                     b"spec: {stage: dev, region: x}\n")
+    build(catalog, tmp_path / "site")
+    checks = page_html(tmp_path / "site", "checks")
+    assert "CG107" in checks and "\\xff.yaml" in checks
+    for data in (tmp_path / "site").rglob("*.json"):
+        json.loads(data.read_text("utf-8"))  # the byte is an escape inside a string: still JSON
+    assert "\\xff.yaml" in json.dumps(json.loads((tmp_path / "site" / "catalog.json").read_text("utf-8")))
+
+
+def test_mkdocs_messages_are_one_inert_line_each(capsys):
+    import logging
+
+    from catgen.website.build import mkdocs_logging
+
+    with mkdocs_logging(quiet=True):
+        logging.getLogger("mkdocs").warning("Doc file 'a\n::error::forged.md' ##[add-mask]x")
+    err = capsys.readouterr().err
+    assert err == "catgen: WARNING: Doc file 'a\\n::error::forged.md' #\\x23[add-mask]x\n"

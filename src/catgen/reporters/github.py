@@ -7,10 +7,16 @@ summary line follow, for the step log. File paths are repository-relative, as
 GitHub resolves them against the repository root whatever the working
 directory. This reporter writes only to its stream (never to
 ``GITHUB_STEP_SUMMARY``: the action does that, see docs/ci.md).
+
+The annotations are the only workflow commands catgen writes. Their values are
+``log_safe`` (one line, no ``##``), then escaped by GitHub's rules (``%``,
+carriage return and line feed in the message; also ``:`` and ``,`` in
+properties), so a value can neither end the command early nor start another.
 """
 
 from __future__ import annotations
 
+from catgen.errors import log_safe
 from catgen.reporters import text
 from catgen.reporters._paths import RepositoryPaths
 
@@ -25,8 +31,8 @@ def report(result, stream, *, strict: bool = False) -> None:
 def annotation(found, path: str) -> str:
     command = "error" if found.level == "error" else "warning"
     properties = {"file": path, "line": found.line, "col": found.column, "title": f"{found.code} {found.name}"}
-    joined = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
-    return f"::{command} {joined}::{escape_data(found.message)}"
+    joined = ",".join(f"{key}={escape_property(log_safe(value))}" for key, value in properties.items())
+    return f"::{command} {joined}::{escape_data(log_safe(found.message))}"
 
 
 def escape_data(value: str) -> str:

@@ -1,12 +1,14 @@
-"""JSON: ``{"version": 1, "findings": [...], "summary": {...}}`` (documented in docs/check.md).
+"""JSON: ``{"version": 1, "findings": [...], "summary": {...}}`` (documented in docs/ci.md).
 
 Keys are stable; new keys may be added, existing ones never change meaning
-without a new ``version``.
+without a new ``version``. Values are exact, except that a file name's bytes
+that are not UTF-8 are shown as ``\\xNN``; characters a CI log could act on are
+written as ``\\uXXXX`` escapes (``_inert``).
 """
 
 from __future__ import annotations
 
-import json
+from catgen.reporters._inert import inert_json
 
 FORMAT_VERSION = 1
 
@@ -17,5 +19,5 @@ def report(result, stream, *, strict: bool = False) -> None:
         "findings": [f.as_dict() for f in result.findings],
         "summary": {**result.summary(), "exit_code": result.exit_code(strict)},
     }
-    json.dump(document, stream, indent=2, ensure_ascii=False, sort_keys=False)
+    stream.write(inert_json(document, indent=2, sort_keys=False))
     stream.write("\n")

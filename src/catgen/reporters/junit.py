@@ -6,7 +6,9 @@ when the manifest has error findings; its warnings go to ``<system-out>``.
 Findings reported at a path that is no manifest of the catalog (the missing
 ``policy.yaml``, a deleted published file) form one test case per rule
 family, ``CG3xx catalog-wide``. No timestamps or durations: the same catalog
-gives the same bytes.
+gives the same bytes. Names and messages are ``log_safe`` (one line each, a file
+name's undecodable bytes as ``\\xNN``) and no ``##`` is written raw, so the file
+can be printed in a CI log without a line being read as a workflow command.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
+from catgen.errors import log_safe
+from catgen.reporters._inert import inert_xml
 from catgen.reporters.text import format_finding
 
 SUITE_NAME = "catgen check"
@@ -32,7 +36,7 @@ def report(result, stream, *, strict: bool = False) -> None:
     suite.extend(cases)
     ET.indent(root)
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    stream.write(ET.tostring(root, encoding="unicode"))
+    stream.write(inert_xml(ET.tostring(root, encoding="unicode")))
     stream.write("\n")
 
 
@@ -79,9 +83,9 @@ def _case(classname: str, name: str, findings) -> ET.Element:
 
 
 def _lines(findings) -> str:
-    return _xml_text("\n".join(format_finding(f) for f in findings))
+    return "\n".join(format_finding(f) for f in findings)  # each line already log_safe
 
 
 def _xml_text(value: str) -> str:
-    """Replace what XML 1.0 cannot represent (control characters) so the file stays readable."""
-    return _NOT_XML.sub("\ufffd", value)
+    """One line without what XML 1.0 cannot represent (``log_safe`` escapes control characters)."""
+    return _NOT_XML.sub("\ufffd", log_safe(value))

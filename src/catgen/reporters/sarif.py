@@ -6,16 +6,20 @@ Locations are repository-relative (``uriBaseId`` ``%SRCROOT%``), because code
 scanning matches results to files of the repository, not of the current
 directory. ``partialFingerprints`` leave line numbers out, so a finding keeps
 its identity (and its dismissal) when unrelated lines move around it.
+
+A file name that is not UTF-8 is percent-encoded byte for byte in the URI (the
+file's real name) and shown with ``\\xNN`` escapes in text; characters a CI log
+could act on are ``\\uXXXX`` escapes (``_inert``).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from urllib.parse import quote
 
 from catgen import __version__
+from catgen.reporters._inert import inert_json
 from catgen.reporters._paths import RepositoryPaths
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -30,7 +34,7 @@ _POSITIONS = re.compile(r"\b(line|column|position) \d+|(\.ya?ml):\d+(?::\d+)?")
 
 
 def report(result, stream, *, strict: bool = False) -> None:
-    json.dump(sarif_log(result), stream, indent=2, ensure_ascii=False)
+    stream.write(inert_json(sarif_log(result), indent=2))
     stream.write("\n")
 
 
@@ -92,7 +96,7 @@ def sarif_result(found, rule_index: dict, paths: "RepositoryPaths") -> dict:
         "level": found.level,
         "message": {"text": found.message},
         "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": quote(uri, safe="/"), "uriBaseId": SOURCE_ROOT},
+            "artifactLocation": {"uri": quote(_raw_bytes(uri), safe="/"), "uriBaseId": SOURCE_ROOT},
             "region": {"startLine": found.line, "startColumn": found.column},
         }}],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint(found, uri)},
@@ -106,4 +110,12 @@ def fingerprint(found, repository_path: str) -> str:
     """sha256 of code, path, subject and message: no line or column, so it survives moves."""
     message = _POSITIONS.sub(lambda m: m.group(2) or m.group(1), found.message)
     parts = (found.code, repository_path, found.subject or "", message)
-    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+    return hashlib.sha256(_raw_bytes("\0".join(parts))).hexdigest()
+
+
+def _raw_bytes(text: str) -> bytes:
+    """UTF-8, with the undecodable bytes of a file name (surrogate escapes) given back as they were."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that is no escaped byte (a YAML "\ud800" escape)
+        return text.encode("utf-8", "surrogatepass")

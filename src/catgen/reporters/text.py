@@ -1,6 +1,13 @@
-"""Plain text: ``path:line:col: CODE name: message`` lines, then a summary line."""
+"""Plain text: ``path:line:col: CODE name: message`` lines, then a summary line.
+
+Every line is ``log_safe``: a file name or message with a line break, a control
+character or ``##[`` in it stays on its own line, shown with escapes, so a CI
+log never reads it as a workflow command.
+"""
 
 from __future__ import annotations
+
+from catgen.errors import log_safe, log_safe_line
 
 
 def report(result, stream, *, strict: bool = False) -> None:
@@ -11,7 +18,8 @@ def report(result, stream, *, strict: bool = False) -> None:
 
 def format_finding(found) -> str:
     marker = "" if found.level == "error" else " (warning)"
-    return f"{found.path}:{found.line}:{found.column}: {found.code} {found.name}:{marker} {found.message}"
+    return log_safe_line(f"{log_safe(found.path)}:{found.line}:{found.column}: {found.code} {found.name}:{marker} "
+                         f"{log_safe(found.message)}")
 
 
 def summary_line(result) -> str:
@@ -24,7 +32,7 @@ def summary_line(result) -> str:
     if changes:
         counts = f"{changes['added']} added, {changes['modified']} modified, {changes['deleted']} deleted"
         parts.append(f"{counts} since {changes['base']}")
-    return ", ".join(parts)
+    return log_safe_line(", ".join(parts))
 
 
 def _count(number: int, noun: str) -> str:

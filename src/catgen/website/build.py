@@ -3,7 +3,11 @@
 The configuration is the built-in one merged with the project's ``mkdocs.yml``
 (``config``); the staging folder and the refusal to replace a stranger's
 folder are ``safedir``'s; a previous catgen site in the target lends its
-unchanged pages (``pagecache``).
+unchanged pages (``pagecache``); a site that would load resources from
+another host is refused before it replaces anything (``offline``).
+
+The build runs the project's ``mkdocs.yml``: its hooks and plugins are Python
+code of the repository, so a build is as trusted as any build step of the change.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ import logging
 import os
 import tempfile
 
-from catgen.errors import CatalogError
+from catgen.errors import CatalogError, log_safe_line
 from catgen.website.config import load_mkdocs_config
+from catgen.website.offline import ALLOW_SETTING, allowed_prefixes, remote_resources
 from catgen.website.pagecache import PageCache
 from catgen.website.safedir import is_catgen_site, staged_site
 from catgen.website.sitemodel import SiteModel
@@ -31,8 +36,8 @@ def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = Tru
     site = site or SiteModel.load(catalog_root)
     target = os.path.abspath(site_dir)
     previous = target if is_catgen_site(target) else None
-    with (tempfile.TemporaryDirectory(prefix="catgen-config-") as work, staged_site(site_dir) as staging,
-          mkdocs_logging(quiet)):
+    with (tempfile.TemporaryDirectory(prefix="catgen-config-") as work,
+          staged_site(site_dir, protected=(catalog_root,)) as staging, mkdocs_logging(quiet)):
         config = load_mkdocs_config(catalog_root, staging, work)
         plugin = config.plugins["catgen"]
         plugin.site, plugin.page_cache = site, PageCache(previous_site=previous)
@@ -40,7 +45,19 @@ def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = Tru
             build(config, dirty=previous is not None)
         except MkDocsException as err:
             raise CatalogError(f"site build failed: {err}") from None
+        refuse_remote_resources(staging, allowed_prefixes(config.extra))
         return {"pages": len(plugin.page_cache.hashes), "reused": plugin.page_cache.reused}
+
+
+def refuse_remote_resources(site: str, allowed: tuple[str, ...]) -> None:
+    """A one-line ``CatalogError`` when the built site would load something from another host."""
+    remote = remote_resources(site, allowed)
+    if remote:
+        page, what = remote[0]
+        more = f" (and {len(remote) - 1} more)" if len(remote) > 1 else ""
+        raise CatalogError(f"the site would load resources from other hosts, so it would not work offline: "
+                           f"{page} loads {what}{more}; put them in docs/ or allow their addresses in mkdocs.yml "
+                           f"(extra: catgen: {ALLOW_SETTING}: [PREFIX]), see docs/site.md")
 
 
 def _not_dirty_warning(record: logging.LogRecord) -> bool:
@@ -56,7 +73,7 @@ def mkdocs_logging(quiet: bool):
     logger = logging.getLogger("mkdocs")
     saved = logger.level
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("catgen: %(levelname)s: %(message)s"))
+    handler.setFormatter(_LogSafeFormatter("catgen: %(levelname)s: %(message)s"))
     handler.addFilter(_not_dirty_warning)
     logger.addHandler(handler)
     logger.setLevel(logging.WARNING if quiet else logging.INFO)
@@ -65,3 +82,10 @@ def mkdocs_logging(quiet: bool):
     finally:
         logger.removeHandler(handler)
         logger.setLevel(saved)
+
+
+class _LogSafeFormatter(logging.Formatter):
+    """MkDocs' messages quote file names and page text: each is one ``log_safe`` line (no CI command)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return log_safe_line(super().format(record))

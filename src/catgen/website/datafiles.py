@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 
 from catgen.load.schemas import SCHEMA_FILES, schema_text
@@ -12,12 +13,23 @@ ASSETS = ("catgen.css", "catgen.js")  # vendored: the site loads nothing from an
 ASSET_PATHS = tuple(f"assets/catgen/{name}" for name in ASSETS)  # where the site serves them
 
 
+# A file name's bytes that are not UTF-8 reach here as lone surrogates, which no file can be written
+# with; in these JSON files they can only sit inside strings, where ``\\xNN`` (an escaped backslash)
+# shows the byte as the reports do.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def data_files(site) -> dict[str, str]:
     """``{path under the site: text}`` of the catalog, the schemas and the search index."""
     data = {"catalog.json": catalog_json(site)}
     data.update({f"schemas/{name}.json": schema_text(name) for name in SCHEMA_FILES})
     data.update(searchindex.build_index(site))
-    return data
+    return {path: _SURROGATE.sub(_escaped_byte, text) for path, text in data.items()}
+
+
+def _escaped_byte(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\\\u{code:04x}"
 
 
 def asset_bytes(name: str) -> bytes:

@@ -20,8 +20,9 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 # C0/C1 controls, DEL, and the characters that change text direction or hide:
-# ALM, LRM/RLM, LRE..RLO, LRI..PDI, zero-width and BOM, line/paragraph separators.
-_INVISIBLE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
+# ALM, LRM/RLM, LRE..RLO, LRI..PDI, zero-width and BOM, line/paragraph separators; and lone
+# surrogates (a file name's bytes that are not UTF-8), which no page could otherwise be written with.
+_INVISIBLE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
 _INVISIBLE_INLINE = re.compile(_INVISIBLE[:1] + "\t\n\r" + _INVISIBLE[1:])  # names: tabs/newlines too
 _INVISIBLE_BLOCK = re.compile(_INVISIBLE)  # descriptions keep tabs and newlines
 _SAFE_SCHEMES = ("http", "https", "mailto")
@@ -32,7 +33,12 @@ _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 def visible(text: str, *, block: bool = False) -> str:
     """``text`` with invisible and direction-changing characters spelled out."""
     pattern = _INVISIBLE_BLOCK if block else _INVISIBLE_INLINE
-    return pattern.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return pattern.sub(_spelled_out, text)
+
+
+def _spelled_out(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
 
 
 def esc(value) -> str:
