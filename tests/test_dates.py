@@ -4,7 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from catgen.dates import parse_timestamp
+from catgen.dates import parse_timestamp, utc_now
+from catgen.errors import CatalogError
 
 UTC = timezone.utc
 
@@ -32,3 +33,27 @@ def test_invalid_timestamps(text):
 def test_expires_is_valid_through_its_day():
     end = parse_timestamp("2025-06-30", end_of_day=True)
     assert end == datetime(2025, 7, 1, tzinfo=UTC) - timedelta(microseconds=1)
+
+
+def test_every_date_the_schema_accepts_works_at_both_ends_of_its_day():
+    assert parse_timestamp("9999-12-31", end_of_day=True) == datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
+    assert parse_timestamp("0001-01-01") == datetime(1, 1, 1, tzinfo=UTC)
+    assert parse_timestamp("0001-01-01", end_of_day=True) < parse_timestamp("9999-12-31T23:59:59-05:00")
+    assert parse_timestamp("9999-12-31T23:59:59.999999Z", end_of_day=True).year == 9999
+
+
+def test_source_date_epoch_is_now(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1725184800")
+    assert utc_now() == datetime(2024, 9, 1, 10, tzinfo=UTC)
+
+
+def test_without_source_date_epoch_now_is_the_clock(monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert abs(utc_now() - datetime.now(UTC)) < timedelta(minutes=1)
+
+
+@pytest.mark.parametrize("epoch", ["soon", "-1", "1.5", " 1", "1e9", "９", "9" * 40, "253402300800"])
+def test_an_invalid_source_date_epoch_stops_the_command(monkeypatch, epoch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    with pytest.raises(CatalogError, match="SOURCE_DATE_EPOCH must be whole seconds"):
+        utc_now()

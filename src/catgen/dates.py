@@ -1,14 +1,19 @@
-"""Dates and timestamps as SPEC §5 reads them.
+"""Dates and timestamps as SPEC §5 reads them, and "now" (SPEC §2).
 
 A bare date means 00:00 UTC; a timestamp without a zone is UTC. ``expires``
-is valid through its day, so it is read as the end of that day.
+is valid through its day, so it is read as the end of that day. Every date the
+schema accepts (years 0001 to 9999) works: nothing here steps past 9999-12-31.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 
+from catgen.errors import CatalogError
+
+_EPOCH = re.compile(r"[0-9]{1,12}\Z")  # ASCII digits only; 12 digits reach past year 9999
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _FRACTION = re.compile(r"\.(\d+)")
 _ZONE = re.compile(r"(?<=\d)([+-])(\d{2})(\d{2})?$")  # +0200 or +02 after the time (not +02:00)
@@ -47,9 +52,26 @@ def _normalise_zone(text: str) -> str:
 
 
 def _from_date(day: date, end_of_day: bool) -> datetime:
-    start = datetime.combine(day, time(0, 0), tzinfo=timezone.utc)
-    return start + timedelta(days=1) - timedelta(microseconds=1) if end_of_day else start
+    # time.max, not the next midnight minus a microsecond: 9999-12-31 has no next midnight.
+    return datetime.combine(day, time.max if end_of_day else time(0, 0), tzinfo=timezone.utc)
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    """Now: ``SOURCE_DATE_EPOCH`` (whole seconds since 1970, UTC) when set, so a build can be reproduced.
+
+    A value that is not such a number is an error that stops the command
+    (exit 2, one line): a reproducible build silently made at another time
+    would be worse than none.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None or epoch == "":
+        return datetime.now(timezone.utc)
+    try:
+        if not _EPOCH.match(epoch):
+            raise ValueError(epoch)
+        return datetime.fromtimestamp(int(epoch), timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        shown = epoch if len(epoch) <= 40 else epoch[:37] + "..."
+        raise CatalogError(
+            f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC (e.g. 1725184800), got {shown!r}"
+        ) from None

@@ -66,7 +66,23 @@ def plain_values():
 _NAMES = st.from_regex(r"[a-z][a-z0-9-]{0,6}", fullmatch=True)
 _VERSIONS = st.sampled_from(["1", "2", "3", "1.10", "1.1"])
 _PEOPLE = ["alice@contoso.com", "Alice@Contoso.com", "bob@contoso.com", "carol@contoso.com", "dave@contoso.com"]
-_DATES = st.sampled_from(["2024-09-01", "2024-09-01T10:00:00Z", "2024-09-02T09:00:00+02:00", "2025-01-01", "2030-01-01T00:00:00Z"])
+_DATES = st.sampled_from([
+    "2024-09-01", "2024-09-01T10:00:00Z", "2024-09-02T09:00:00+02:00", "2025-01-01", "2030-01-01T00:00:00Z",
+    "9999-12-31", "9999-12-31T23:59:59-05:00", "0001-01-01", "0001-01-01T00:00:00+05:00",  # the calendar's ends
+])
+# Hostile values (``catalogs(hostile=True)``): numbers that are not finite, people with any character.
+NOT_FINITE = st.sampled_from([float("nan"), float("inf"), float("-inf")])
+_ANY_NUMBER = st.one_of(st.floats(), NOT_FINITE, st.integers(-(10**400), 10**400))
+_ANY_CHARACTER = st.characters(blacklist_categories=("Cs",))  # every category; lone surrogates cannot be UTF-8
+_ANY_PERSON = st.one_of(
+    st.sampled_from(_PEOPLE),
+    st.builds(lambda person, char, at: person[:at] + char + person[at:],
+              st.sampled_from(_PEOPLE), _ANY_CHARACTER, st.integers(0, 17)),
+    st.text(_ANY_CHARACTER, min_size=1, max_size=8),
+)
+PORT_TYPES = ["uri_file", "uri_folder", "mltable", "mlflow_model", "custom_model", "triton_model",
+              "integer", "number", "string", "boolean"]
+_PORT_VALUES = st.one_of(st.booleans(), st.integers(-5, 5), st.floats(-5, 5), NOT_FINITE, st.text(max_size=4))
 _JUNK = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=20),
     st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
@@ -105,7 +121,34 @@ def _ref_to(draw, pool: dict, kinds: tuple, noise: bool = True) -> str:
     return f"{text}@{version}" if version is not None else text
 
 
-def _policy(draw) -> dict:
+def _people(draw, hostile: bool):
+    return _ANY_PERSON if hostile else st.sampled_from(_PEOPLE)
+
+
+def _metric(draw, hostile: bool, low: float = 0, high: float = 1):
+    return draw(_ANY_NUMBER if hostile and draw(st.integers(0, 3)) == 0 else st.floats(low, high, allow_nan=False))
+
+
+def _ports(draw, hostile: bool) -> dict:
+    """A component's inputs or outputs: random types, with defaults, bounds and choices that may not fit."""
+    ports = {}
+    for name in draw(st.lists(_NAMES, max_size=3, unique=True)):
+        port = {"type": draw(st.sampled_from(PORT_TYPES))}
+        for field in ("optional", "default", "min", "max", "enum"):
+            if draw(st.booleans()):
+                if field == "optional":
+                    port[field] = draw(st.booleans())
+                elif field == "enum":
+                    port[field] = draw(st.lists(_PORT_VALUES, min_size=1, max_size=3))
+                elif field in ("min", "max"):
+                    port[field] = draw(_ANY_NUMBER if hostile else st.integers(-5, 5))
+                else:
+                    port[field] = draw(_PORT_VALUES)
+        ports[name] = port
+    return ports
+
+
+def _policy(draw, hostile: bool = False) -> dict:
     stages = [{"name": "dev"}]
     for name in ("test", "prod"):
         stage = {"name": name}
@@ -115,14 +158,14 @@ def _policy(draw) -> dict:
         if draw(st.booleans()):
             stage["promotion"] = draw(st.fixed_dictionaries({}, optional={
                 "approvals": st.integers(0, 3),
-                "approvers": st.lists(st.sampled_from(_PEOPLE), max_size=3, unique=True),
+                "approvers": st.lists(_people(draw, hostile), min_size=1, max_size=3, unique=True),
                 "separation_of_duties": st.booleans(),
                 "require_registry": st.booleans(),
                 "require_lineage": st.booleans(),
                 "training_data": st.lists(st.sampled_from(["production", "sample", "anonymized", "synthetic"]), max_size=2, unique=True),
                 "pinned_images": st.booleans(),
-                "metrics": st.just({"auc": {"min": 0.8}}),
-                "max_regression": st.just({"auc": 0.02}),
+                "metrics": st.builds(lambda bound: {"auc": {"min": bound}}, _ANY_NUMBER if hostile else st.just(0.8)),
+                "max_regression": st.builds(lambda bound: {"auc": bound}, _ANY_NUMBER if hostile else st.just(0.02)),
             }))
         stages.append(stage)
     spec = {"stages": stages}
@@ -138,7 +181,7 @@ def _home(draw, pool, noise: bool) -> dict:
     return {field: _ref_to(draw, pool, ("Workspace",) if field == "workspace" else ("Registry",), noise)}
 
 
-def _spec(draw, kind: str, pool: dict, noise: bool) -> dict:
+def _spec(draw, kind: str, pool: dict, noise: bool, hostile: bool = False) -> dict:
     ref = lambda *kinds: _ref_to(draw, pool, kinds, noise)  # noqa: E731 (a short local helper reads best here)
     if kind == "Registry":
         return {"location": "eastus", "replication_locations": draw(st.sampled_from([["eastus"], ["eastus", "westeurope"], ["westeurope"]]))}
@@ -151,20 +194,22 @@ def _spec(draw, kind: str, pool: dict, noise: bool) -> dict:
         return {**_home(draw, pool, noise), "image": "mcr.example/py:3.11" + ("@sha256:" + "a" * 64 if pinned else "")}
     if kind == "Data":
         return {**_home(draw, pool, noise), "type": "uri_folder", "path": "azureml://data/x",
-                "classification": draw(st.sampled_from(["production", "sample", "anonymized", "synthetic"])),
+                "classification": draw(st.sampled_from(["production", "sample", "anonymized", "synthetic", "unclassified"])),
                 "contains_pii": draw(st.booleans())}
     if kind == "Component":
         return {**_home(draw, pool, noise), "type": "command", "environment": ref("Environment"),
-                "code": {"repository": "https://git.example/x", "commit": "abc1234"}}
+                "code": {"repository": "https://git.example/x", "commit": "abc1234"},
+                "inputs": _ports(draw, hostile), "outputs": _ports(draw, hostile)}
     if kind == "Model":
         spec = {**_home(draw, pool, noise), "type": "mlflow_model", "path": "azureml://models/x", "job": ref("Job")}
         if draw(st.booleans()):
             spec["base_model"] = ref("Model")
         return spec
     if kind == "Job":
-        spec = {"workspace": ref("Workspace"), "type": "command", "status": draw(st.sampled_from(["completed", "failed", "running"])),
+        spec = {"workspace": ref("Workspace"), "type": "command",
+                "status": draw(st.sampled_from(["completed", "failed", "running", "unknown"])),
                 "environment": ref("Environment"), "inputs": {"train": ref("Data", "Model")},
-                "metrics": {"auc": draw(st.floats(0, 1, allow_nan=False))}}
+                "metrics": {"auc": _metric(draw, hostile)}}
         if draw(st.booleans()):
             spec["baseline"] = ref("Job")
         if draw(st.booleans()):
@@ -172,23 +217,28 @@ def _spec(draw, kind: str, pool: dict, noise: bool) -> dict:
         return spec
     if kind == "Promotion":
         target = {"stage": draw(st.sampled_from(["test", "prod", "nowhere"]))} if draw(st.booleans()) else {"registry": ref("Registry")}
-        approvals = [{"by": draw(st.sampled_from(_PEOPLE)), "at": draw(_DATES)} for _ in range(draw(st.integers(0, 3)))]
-        return {**target, "asset": ref("Model", "Environment", "Component", "Data"), "requested_by": draw(st.sampled_from(_PEOPLE)),
-                "date": draw(_DATES), "approvals": approvals, "evidence": [ref("Job")]}
+        approvals = [{"by": draw(_people(draw, hostile)), "at": draw(_DATES)} for _ in range(draw(st.integers(0, 3)))]
+        spec = {**target, "asset": ref("Model", "Environment", "Component", "Data"),
+                "requested_by": draw(_people(draw, hostile)), "date": draw(_DATES), "approvals": approvals,
+                "evidence": [ref("Job")]}
+        if draw(st.integers(0, 4)) == 0:
+            spec.update(revoke=True, **draw(st.fixed_dictionaries({}, optional={"reason": st.sampled_from(["faulty", " "])})))
+        return spec
     if kind == "Deployment":
-        return {"workspace": ref("Workspace"), "endpoint": "ep", "model": ref("Model"), "traffic": draw(st.integers(0, 100))}
+        traffic = draw(NOT_FINITE) if hostile and draw(st.integers(0, 5)) == 0 else draw(st.integers(0, 100))
+        return {"workspace": ref("Workspace"), "endpoint": "ep", "model": ref("Model"), "traffic": traffic}
     raise AssertionError(kind)
 
 
-def _manifest(draw, kind: str, name: str, version, pool: dict, noise: bool = True) -> dict:
+def _manifest(draw, kind: str, name: str, version, pool: dict, noise: bool = True, hostile: bool = False) -> dict:
     metadata = {"name": name}
     if version is not None:
         metadata["version"] = version
     if draw(st.booleans()):
-        metadata["owner"] = draw(st.sampled_from(_PEOPLE))
+        metadata["owner"] = draw(_people(draw, hostile))
     if draw(st.booleans()):
         metadata["created"] = draw(_DATES)
-    spec = _policy(draw) if kind == "Policy" else _spec(draw, kind, pool, noise)
+    spec = _policy(draw, hostile) if kind == "Policy" else _spec(draw, kind, pool, noise, hostile)
     return {"apiVersion": "catgen/v1", "kind": kind, "metadata": metadata, "spec": spec}
 
 
@@ -208,16 +258,18 @@ def _spoil(draw, data: dict) -> None:
 
 
 @st.composite
-def catalogs(draw, *, spoil: bool = False, noise: bool = True) -> dict:
+def catalogs(draw, *, spoil: bool = False, noise: bool = True, hostile: bool = False) -> dict:
     """A catalog as {relpath: text}: a policy and valid-shaped manifests with random references.
 
     ``noise=False`` breaks few references, so the promotion rules have more to judge.
+    ``hostile=True`` puts numbers that are not finite (or beyond any float) into metrics,
+    gates and traffic, and characters of every Unicode category into people.
     """
     pool = draw(_pool())
-    files = {"policy.yaml": _manifest(draw, "Policy", "default", None, pool)}
+    files = {"policy.yaml": _manifest(draw, "Policy", "default", None, pool, hostile=hostile)}
     for kind, identities in pool.items():
         for name, version in identities:
-            files[canonical_relpath(kind, name, version)] = _manifest(draw, kind, name, version, pool, noise)
+            files[canonical_relpath(kind, name, version)] = _manifest(draw, kind, name, version, pool, noise, hostile)
     if spoil:
         for relpath in draw(st.lists(st.sampled_from(sorted(files)), max_size=3, unique=True)):
             _spoil(draw, files[relpath])

@@ -9,6 +9,7 @@ CG1xx problem (the loader reads all valid YAML it is given).
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from catgen.load.sources import DirectorySource
 from testing.catalogs import NOW
 from .strategies import Timer, assert_findings_well_formed, catalogs, finding_rows, line_count, write_catalog
 
+NOT_FINITE_SCALAR = re.compile(r"(: |- )-?\.(nan|inf)$", re.M)  # as PyYAML writes a float; a string is quoted
 LOADING_CODES = ("CG101", "CG102", "CG103", "CG104", "CG105", "CG106")
 
 
@@ -52,3 +54,15 @@ def test_valid_shaped_catalogs_with_random_references(files):
 def test_junk_in_random_fields_is_reported_never_raised(files):
     result = check_generated(files)
     assert not [f for f in result.findings if f.code in LOADING_CODES]
+
+
+@given(catalogs(hostile=True))
+def test_hostile_numbers_and_people_are_cg201_never_raised(files):
+    """Non-finite numbers, numbers beyond any float and people of any characters: CG201 in their file."""
+    result = check_generated(files)
+    assert not [f for f in result.findings if f.code in LOADING_CODES]
+    display = result.catalog.source.display
+    cg201_files = {f.path for f in result.findings if f.code == "CG201"}
+    for relpath, text in files.items():
+        if NOT_FINITE_SCALAR.search(text):
+            assert display(relpath) in cg201_files, f"{relpath} holds a number that is not finite"

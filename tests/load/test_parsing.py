@@ -1,12 +1,19 @@
 """The parse cache: same findings with and without it, invalidated by catgen's version and the schemas."""
 
 import marshal
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
 
 import catgen.load.parsing as parsing
 from catgen.load.catalog import open_catalog
 from catgen.checking.engine import run_check
 from catgen.load.parsing import ParseCache
-from testing.catalogs import NOW, edit
+from testing.catalogs import NOW, edit, write
 
 
 def _findings(root, cache):
@@ -96,3 +103,118 @@ def test_two_checks_at_once_share_the_cache_safely(example, tmp_path):
     caches = [p for p in (tmp_path / "shared").iterdir() if p.suffix == ".marshal"]
     assert len(caches) == 1 and not [p for p in (tmp_path / "shared").iterdir() if p.suffix == ".tmp"]
     assert ParseCache(str(example), str(tmp_path / "shared")).entries
+
+
+def _rewrite_entries(cache_path, change):
+    with open(cache_path, "rb") as handle:
+        stored = marshal.loads(handle.read())
+    stored = change(stored)
+    with open(cache_path, "wb") as handle:
+        handle.write(marshal.dumps(stored))
+
+
+WRONG_SHAPES = {
+    "a number": lambda entry: 42,
+    "a list": lambda entry: list(entry),
+    "an empty tuple": lambda entry: (),
+    "too short": lambda entry: entry[:2],
+    "too long": lambda entry: entry + ("x",),
+    "unknown tag": lambda entry: ("x",) + entry[1:],
+    "problem of the wrong length": lambda entry: ("p", "CG101", 1, 1),
+    "problem with a string line": lambda entry: ("p", "CG101", "1", 1, "m"),
+    "data a list": lambda entry: ("d", [1], []),
+    "data holding a set": lambda entry: ("d", {"spec": {1, 2}}, []),
+    "data with a number key": lambda entry: ("d", {1: "x"}, []),
+    "data holding bytes": lambda entry: ("d", {"spec": [b"x"]}, []),
+    "problems a dict": lambda entry: ("d", {}, {}),
+    "problem not a triple": lambda entry: ("d", {}, [("spec",)]),
+    "problem path a list": lambda entry: ("d", {}, [(["spec"], "m", False)]),
+}
+
+
+@pytest.mark.parametrize("shape", list(WRONG_SHAPES))
+def test_a_cache_entry_of_the_wrong_shape_is_a_miss(example, tmp_path, shape):
+    cache = ParseCache(str(example), str(tmp_path / "c"))
+    expected = _findings(example, cache)
+    _rewrite_entries(cache.path, lambda stored: {
+        "salt": stored["salt"], "entries": {d: WRONG_SHAPES[shape](e) for d, e in stored["entries"].items()}})
+    again = ParseCache(str(example), str(tmp_path / "c"))
+    assert _findings(example, again) == expected
+    assert again.added == len(again.entries) > 0  # every file parsed again, and cached in the right shape
+    assert all(parsing.well_formed(entry) for entry in again.entries.values())
+
+
+@pytest.mark.parametrize("stored", [42, [], {"salt": None}, {"entries": {}}, "text", {"salt": "s", "entries": []}])
+def test_a_cache_file_of_the_wrong_shape_is_empty(example, tmp_path, stored):
+    cache = ParseCache(str(example), str(tmp_path / "c"))
+    _findings(example, cache)
+    if isinstance(stored, dict) and "salt" in stored and stored["salt"] == "s":
+        stored = {"salt": parsing.salt(), "entries": []}
+    _rewrite_entries(cache.path, lambda _: stored)
+    assert ParseCache(str(example), str(tmp_path / "c")).entries == {}
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Running or sleeping: a zombie waiting for init to reap it holds no resources and runs nothing."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc") or (os.cpu_count() or 1) < 2, reason="needs /proc and 2 cores")
+def test_killing_a_check_mid_parse_leaves_no_worker_behind(tmp_path):
+    """SIGKILL the check while its workers parse: each worker ends too, instead of waiting forever."""
+    root = tmp_path / "catalog"
+    for number in range(parsing.PARALLEL_THRESHOLD * 6):
+        write(root, f"models/m{number}/1.yaml", MANY_KEYS.format(number=number))
+    check = subprocess.Popen([sys.executable, "-m", "catgen", "check", str(root), "--no-cache"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers) < 2 and time.monotonic() < deadline and check.poll() is None:
+            workers = _children(check.pid)
+            time.sleep(0.02)
+        assert len(workers) >= 2, "the check never started its parse workers"
+        os.kill(check.pid, signal.SIGKILL)
+        check.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [pid for pid in workers if _alive(pid)], "parse workers outlived the killed check"
+    finally:
+        if check.poll() is None:
+            check.kill()
+        for pid in workers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)  # a failed run must not leave them behind either
+
+
+MANY_KEYS = """\
+apiVersion: catgen/v1
+kind: Model
+metadata:
+  name: m{number}
+  version: "1"
+  tags: {{{tags}}}
+spec:
+  workspace: workspace:dev
+  type: custom_model
+  path: models/m{number}
+""".replace("{tags}", ", ".join(f"k{i}: v{i}" for i in range(300)))

@@ -216,7 +216,7 @@ def test_constraints_are_reported_in_table_order():
         "metadata": {"name": "nul", "created": "2024-02-30"},
         "spec": {"type": "command", "steps": [], "workspace": "workspace:a", "registry": "registry:b"},
     }
-    assert [path for path, _ in constraints(data, "Component")] == [
+    assert [path for path, _, _ in constraints(data, "Component")] == [
         ("metadata", "name"), ("spec", "registry"), ("spec",), ("spec", "steps"), ("metadata", "created"),
     ]
 
@@ -370,3 +370,161 @@ def test_real_exception_expiry_date_is_a_valid_neighbour(root):
       expires: 2025-02-28
 """)
     assert schema_findings(root) == []
+
+
+# ---------------------------------------------------------------- catalog format v1.1
+
+
+def test_every_unknown_key_is_reported_at_its_own_line(root):
+    edit(root, "deployments/d.yaml", "  traffic: 100\n", "  traffic: 100\n  replicas: 3\n  zone: a\n  tier: b\n")
+    assert [f[:3] for f in schema_findings(root)] == [
+        ("CG201", "deployments/d.yaml", 10), ("CG201", "deployments/d.yaml", 11), ("CG201", "deployments/d.yaml", 12)]
+    assert [f[3].split(";")[0] for f in schema_findings(root)] == [
+        "unknown key `spec.replicas`", "unknown key `spec.zone`", "unknown key `spec.tier`"]
+
+
+@pytest.mark.parametrize("value, word", [(".nan", "not a number"), (".inf", "infinite"), ("-.inf", "minus infinity")])
+def test_a_number_that_is_not_finite_is_cg201_at_the_value_once(root, value, word):
+    edit(root, "deployments/d.yaml", "  traffic: 100\n", f"  traffic:\n    {value}\n")
+    [(code, path, line, message)] = schema_findings(root)
+    assert (code, path, line) == ("CG201", "deployments/d.yaml", 10)
+    assert message.startswith(f"`spec.traffic` is {word}")
+
+
+def test_a_finite_float_is_a_valid_neighbour(root):
+    edit(root, "environments/py/1.yaml", "  image: python:3.11\n", "  image: python:3.11\n")
+    write(root, "jobs/j.yaml", JOB.replace("    auc: 0.9\n", "    auc: 1.0e-300\n"))
+    assert schema_findings(root) == []
+
+
+JOB = """
+apiVersion: catgen/v1
+kind: Job
+metadata:
+  name: j
+spec:
+  workspace: workspace:dev
+  type: command
+  status: unknown
+  metrics:
+    auc: 0.9
+"""
+
+
+@pytest.mark.parametrize("person, code_point", [
+    ('"bob@contoso.com "', "U+0020"), ('"bob@contoso.com\\u200b"', "U+200B"), ('"bob\\tx"', "U+0009"),
+    ('"bob\\u00a0x"', "U+00A0"), ('"bob\\u202ex"', "U+202E"), ('"bob\\ue000"', "U+E000"),
+])
+def test_a_requester_written_with_a_hidden_character(root, person, code_point):
+    edit(root, "promotions/m-1-to-shared.yaml", "requested_by: bob@contoso.com", f"requested_by: {person}")
+    [(code, path, line, message)] = schema_findings(root)
+    assert (code, path, line) == ("CG201", "promotions/m-1-to-shared.yaml", 8)
+    assert f"`spec.requested_by` holds {code_point}" in message
+
+
+def test_an_approver_and_an_owner_with_hidden_characters(root):
+    edit(root, "promotions/m-1-to-shared.yaml", "- by: alice@contoso.com", '- by: "alice@contoso.com\\u2060"')
+    edit(root, "models/m/1.yaml", "  created:", "  owner: \"risk team\"\n  created:")
+    assert [f[:3] for f in schema_findings(root)] == [
+        ("CG201", "models/m/1.yaml", 6), ("CG201", "promotions/m-1-to-shared.yaml", 11)]
+
+
+def test_a_policy_approver_with_a_hidden_character(root):
+    write(root, "policy.yaml", POLICY + '    - name: prod\n      promotion:\n        approvers: [a@x, "b@x\\u200c"]\n')
+    assert [f[:3] for f in schema_findings(root)] == [("CG201", "policy.yaml", 10)]
+
+
+def test_people_with_plain_unicode_are_a_valid_neighbour(root):
+    edit(root, "promotions/m-1-to-shared.yaml", "requested_by: bob@contoso.com",
+         "requested_by: jürgen.größ@contoso.de")
+    edit(root, "models/m/1.yaml", "  created:", "  owner: 王芳@contoso.cn\n  created:")
+    assert schema_findings(root) == []
+
+
+COMPONENT_PORTS = """\
+  inputs:
+    lr:
+      type: number
+      default: 5
+      min: 0
+      max: 1
+    layers:
+      type: integer
+      default: 2.5
+    mode:
+      type: string
+      default: fast
+      enum: [slow, medium]
+    data:
+      type: uri_folder
+      min: 1
+    flag:
+      type: boolean
+      enum: [true, 1]
+"""
+
+
+def test_component_ports_whose_values_do_not_fit(root):
+    command = "  command: python train.py\n"
+    edit(root, "components/train/1.yaml", command, command + COMPONENT_PORTS)
+    assert [f[2:] for f in schema_findings(root)] == [
+        (14, "`spec.inputs.lr.default` 5 is above `max` 1"),
+        (19, "`spec.inputs.layers.default` must be an integer, as the port's type `integer` says, got 2.5"),
+        (22, "`spec.inputs.mode.default` 'fast' is not one of its `enum`"),
+        (26, "`spec.inputs.data.min` bounds only integer and number ports"),
+        (29, "`spec.inputs.flag.enum[1]` must be true or false, as the port's type `boolean` says, got 1"),
+    ]
+
+
+def test_component_port_bounds_out_of_order_and_unknown_type(root):
+    edit(root, "components/train/1.yaml", "  command: python train.py\n",
+         "  command: python train.py\n  outputs:\n    n: {type: integer, min: 5, max: 1}\n    x: {type: float}\n")
+    assert [f[2] for f in schema_findings(root)] == [12, 13]
+    assert "`spec.outputs.n.max` 1 is below `min` 5" in [f[3] for f in schema_findings(root)]
+
+
+def test_component_ports_that_fit_are_a_valid_neighbour(root):
+    edit(root, "components/train/1.yaml", "  command: python train.py\n", "  command: python train.py\n  inputs:\n"
+         "    lr: {type: number, optional: true, default: 0.1, min: 0, max: 1, enum: [0.1, 1]}\n"
+         "    n: {type: integer, default: 3, min: 3}\n    m: {type: mlflow_model, default: azureml:m:1}\n")
+    assert schema_findings(root) == []
+
+
+def test_a_revocation_must_name_a_stage_and_a_reason(root):
+    edit(root, "promotions/m-1-to-shared.yaml", "  date: 2024-09-02\n", "  date: 2024-09-02\n  revoke: true\n")
+    assert [f[:3] for f in schema_findings(root)] == [
+        ("CG201", "promotions/m-1-to-shared.yaml", 5), ("CG201", "promotions/m-1-to-shared.yaml", 10)]
+    assert [f[3] for f in schema_findings(root)] == [
+        "a revocation (`revoke: true`) must give its `reason`",
+        "a revocation (`revoke: true`) takes an asset out of a stage: it needs `stage:`, not `registry:`"]
+
+
+def test_a_revocation_with_a_blank_reason(root):
+    edit(root, "promotions/m-1-to-shared.yaml", "registry: registry:shared", "stage: dev")
+    edit(root, "promotions/m-1-to-shared.yaml", "  date: 2024-09-02\n",
+         "  date: 2024-09-02\n  revoke: true\n  reason: ' '\n")
+    assert [f[:3] for f in schema_findings(root)] == [("CG201", "promotions/m-1-to-shared.yaml", 11)]
+
+
+def test_a_revocation_of_a_stage_with_a_reason_is_a_valid_neighbour(root):
+    edit(root, "promotions/m-1-to-shared.yaml", "registry: registry:shared", "stage: dev")
+    edit(root, "promotions/m-1-to-shared.yaml", "  date: 2024-09-02\n",
+         "  date: 2024-09-02\n  revoke: true\n  reason: faulty\n")
+    assert schema_findings(root) == []
+
+
+def test_unclassified_data_and_an_unknown_job_status_are_valid(root):
+    write(root, "data/d/1.yaml", "apiVersion: catgen/v1\nkind: Data\nmetadata: {name: d, version: '1'}\n"
+          "spec: {workspace: 'workspace:dev', type: uri_file, path: d.csv, classification: unclassified}\n")
+    write(root, "jobs/j.yaml", JOB)
+    assert schema_findings(root) == []
+
+
+def test_repeated_replication_locations_keep_their_message(root):
+    edit(root, "registries/shared.yaml", "    - westeurope\n", "    - westeurope\n    - 3\n    - westeurope\n")
+    assert schema_findings(root) == [
+        ("CG201", "registries/shared.yaml", 8, "`spec.replication_locations` must be a list with at least 1 item "
+         "without repeats, got a list"),
+        ("CG201", "registries/shared.yaml", 10, "`spec.replication_locations[2]` must be a region name in lower case, "
+         "such as eastus, got 3"),
+    ]

@@ -587,3 +587,51 @@ def test_no_conditional_or_combinator_keywords():
 def test_unknown_remote_ref_is_not_fetched():
     with pytest.raises(Exception):
         REGISTRY.resolver().lookup("https://example.com/other.json")
+
+
+# ------------------------------------------------------------------ v1.1 additions
+
+V1_1_VALID = [
+    ("Data", lambda m: m["spec"].__setitem__("classification", "unclassified")),
+    ("Job", lambda m: m["spec"].__setitem__("status", "unknown")),
+    ("Promotion", lambda m: m["spec"].update(revoke=True, reason="faulty in production")),
+    ("Promotion", lambda m: m["spec"].__setitem__("revoke", False)),
+    ("Component", lambda m: m["spec"]["inputs"].__setitem__("lr", {
+        "type": "number", "description": "learning rate", "optional": True, "default": 0.1, "min": 0, "max": 1,
+        "enum": [0.1, 0.2]})),
+    ("Component", lambda m: m["spec"]["inputs"].__setitem__("flag", {"type": "boolean", "default": False})),
+    ("Component", lambda m: m["spec"]["outputs"].__setitem__("t", {"type": "triton_model", "optional": False})),
+]
+
+
+@pytest.mark.parametrize("case", range(len(V1_1_VALID)))
+def test_v1_1_fields_are_accepted(case):
+    kind, mutate = V1_1_VALID[case]
+    assert errors(kind, _mutated(kind, mutate)) == []
+
+
+V1_1_INVALID = [
+    ("Promotion", lambda m: m["spec"].__setitem__("revoke", "yes"), "type"),
+    ("Component", lambda m: m["spec"]["inputs"]["data"].__setitem__("type", "float"), "enum"),
+    ("Component", lambda m: m["spec"]["inputs"]["data"].__setitem__("optional", "no"), "type"),
+    ("Component", lambda m: m["spec"]["inputs"]["data"].__setitem__("default", {"a": 1}), "type"),
+    ("Component", lambda m: m["spec"]["inputs"]["data"].__setitem__("min", "1"), "type"),
+    ("Component", lambda m: m["spec"]["inputs"]["data"].__setitem__("enum", []), "minItems"),
+    ("Component", lambda m: m["spec"]["inputs"]["data"].__setitem__("enum", ["a", "a"]), "uniqueItems"),
+    ("Component", lambda m: m["spec"]["inputs"]["data"].__setitem__("enum", [["a"]]), "type"),
+]
+
+
+@pytest.mark.parametrize("case", range(len(V1_1_INVALID)))
+def test_v1_1_invalid_neighbours(case):
+    kind, mutate, keyword = V1_1_INVALID[case]
+    _assert_error(kind, _mutated(kind, mutate), keyword)
+
+
+def test_port_types_are_the_ten_of_the_spec():
+    port = SCHEMAS["envelope.json"]["$defs"]["port"]["properties"]["type"]
+    assert set(port["enum"]) == {
+        "uri_file", "uri_folder", "mltable", "mlflow_model", "custom_model", "triton_model",
+        "integer", "number", "string", "boolean",
+    }
+    assert SCHEMAS["promotion.json"]["properties"]["spec"]["properties"]["revoke"]["default"] is False

@@ -10,15 +10,23 @@ numbers): loading it can never construct an object or run code. It lives in
 the user's cache folder (``$CATGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/catgen``,
 else ``~/.cache/catgen``), one file per catalog folder, written by temporary
 file and rename, so two checks running at once never see half a file (the
-last one to finish wins). Any problem with the cache only costs speed.
+last one to finish wins). Any problem with the cache only costs speed: an
+entry of any other shape than ``pack`` makes is a miss, parsed again.
+
+Worker processes die with the process that started them: a ``catgen check``
+killed mid-parse must not leave workers blocked on a queue nobody will feed.
 """
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import marshal
 import os
+import signal
 import sys
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 
@@ -51,6 +59,46 @@ def unpack(packed: tuple) -> tuple[Document | Problem, list]:
     return Document(packed[1], None), packed[2]
 
 
+def well_formed(packed) -> bool:
+    """``packed`` is exactly what ``pack`` makes, down to plain data: anything else in a cache is a miss."""
+    if not isinstance(packed, tuple) or not packed:
+        return False
+    if packed[0] == "p":
+        return len(packed) == 5 and [type(part) for part in packed[1:]] == [str, int, int, str]
+    if packed[0] != "d" or len(packed) != 3 or not isinstance(packed[1], dict) or not isinstance(packed[2], list):
+        return False
+    return _plain(packed[1]) and all(_well_formed_problem(problem) for problem in packed[2])
+
+
+def _well_formed_problem(problem) -> bool:
+    return (
+        isinstance(problem, tuple) and len(problem) == 3 and isinstance(problem[0], tuple)
+        and all(type(step) in (str, int) for step in problem[0])
+        and isinstance(problem[1], str) and isinstance(problem[2], bool)
+    )
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_CONTAINERS = frozenset({dict, list})
+
+
+def _plain(data: dict) -> bool:
+    """Only what the loader builds: mappings with string keys, lists, strings, numbers, booleans, null."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if type(node) is dict:
+            if any(type(key) is not str for key in node):
+                return False
+            node = node.values()
+        kinds = set(map(type, node))
+        if not kinds <= _SCALARS:
+            if not kinds <= _SCALARS | _CONTAINERS:
+                return False
+            stack.extend(value for value in node if type(value) in _CONTAINERS)
+    return True
+
+
 def _parse_packed(raw: bytes) -> tuple:
     return pack(yamlsafe.load(raw))
 
@@ -79,14 +127,18 @@ class ParseCache:
         try:
             with open(self.path, "rb") as handle:
                 stored = marshal.loads(handle.read())  # 4x faster than marshal.load(handle)
-            return stored["entries"] if stored.get("salt") == salt() else {}
-        except (OSError, ValueError, EOFError, TypeError, KeyError, AttributeError):
+        except (OSError, ValueError, EOFError, TypeError):
             return {}
+        if not isinstance(stored, dict) or stored.get("salt") != salt() or not isinstance(stored.get("entries"), dict):
+            return {}
+        return stored["entries"]
 
     def get(self, digest: str):
+        """The packed parse of the file with this digest, or None (also for an entry of the wrong shape)."""
         found = self.entries.get(digest)
-        if found is not None:
-            self.used.add(digest)
+        if found is None or not well_formed(found):
+            return None
+        self.used.add(digest)
         return found
 
     def put(self, digest: str, packed: tuple) -> None:
@@ -136,7 +188,34 @@ def _parse_many(raws: list[bytes]) -> list[tuple]:
     if len(raws) < PARALLEL_THRESHOLD or workers < 2:
         return [_parse_packed(raw) for raw in raws]
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
             return list(pool.map(_parse_packed, raws, chunksize=max(16, len(raws) // (workers * 8))))
     except (OSError, RuntimeError):  # no fork/semaphores here (some sandboxes): parse serially
         return [_parse_packed(raw) for raw in raws]
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+PARENT_POLL_SECONDS = 0.5
+
+
+def die_with_parent() -> None:
+    """Make this worker process end when the process that started it ends, however that ends.
+
+    On Linux the kernel sends SIGKILL at once (``prctl(PR_SET_PDEATHSIG)``);
+    everywhere, a daemon thread notices that the parent changed (the worker was
+    handed to init) and ends the worker. The thread also covers the moment
+    before ``prctl`` took effect.
+    """
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # no libc prctl: the watching thread alone
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), name="catgen-parent-watch", daemon=True).start()
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)

@@ -74,9 +74,48 @@ def bundled(name: str) -> dict:
 @cache
 def validator(kind: str):
     """One compiled validator per kind, reused for every manifest."""
-    from jsonschema import Draft202012Validator  # only needed to explain failures
+    return _explaining_validator_class()(schema(kind.lower()), registry=_registry())
 
-    return Draft202012Validator(schema(kind.lower()), registry=_registry())
+
+@cache
+def _explaining_validator_class():
+    """Draft 2020-12 with a ``uniqueItems`` that costs linear time whatever the items are.
+
+    jsonschema sorts the items to find repeats and falls back to comparing every
+    pair when they do not sort (a list of strings and numbers): 140,000 items
+    never finished. Hashing a canonical form of each item is linear for every shape.
+    """
+    from jsonschema import Draft202012Validator, ValidationError, validators  # only needed to explain failures
+
+    def unique_items(checker, unique, instance, _schema):
+        if unique and checker.is_type(instance, "array") and not all_distinct(instance):
+            yield ValidationError("the list repeats an item")
+
+    return validators.extend(Draft202012Validator, {"uniqueItems": unique_items})
+
+
+def all_distinct(items: list) -> bool:
+    """No two items are equal as JSON values (1 equals 1.0, true is not 1), in linear time."""
+    seen = set()
+    for item in items:
+        form = canonical(item)
+        if form in seen:
+            return False
+        seen.add(form)
+    return True
+
+
+def canonical(value):
+    """A hashable form of a plain-data value; two values are equal as JSON exactly when their forms are."""
+    if isinstance(value, bool) or value is None:
+        return (type(value).__name__, value)
+    if isinstance(value, (int, float)):
+        return ("number", value)  # hash(1) == hash(1.0) and 1 == 1.0, as in JSON
+    if isinstance(value, dict):
+        return ("mapping", frozenset((key, canonical(item)) for key, item in value.items()))
+    if isinstance(value, list):
+        return ("list", tuple(canonical(item) for item in value))
+    return ("string", value)
 
 
 def schema_errors(kind: str, data: dict) -> list[tuple[tuple, str, bool]]:
@@ -95,28 +134,35 @@ def schema_errors(kind: str, data: dict) -> list[tuple[tuple, str, bool]]:
     errors = sorted(checker.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
     # jsonschema reports each missing required key as its own error, but one
     # description names them all: keep each description once, in order.
-    return list(dict.fromkeys(_describe(error) for error in errors))
+    return list(dict.fromkeys(problem for error in errors for problem in _describe(error)))
 
 
-def _describe(error) -> tuple[tuple, str, bool]:
+def _describe(error) -> list[tuple[tuple, str, bool]]:
     path = tuple(error.absolute_path)
-    where = _dotted(path)
+    where = dotted(path)
     value = error.instance
     kind = error.validator
     if kind == "required":
         missing = [k for k in error.validator_value if not (isinstance(value, dict) and k in value)]
         names = ", ".join(f"`{k}`" for k in missing)
         owner = f"`{where}`" if where else "the manifest"
-        return path, f"{owner} is missing required key{'s' if len(missing) > 1 else ''} {names}", False
+        return [(path, f"{owner} is missing required key{'s' if len(missing) > 1 else ''} {names}", False)]
     if kind == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
-        extra = sorted(k for k in value if k not in allowed) if isinstance(value, dict) else []
-        hint = f"; expected one of {', '.join(allowed)}" if allowed else ""
-        key = _dotted(path + (extra[0],)) if extra else where
-        return path + (extra[0],) if extra else path, f"unknown key `{key}`{hint}", False
+        return _unknown_keys(path, value, error.schema)
     if kind == "const":
-        return path, f"`{where}` must be {error.validator_value!r}, got {_show(value)}", True
-    return path, f"`{where or 'the manifest'}` must be {expectation(error.schema)}, got {_show(value)}", True
+        return [(path, f"`{where}` must be {error.validator_value!r}, got {show_value(value)}", True)]
+    return [(path, f"`{where or 'the manifest'}` must be {expectation(error.schema)}, got {show_value(value)}", True)]
+
+
+def _unknown_keys(path: tuple, value, subschema: dict) -> list[tuple[tuple, str, bool]]:
+    """Each unknown key of a mapping, at that key, in the order written (one typo must not hide another)."""
+    known = subschema.get("properties", {})
+    allowed = sorted(known)
+    hint = f"; expected one of {', '.join(allowed)}" if allowed else ""
+    extra = [key for key in value if key not in known] if isinstance(value, dict) else []
+    if not extra:
+        return [(path, f"`{dotted(path) or 'the manifest'}` has an unknown key{hint}", False)]
+    return [(path + (key,), f"unknown key `{dotted(path + (key,))}`{hint}", False) for key in extra]
 
 
 def expectation(subschema: dict) -> str:
@@ -186,11 +232,12 @@ def _resolve(subschema: dict) -> dict:
     return {**_resolve(target), **{k: v for k, v in subschema.items() if k not in ("$ref", "description")}}
 
 
-def _dotted(path: tuple) -> str:
+def dotted(path: tuple) -> str:
+    """``spec.approvals[0].by``: a path as a user reads it."""
     return ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path).replace(".[", "[")
 
 
-def _show(value) -> str:
+def show_value(value) -> str:
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):

@@ -8,28 +8,57 @@ reports what this finds; its docstring documents each constraint.
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from functools import cache
 
 from catgen.dates import parse_timestamp
 from catgen.model import API_VERSION, KINDS
-from catgen.load.schemas import schema, schema_errors
+from catgen.load.interface import interface_ports
+from catgen.load.schemas import dotted, schema, schema_errors
+
 
 def file_problems(data: dict) -> list[tuple[tuple, str, bool]]:
     """(path, message, at_value) for each CG201 problem of a parsed manifest (none if its kind is unknown)."""
     kind = data.get("kind")
     if data.get("apiVersion") != API_VERSION or not isinstance(kind, str) or kind not in KINDS:
         return []
-    problems = list(schema_errors(kind, data))
-    problems += [(path, message, False) for path, message in constraints(data, kind)]
-    return problems
+    not_finite = list(_not_finite_numbers(data))
+    # A number that is not finite is reported once, as such, and not also as out of its schema's bounds.
+    reported = {path for path, _, _ in not_finite}
+    problems = [problem for problem in schema_errors(kind, data) if problem[0] not in reported]
+    return problems + not_finite + list(constraints(data, kind))
 
 
 def constraints(data: dict, kind: str):
-    """(path, message) for each broken constraint between fields of one manifest, in table order."""
+    """(path, message, at_value) for each broken constraint between fields of one manifest, in table order."""
     fields = Fields(data)
-    for check in (_windows_reserved, *CONSTRAINTS.get(kind, ())):
+    for check in (_windows_reserved, _people, *CONSTRAINTS.get(kind, ())):
         yield from check(fields)
+
+
+def _not_finite_numbers(data: dict):
+    """``.nan``, ``.inf`` and ``-.inf`` anywhere (SPEC §2): no gate can pass or fail them, no JSON holds them."""
+    stack = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in children:
+            if isinstance(value, (dict, list)):
+                stack.append((path + (key,), value))
+            elif isinstance(value, float) and not math.isfinite(value):
+                yield path + (key,), (
+                    f"`{dotted(path + (key,))}` is {_NOT_FINITE[str(value)]}; "
+                    "numbers in a manifest are finite (a gate can neither pass nor fail such a number)"
+                ), True
+
+
+_NOT_FINITE = {
+    "nan": "not a number (.nan)",
+    "inf": "infinite (.inf, or a number beyond 1.8e308)",
+    "-inf": "minus infinity (-.inf, or a number below -1.8e308)",
+}
 
 
 class Fields:
@@ -41,11 +70,15 @@ class Fields:
         self.metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
 
     def get(self, path: tuple):
+        """The value at ``path`` of keys and list indexes, or None where the manifest has none."""
         node = self.data
         for step in path:
-            if not isinstance(node, dict) or step not in node:
+            if isinstance(node, dict) and step in node:
+                node = node[step]
+            elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+                node = node[step]
+            else:
                 return None
-            node = node[step]
         return node
 
 
@@ -62,7 +95,38 @@ def _windows_reserved(fields: Fields):
         if isinstance(value, str) and value.split(".", 1)[0].casefold() in _WINDOWS_RESERVED:
             yield ("metadata", field), (
                 f"`metadata.{field}` {value!r} is reserved on Windows; a checkout there would fail"
-            )
+            ), False
+
+
+def _people(fields: Fields):
+    """Every person a manifest names (SPEC §2): the owner, and a promotion's or a policy's people."""
+    paths = [("metadata", "owner")]
+    if fields.data.get("kind") == "Promotion":
+        paths.append(("spec", "requested_by"))
+        paths += [("spec", "approvals", index, "by") for index in range(len(_list(fields.spec.get("approvals"))))]
+    elif fields.data.get("kind") == "Policy":
+        for index, stage in enumerate(_list(fields.spec.get("stages"))):
+            approvers = _list(fields.get(("spec", "stages", index, "promotion", "approvers")))
+            paths += [("spec", "stages", index, "promotion", "approvers", i) for i in range(len(approvers))]
+    for path in paths:
+        yield from _written_plainly(fields.get(path), path)
+
+
+def _written_plainly(person, path: tuple):
+    """A person holds no whitespace, control or format character: ``alice@contoso.com\u200b`` is not alice."""
+    if not isinstance(person, str):
+        return
+    hidden = next((char for char in person if unicodedata.category(char)[0] in "ZC"), None)
+    if hidden is not None:
+        name = unicodedata.name(hidden, unicodedata.category(hidden))
+        yield path, (
+            f"`{dotted(path)}` holds U+{ord(hidden):04X} ({name}); a person is written without whitespace, "
+            "control or format characters"
+        ), True
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
 
 
 def _replicates_to_own_location(fields: Fields):
@@ -71,7 +135,7 @@ def _replicates_to_own_location(fields: Fields):
     if isinstance(locations, list) and isinstance(spec.get("location"), str) and spec["location"] not in locations:
         yield ("spec", "replication_locations"), (
             f"`replication_locations` must include the registry's own location {spec['location']!r}"
-        )
+        ), False
 
 
 def _one_home(fields: Fields):
@@ -80,17 +144,17 @@ def _one_home(fields: Fields):
         where = ("spec", homes[1]) if len(homes) == 2 else ("spec",)
         yield where, (
             "a versioned asset has exactly one home: `workspace: workspace:<name>` or `registry: registry:<name>`"
-        )
+        ), False
 
 
 def _command_names_environment(fields: Fields):
     if fields.spec.get("type") == "command" and "environment" not in fields.spec:
-        yield ("spec",), "a `command` component must name its `environment`"
+        yield ("spec",), "a `command` component must name its `environment`", False
 
 
 def _steps_only_in_pipelines(fields: Fields):
     if "steps" in fields.spec and fields.spec.get("type") != "pipeline":
-        yield ("spec", "steps"), "only a `pipeline` component has `steps`"
+        yield ("spec", "steps"), "only a `pipeline` component has `steps`", False
 
 
 def _one_target(fields: Fields):
@@ -99,18 +163,33 @@ def _one_target(fields: Fields):
         where = ("spec", targets[1]) if len(targets) == 2 else ("spec",)
         yield where, (
             "a promotion has exactly one of `registry:` (share into a registry) and `stage:` (approve for a stage)"
-        )
+        ), False
+
+
+def _revocation_names_stage_and_reason(fields: Fields):
+    """``revoke: true`` takes an asset out of a stage (SPEC §5): it names the stage and says why."""
+    if fields.spec.get("revoke") is not True:
+        return
+    if "registry" in fields.spec or "stage" not in fields.spec:
+        yield ("spec", "revoke"), (
+            "a revocation (`revoke: true`) takes an asset out of a stage: it needs `stage:`, not `registry:`"
+        ), False
+    reason = fields.spec.get("reason")
+    if "reason" not in fields.spec:
+        yield ("spec",), "a revocation (`revoke: true`) must give its `reason`", False
+    elif isinstance(reason, str) and not reason.strip():
+        yield ("spec", "reason"), "a revocation (`revoke: true`) must give its `reason`; this one is blank", True
 
 
 def _real_approval_dates(fields: Fields):
-    for index, approval in enumerate(fields.spec.get("approvals") or []):
+    for index, approval in enumerate(_list(fields.spec.get("approvals"))):
         if isinstance(approval, dict):
             yield from _bad_date(approval.get("at"), ("spec", "approvals", index, "at"))
 
 
 def _real_exception_expiry(fields: Fields):
     """An impossible ``expires`` would silently never apply."""
-    for index, exception in enumerate(fields.spec.get("exceptions") or []):
+    for index, exception in enumerate(_list(fields.spec.get("exceptions"))):
         if isinstance(exception, dict):
             yield from _bad_date(exception.get("expires"), ("spec", "exceptions", index, "expires"))
 
@@ -128,16 +207,20 @@ def _real_dates(*paths: tuple):
 CREATED = ("metadata", "created")
 
 # The constraints of each kind (SPEC §6, CG201), in the order their problems are reported;
-# every kind is first checked for names Windows reserves.
+# every kind is first checked for names Windows reserves and for people written with hidden characters.
 CONSTRAINTS: dict[str, tuple] = {
     "Registry": (_replicates_to_own_location, _real_dates(CREATED)),
     "Workspace": (_real_dates(CREATED),),
     "Model": (_one_home, _real_dates(CREATED)),
     "Environment": (_one_home, _real_dates(CREATED)),
-    "Component": (_one_home, _command_names_environment, _steps_only_in_pipelines, _real_dates(CREATED)),
+    "Component": (
+        _one_home, _command_names_environment, _steps_only_in_pipelines, interface_ports, _real_dates(CREATED),
+    ),
     "Data": (_one_home, _real_dates(CREATED)),
     "Job": (_real_dates(CREATED, ("spec", "started"), ("spec", "ended")),),
-    "Promotion": (_one_target, _real_approval_dates, _real_dates(CREATED, ("spec", "date"))),
+    "Promotion": (
+        _one_target, _revocation_names_stage_and_reason, _real_approval_dates, _real_dates(CREATED, ("spec", "date")),
+    ),
     "Deployment": (_real_dates(CREATED),),
     "Policy": (_real_exception_expiry, _real_dates(CREATED)),
 }
@@ -151,4 +234,4 @@ def _timestamp_shape():
 def _bad_date(value, path):
     """A timestamp of the right shape that is no real date (2024-02-30); the schema reports other shapes."""
     if isinstance(value, str) and _timestamp_shape().match(value) and parse_timestamp(value) is None:
-        yield path, f"`{'.'.join(map(str, path))}` is not a real date or time: {value!r}"
+        yield path, f"`{'.'.join(map(str, path))}` is not a real date or time: {value!r}", False

@@ -39,6 +39,7 @@ VERBATIM_PATHS = frozenset({("metadata", "version")})
 _INT = re.compile(r"[-+]?[0-9]+$")
 _INT_OTHER = re.compile(r"0o[0-7]+$|0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_FLOAT_DIGITS = 309  # a decimal integer of more digits is beyond the largest float (about 1.8e308)
 _SPECIAL_FLOATS = {
     ".inf": float("inf"), ".Inf": float("inf"), ".INF": float("inf"),
     "+.inf": float("inf"), "+.Inf": float("inf"), "+.INF": float("inf"),
@@ -97,14 +98,32 @@ def resolve_plain(text: str):
     first = text[0]
     if first.isdigit() or first in "+-.":
         if _INT.match(text):
-            return int(text)
+            return _integer(text)
         if _INT_OTHER.match(text):
-            return int(text, 0)
+            return _integer(text, 0)
         if _FLOAT.match(text):
             return float(text)
         if text in _SPECIAL_FLOATS:
             return _SPECIAL_FLOATS[text]
     return text
+
+
+def _integer(text: str, base: int = 10) -> int | float:
+    """An integer, or an infinity when it is beyond any float (CG201 then reports it as not finite).
+
+    Python refuses to read or print decimals of more than 4,300 digits, and no
+    rule can compare a number no float holds: such a number is read as infinite.
+    """
+    negative = text.startswith("-")
+    if base == 10:  # leading zeros count towards Python's digit limit, but not towards the value
+        digits = text.lstrip("+-").lstrip("0") or "0"
+        if len(digits) > _FLOAT_DIGITS:
+            return float("-inf") if negative else float("inf")
+        text = "-" + digits if negative else digits
+    value = int(text, base)
+    if abs(value) > sys.float_info.max:
+        return float("-inf") if value < 0 else float("inf")
+    return value
 
 
 def load(raw: bytes) -> Document | Problem:

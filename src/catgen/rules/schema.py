@@ -19,7 +19,19 @@ def schema_rule(ctx):
     """The manifest breaks its kind's JSON Schema, or a constraint between its fields.
 
     Reported at the offending key (for a missing key, at the mapping that lacks
-    it). Unknown fields anywhere are errors. Constraints between fields: a
+    it), or at the offending value. Unknown fields anywhere are errors, each
+    unknown key reported at that key. Numbers are finite: ``.nan``, ``.inf``,
+    ``-.inf`` (and a number beyond about 1.8e308, read as infinite) anywhere
+    are reported at the value, and this is their only finding: no gate can pass
+    or fail them. A person (``owner``, ``requested_by``, ``approvals[].by``, a
+    policy's ``approvers``) holds no whitespace, control or format character
+    (Unicode categories Z and C), so ``alice@contoso.com`` written with a
+    trailing space or a zero-width space is reported, not counted as someone
+    else. A component's inputs and outputs: ``default``, ``min``, ``max`` and
+    each ``enum`` item fit the port's ``type``, ``min`` and ``max`` bound only
+    ``integer`` and ``number`` ports, ``min <= default <= max`` and
+    ``default`` is one of ``enum``. A revocation (``revoke: true``) names a
+    ``stage`` (not a ``registry``) and gives a ``reason``. Constraints between fields: a
     registry's ``replication_locations`` must include its ``location``; a
     versioned asset has exactly one home (``workspace`` or ``registry``); a
     ``command`` component names its ``environment``; only a ``pipeline``
