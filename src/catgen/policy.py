@@ -7,6 +7,7 @@ the policy does not switch off every rule.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from catgen.dates import parse_timestamp
@@ -41,6 +42,7 @@ class Stage:
     private_network: bool = False
     pii_allowed: bool = False
     gate: Gate | None = None
+    subscriptions: frozenset | None = None  # as ``subscription_key``s; None: the stage binds no subscription
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,11 @@ class Policy:
 
     def stage(self, name) -> Stage | None:
         return next((s for s in self.stages if s.name == name), None)
+
+    def stages_binding(self, subscription: str) -> list[Stage]:
+        """The stages whose ``subscriptions`` list ``subscription`` (usually none or one)."""
+        key = subscription_key(subscription)
+        return [s for s in self.stages if s.subscriptions is not None and key in s.subscriptions]
 
     @property
     def first_stage(self) -> Stage | None:
@@ -93,8 +100,20 @@ def _stage(item, index: int, stages_before) -> Stage | None:
     previous = before.get("name") if isinstance(before, dict) else None
     block = item.get("promotion")
     gate = _gate(block, previous) if isinstance(block, dict) else None
+    subscriptions = item.get("subscriptions")
     return Stage(item["name"], index, ("spec", "stages", index), item.get("private_network") is True,
-                 item.get("pii_allowed") is True, gate)
+                 item.get("pii_allowed") is True, gate,
+                 frozenset(subscription_key(s) for s in subscriptions if isinstance(s, str))
+                 if isinstance(subscriptions, list) else None)
+
+
+def subscription_key(subscription: str) -> str:
+    """A subscription as compared: NFKC-normalised, case-folded, without surrounding space.
+
+    Cloud subscription and account ids are case-insensitive (an Azure id is a
+    GUID), so ``0B3C`` in a workspace is the subscription the policy lists as ``0b3c``.
+    """
+    return unicodedata.normalize("NFKC", subscription).casefold().strip()
 
 
 def _gate(block: dict, previous: str | None) -> Gate:

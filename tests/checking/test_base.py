@@ -12,6 +12,7 @@ import subprocess
 
 import pytest
 
+from testing.catalogs import line_of
 from testing.gitrepo import GitRepo, check_json, example_repo, findings_of, isolate_git, run_cli
 
 FDE_TO_PROD = """\
@@ -54,7 +55,7 @@ def test_base_without_the_catalog_folder_is_an_empty_base(tmp_path, monkeypatch,
     repo.add_example()
     monkeypatch.chdir(repo.path)
     code, found, summary, err = check_json(capsys, "--base", base)
-    assert (code, found) == (0, [])
+    assert (code, found) == (0, [("CG403", "catalog/policy.yaml", 1)])  # a warning: --strict fails it
     assert summary["changes"] == {"base": base, "added": 61, "modified": 0, "deleted": 0,
                                   "policy": "working tree (the base has no policy)", "only_changed": False}
     assert "has no policy; the working tree's policy judges this change" in err
@@ -97,7 +98,8 @@ def test_folder_outside_any_git_repository_is_exit_2(tmp_path, monkeypatch, caps
     monkeypatch.chdir(tmp_path / "plain")
     code, _, err = run_cli(capsys, "check", "--base", "main")
     assert code == 2
-    assert err == "catgen: error: catalog folder 'catalog' is not in a git repository; --base needs one\n"
+    assert err == ("catgen: error: the current directory is not in a git repository; --base needs one "
+                   "(run catgen inside the repository that holds the catalog)\n")
 
 
 def test_missing_git_binary_is_exit_2(repo, tmp_path, monkeypatch, capsys):
@@ -111,13 +113,14 @@ def test_missing_git_binary_is_exit_2(repo, tmp_path, monkeypatch, capsys):
 
 
 def test_policy_loosened_in_the_same_change_still_reports_the_violation(repo, capsys):
-    repo.edit("policy.yaml", "        approvals: 2\n", "        approvals: 1\n")
+    repo.edit("policy.yaml", "        approvals: 2\n", "        approvals: 1  # loosened\n")
     (repo.path / PROMOTION_PATH).write_text(FDE_TO_PROD, encoding="utf-8")
     repo.commit("loosen the policy and rely on it")
     code, found, summary, _ = check_json(capsys, "--base", repo.base)
     assert code == 1
     assert findings_of(found, "CG503") == [("CG503", PROMOTION_PATH, 10)]
-    assert findings_of(found, "CG403") == [("CG403", "catalog/policy.yaml", 18)]
+    loosened = line_of(repo.catalog / "policy.yaml", "loosened")
+    assert findings_of(found, "CG403") == [("CG403", "catalog/policy.yaml", loosened)]
     assert (summary["changes"]["added"], summary["changes"]["modified"]) == (1, 1)
     # Step two of the workflow: once the policy change is the base, the promotion passes.
     code, found, _, _ = check_json(capsys)
@@ -158,7 +161,9 @@ def test_changed_reports_what_the_change_caused_elsewhere(repo, capsys):
     caused = ("CG501", "catalog/deployments/fraud-detector-emea-test.yaml", 10)
     assert legacy in found and caused in found
     code, found, summary, _ = check_json(capsys, "--base", base, "--changed")
-    assert (code, found) == (1, [caused])  # an untouched deployment, broken by the change
+    workspace = "catalog/workspaces/ml-test-eus.yaml"
+    moved = [("CG404", workspace, 11), ("CG703", workspace, 13)]  # the touched workspace's own findings
+    assert (code, sorted(found)) == (1, sorted([caused, *moved]))  # and an untouched deployment, broken by it
     assert summary["changes"]["only_changed"] is True and summary["changes"]["modified"] == 1
 
 

@@ -1,4 +1,4 @@
-"""CG401-CG403: immutability against the base of ``catgen check --base`` (real git repositories)."""
+"""CG401-CG404: immutability and workspace moves against the base of ``catgen check --base`` (real git repos)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from catgen.diff import Change, diff, same_scalar
 from catgen.rules.immutability import covered, summarize_policy_change
 
 from testing.catalogs import line_of
-from testing.gitrepo import check_json, example_repo, findings_of, run_cli
+from testing.gitrepo import GitRepo, check_json, example_repo, findings_of, isolate_git, run_cli
 
 MODEL = "models/credit-risk/3.yaml"
 
@@ -149,6 +149,69 @@ def test_without_base_the_cg4xx_rules_find_nothing(repo, capsys):
     (repo.catalog / "promotions/credit-risk-3-to-test.yaml").unlink()
     code, found, _, _ = check_json(capsys)
     assert [f for f in found if f[0].startswith("CG4")] == []
+
+
+def test_base_without_a_policy_is_cg403_on_the_working_policy_line_1(tmp_path, monkeypatch, capsys):
+    isolate_git(tmp_path, monkeypatch)
+    repo = GitRepo(tmp_path / "repo")
+    repo.add_example()
+    (repo.catalog / "policy.yaml").rename(tmp_path / "policy.yaml")
+    base = repo.commit("no policy yet")
+    (tmp_path / "policy.yaml").rename(repo.catalog / "policy.yaml")
+    monkeypatch.chdir(repo.path)
+    code, out, err = _text(capsys, base)
+    assert code == 0
+    assert ("catalog/policy.yaml:1:1: CG403 policy-changed: (warning) the base has no policy; "
+            "this change's own policy judged it") in out
+    code, found, _, _ = check_json(capsys, "--base", base, "--strict")
+    assert (code, found) == (1, [("CG403", "catalog/policy.yaml", 1)])
+    (repo.catalog / "policy.yaml").unlink()  # no policy on either side: CG306, and CG403 where the policy belongs
+    code, found, _, _ = check_json(capsys, "--base", base)
+    assert ("CG403", "catalog/policy.yaml", 1) in found and ("CG306", "catalog/policy.yaml", 1) in found
+
+
+DEV_WS = "workspaces/ml-dev-eus.yaml"
+
+
+@pytest.mark.parametrize("field,old,new", [
+    ("stage", "stage: dev", "stage: prod"),
+    ("region", "region: eastus", "region: westeurope"),
+    ("subscription", "subscription: 7ecec9db", "subscription: 0ecec9db"),
+])
+def test_cg404_moved_workspace_is_reported_at_the_changed_field(repo, capsys, field, old, new):
+    path = repo.edit(DEV_WS, old, new)
+    code, found, _, _ = check_json(capsys, "--base", repo.base)
+    assert findings_of(found, "CG404") == [("CG404", f"catalog/{DEV_WS}", line_of(path, f"^  {field}:"))]
+
+
+def test_cg404_message_subject_and_level(repo, capsys):
+    repo.edit(DEV_WS, "region: eastus", "region: westeurope")
+    code, out, _ = _text(capsys, repo.base)
+    assert code == 0  # a warning by default
+    assert ("catalog/workspaces/ml-dev-eus.yaml:12:3: CG404 workspace-changed: (warning) workspace:ml-dev-eus: "
+            '`spec.region` changed to "westeurope" (it is "eastus" in the base)') in out
+    code, out, _ = run_cli(capsys, "check", "--base", repo.base, "--format", "json")
+    assert '"subject": "workspace:ml-dev-eus"' in out
+
+
+def test_cg404_removed_field_points_at_spec_and_each_field_is_one_finding(repo, capsys):
+    path = repo.edit(DEV_WS, "  subscription: 7ecec9db-de01-40ee-9f0c-6957874f8228\n", "")
+    repo.edit(DEV_WS, "region: eastus", "region: westeurope")
+    code, found, _, _ = check_json(capsys, "--base", repo.base)
+    assert findings_of(found, "CG404") == [("CG404", f"catalog/{DEV_WS}", line_of(path, "^spec:")),
+                                           ("CG404", f"catalog/{DEV_WS}", line_of(path, "^  region:"))]
+
+
+def test_cg404_ignores_other_fields_new_workspaces_and_runs_without_base_never(repo, capsys):
+    repo.edit(DEV_WS, "public_network_access: enabled", "public_network_access: disabled")
+    (repo.catalog / "workspaces/ml-new-eus.yaml").write_text(
+        "apiVersion: catgen/v1\nkind: Workspace\nmetadata:\n  name: ml-new-eus\nspec:\n  stage: dev\n"
+        "  region: eastus\n", encoding="utf-8")
+    code, found, _, _ = check_json(capsys, "--base", repo.base)
+    assert (code, found) == (0, [])
+    repo.edit(DEV_WS, "region: eastus", "region: westeurope")
+    code, found, _, _ = check_json(capsys)
+    assert findings_of(found, "CG404") == []
 
 
 # -- the semantic comparison ---------------------------------------------------

@@ -7,9 +7,10 @@ The base is the catalog as it is at a git revision, read from git's objects
   mutable fields all come from the base, so a change cannot loosen the rules
   that judge it; a policy change or a new exception takes effect once it is
   merged. (A base without a policy, e.g. before the catalog existed, leaves
-  nothing to judge with: the working tree's policy judges and the summary
-  says so.)
-- **Immutability** (CG401-CG403, ``catgen.rules.immutability``) compares the
+  nothing to judge with: the working tree's policy judges, the summary says
+  so, and CG403 warns, at a level and without exceptions that policy cannot
+  change: a policy with nothing above it must not hide that it judged itself.)
+- **Immutability** (CG401-CG404, ``catgen.rules.immutability``) compares the
   two sides.
 - **The change set**: manifests added, modified and deleted, matched by
   identity (case-insensitively) and compared as parsed data.
@@ -28,7 +29,7 @@ promotion its model needs, while the problems the base already had are not.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from catgen.checking.engine import CheckResult, run_check
@@ -36,7 +37,7 @@ from catgen.dates import utc_now
 from catgen.diff import same_data
 from catgen.load.catalog import Catalog, open_catalog
 from catgen.model import Manifest, fold
-from catgen.policy import read_policy
+from catgen.policy import Policy, read_policy
 from catgen.rules import RULES
 
 
@@ -73,8 +74,10 @@ def check_against_base(catalog: Catalog, base: Catalog, ref: str, *, changed_onl
                        now: datetime | None = None, rules=RULES) -> CheckResult:
     """Check ``catalog`` as a change to ``base``: the base's policy judges (see the module doc)."""
     now = now or utc_now()
-    judge_manifest = base.policy if base.policy is not None else catalog.policy
-    policy = read_policy(judge_manifest)
+    if base.policy is not None:
+        policy = read_policy(base.policy)
+    else:
+        policy = without_say_over(read_policy(catalog.policy), "CG403")
     # Compare the two sides before any other rule reads the data: what the files
     # say is compared, whatever a rule might normalise in place later.
     changes = compute_changes(base, catalog)
@@ -86,6 +89,13 @@ def check_against_base(catalog: Catalog, base: Catalog, ref: str, *, changed_onl
     judged_by = "base" if base.policy is not None else "working tree (the base has no policy)"
     result.summary_extra["changes"] = changes.summary(ref, policy=judged_by, only_changed=changed_only)
     return result
+
+
+def without_say_over(policy: Policy, code: str) -> Policy:
+    """``policy`` with no level and no exception for the rule ``code``: it reports at its own level."""
+    levels = {rule: level for rule, level in policy.levels.items() if rule != code}
+    exceptions = [exception for exception in policy.exceptions if exception.rule != code]
+    return replace(policy, levels=levels, exceptions=exceptions)
 
 
 def _comparisons_first(rules: dict) -> dict:

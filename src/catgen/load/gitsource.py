@@ -7,8 +7,9 @@ interface of ``catgen.load.sources.DirectorySource`` (``files()``, ``read()``,
 It never checks anything out and writes nothing in the repository: three
 read-only git commands do all the work.
 
-- ``git rev-parse`` finds the repository, the catalog's place in it and the
-  commit ``REF`` names;
+- ``git rev-parse`` finds the repository (the one that holds the current
+  directory, never one found inside the catalog) and the commit ``REF`` names
+  (exactly one: a name git could read as two refs is refused);
 - ``git ls-tree -r -z --long`` lists the catalog's files at that commit, with
   their modes (symbolic links are mode 120000) and sizes;
 - one ``git cat-file --batch`` process reads every blob on the first
@@ -18,12 +19,21 @@ read-only git commands do all the work.
 
 Paths are displayed exactly as the working tree's are (relative to the
 current directory), so a finding in the base lines up with its file.
+
+The change under review must not choose its judge (SPEC §6), and every file of
+the working tree is the change's: so the catalog's path in the base is the
+path of the real folder (a symbolic link on the way inside the work tree could
+point the base at a path where it has no policy), and a catalog folder that is,
+or lies in, a git repository of its own is refused rather than read.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
+from collections import deque
+from pathlib import Path
 
 from catgen.errors import CatalogError
 from catgen.load.sources import MANIFEST_SUFFIXES, SourceFile, display_root_of
@@ -35,7 +45,18 @@ _GIT_ENV = {
     "GIT_NO_LAZY_FETCH": "1",  # a partial clone must not reach for the network
     "GIT_TERMINAL_PROMPT": "0",
     "LC_ALL": "C",  # git's messages in one language, so they can be recognised
+    "GIT_NO_REPLACE_OBJECTS": "1",  # refs/replace/* could swap the base's objects for others
 }
+# The repository is found from the current directory alone: variables that point git
+# elsewhere (set by a hook, a wrapper or an earlier step) are not passed on.
+_GIT_LOCATION_VARIABLES = (
+    "GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_INDEX_FILE", "GIT_NAMESPACE", "GIT_REPLACE_REF_BASE", "GIT_PREFIX",
+)
+_OWN_REPOSITORY_MARKERS = ("HEAD", "objects", "refs")  # a bare repository's layout, with or without .git
+_MAX_LINK_HOPS = 40  # as the kernel's ELOOP limit
+_AMBIGUOUS = re.compile(r"refname '(.*)' is ambiguous")
+_FULL_OBJECT_NAME = re.compile(r"[0-9a-fA-F]{40}(?:[0-9a-fA-F]{24})?(?![^~^])")  # git always reads it as the object
 
 
 class GitSource:
@@ -47,7 +68,8 @@ class GitSource:
             raise CatalogError(f"catalog folder {root!r} does not exist or is not a folder")
         self.display_root = display_root_of(self.root)
         self.ref = ref
-        self.toplevel, self.prefix = _locate_in_repository(self.root, root)
+        self.toplevel = _repository_toplevel()
+        self.prefix = catalog_prefix(self.root, self.toplevel, root)
         self.commit = self._resolve(ref)
         self._entries: dict[str, tuple[str, SourceFile]] = {}  # relpath -> (object id, file)
         self._blobs: dict[str, bytes] | None = None  # relpath -> bytes, filled on first read
@@ -83,12 +105,27 @@ class GitSource:
     def _resolve(self, ref: str) -> str:
         if not ref or ref.startswith("-"):  # never let a ref be read as an option
             raise CatalogError(f"--base {ref!r} is not a git revision")
-        done = _git(self.toplevel, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}",
-                    check=False)
+        # Not --quiet: git's warning that a name is ambiguous is the one thing wanted from stderr.
+        done = _git(self.toplevel, "-c", "core.warnAmbiguousRefs=true", "rev-parse", "--verify", "--end-of-options",
+                    f"{ref}^{{commit}}", check=False)
         if done.returncode != 0:
             hint = "in a shallow clone, fetch it first: git fetch --depth=1 origin <sha>"
             raise CatalogError(f"--base {ref!r} names no commit in {self.toplevel} ({hint})")
+        ambiguous = _AMBIGUOUS.search(done.stderr.decode("utf-8", "replace"))
+        if ambiguous and not _FULL_OBJECT_NAME.match(ref):
+            name = ambiguous.group(1)
+            refs = ", ".join(self._refs_named(name)) or "a ref and an abbreviated commit"
+            raise CatalogError(f"--base {ref!r} is ambiguous: git could read {name!r} as more than one ref ({refs}); "
+                               "name exactly one, e.g. refs/heads/main or a full commit sha")
         return done.stdout.decode().strip()
+
+    def _refs_named(self, name: str) -> list[str]:
+        """The refs git's rules would read ``name`` as (``refs/heads/<name>``, ``refs/tags/<name>``...)."""
+        candidates = {name, f"refs/{name}", f"refs/tags/{name}", f"refs/heads/{name}", f"refs/remotes/{name}",
+                      f"refs/remotes/{name}/HEAD"}
+        done = _git(self.toplevel, "for-each-ref", "--format=%(refname)", check=False)
+        listed = done.stdout.decode("utf-8", "replace").splitlines()
+        return [refname for refname in listed if refname in candidates]
 
     def _list_tree(self):
         """(mode, object id, size, path from the top level) of each blob under the catalog."""
@@ -125,33 +162,113 @@ class GitSource:
         return blobs
 
 
-def _locate_in_repository(root: str, shown: str) -> tuple[str, str]:
-    """The repository's top level and the catalog's path in it (``catalog/``, or ``""`` at the top)."""
-    done = _git(root, "rev-parse", "--show-toplevel", "--show-prefix", check=False)
+def _repository_toplevel() -> str:
+    """The top level of the repository that holds the current directory."""
+    done = _git(os.getcwd(), "rev-parse", "--show-toplevel", check=False)
     if done.returncode != 0:
         reason = _first_line(done.stderr)
         if "not a git repository" in reason:
-            raise CatalogError(f"catalog folder {shown!r} is not in a git repository; --base needs one")
-        raise CatalogError(f"cannot use git in {shown!r}: {reason}")
-    lines = done.stdout.decode("utf-8", "surrogateescape").split("\n")
-    if len(lines) < 2 or not lines[0]:
-        raise CatalogError(f"catalog folder {shown!r} is not in a git working tree; --base needs one")
-    return lines[0], lines[1]
+            raise CatalogError("the current directory is not in a git repository; --base needs one "
+                               "(run catgen inside the repository that holds the catalog)")
+        raise CatalogError(f"cannot use git in the current directory: {reason}")
+    toplevel = done.stdout.decode("utf-8", "surrogateescape").rstrip("\n")
+    if not toplevel:
+        raise CatalogError("the current directory is not in a git working tree; --base needs one")
+    return toplevel
+
+
+def catalog_prefix(root: str, toplevel: str, shown: str) -> str:
+    """The catalog's path in the repository (``catalog/``, or ``""`` at the top), or a one-line refusal.
+
+    ``root`` is absolute. Symbolic links above the work tree are followed (a
+    checkout may live behind one); one at or below its top level is refused:
+    every file there is the change's, and a link would let the change choose
+    the path its base is read at. A folder from the catalog root up to (not
+    including) the top level that holds a repository of its own is refused too
+    (a planted ``HEAD``/``objects``/``refs``, a ``.git`` file or link, a submodule):
+    the base is never read from, or hidden behind, another repository.
+    """
+    current = _real_folder(root, toplevel, shown)
+    if not _within(str(current), toplevel):
+        raise CatalogError(f"catalog folder {shown!r} is not in the repository that holds the current directory "
+                           f"({toplevel}); run catgen from inside the catalog's repository")
+    relative = _relative(current, toplevel)
+    folder = current
+    while str(folder) != toplevel:
+        marker = _own_repository_marker(folder)
+        if marker is not None:
+            where, found = "holds" if folder == current else "lies in", f"{_relative(folder, toplevel)}/{marker}"
+            raise CatalogError(
+                f"catalog folder {shown!r} {where} a git repository of its own ({found}); "
+                "--base reads the base from the repository that holds the current directory, never one inside it")
+        folder = folder.parent
+    return "" if relative == "." else f"{relative}/"
+
+
+def _real_folder(root: str, toplevel: str, shown: str) -> Path:
+    """``root`` with every link resolved one step at a time, refusing any link inside the work tree.
+
+    Not ``os.path.realpath``: a link outside the work tree may point at a link inside it,
+    which realpath would resolve without a word.
+    """
+    current, pending, hops = Path(Path(root).anchor), deque(Path(root).parts[1:]), 0
+    while pending:
+        part = pending.popleft()
+        if part == "..":
+            current = current.parent
+            continue
+        step = current / part
+        if not step.is_symlink():
+            current = step
+            continue
+        if _within(str(current), toplevel):
+            raise CatalogError(
+                f"catalog folder {shown!r} is or lies under a symbolic link inside the repository "
+                f"({_relative(step, toplevel)}); with --base the catalog must be a real folder of the work tree")
+        hops += 1
+        if hops > _MAX_LINK_HOPS:
+            raise CatalogError(f"catalog folder {shown!r}: too many levels of symbolic links")
+        target = Path(os.readlink(step))
+        if target.is_absolute():
+            current = Path(target.anchor)
+        pending.extendleft(reversed([p for p in target.parts if p not in (target.anchor, ".")]))
+    return current
+
+
+def _own_repository_marker(folder: Path) -> str | None:
+    """What makes ``folder`` a git repository (``.git``, or ``HEAD`` with ``objects/`` and ``refs/``), or None."""
+    if os.path.lexists(folder / ".git"):
+        return ".git"
+    if all(os.path.lexists(folder / name) for name in _OWN_REPOSITORY_MARKERS):
+        return "HEAD, objects/ and refs/"
+    return None
+
+
+def _within(path: str, toplevel: str) -> bool:
+    return path == toplevel or path.startswith(toplevel.rstrip("/") + "/")
+
+
+def _relative(path: Path, toplevel: str) -> str:
+    return os.path.relpath(path, toplevel).replace(os.sep, "/")
 
 
 def _git(cwd: str, *args: str, stdin: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess:
     """Run one read-only git command; failures become a one-line ``CatalogError``."""
     try:
-        done = subprocess.run(["git", "-C", cwd, *args], input=stdin, capture_output=True,
-                              env={**os.environ, **_GIT_ENV})
+        done = subprocess.run(["git", "-C", cwd, *args], input=stdin, capture_output=True, env=_git_environment())
     except FileNotFoundError:
         raise CatalogError("git is not installed (or not on PATH); --base reads the base revision with git") from None
     except OSError as err:
         raise CatalogError(f"cannot run git: {err.strerror or err}") from None
     if check and done.returncode != 0:
-        command = args[0] if args[0] != "--literal-pathspecs" else args[1]
+        command = next(arg for arg in args if not arg.startswith("-") and "=" not in arg)
         raise CatalogError(f"git {command} failed: {_first_line(done.stderr)}")
     return done
+
+
+def _git_environment() -> dict:
+    inherited = {name: value for name, value in os.environ.items() if name not in _GIT_LOCATION_VARIABLES}
+    return {**inherited, **_GIT_ENV}
 
 
 def _first_line(stderr: bytes) -> str:

@@ -121,13 +121,13 @@ CG306 = [
         at=TEST_WORKSPACE, line=11,
     ),
     passes(
-        "it names one of the policy's stages (`dev`, `test`, `prod`).",
-        {TEST_WORKSPACE: replace("  stage: test\n", "  stage: dev\n")},
+        "it names one of the policy's stages (`dev`, `test`, `prod`), quoted or not.",
+        {TEST_WORKSPACE: replace("  stage: test\n", '  stage: "test"\n')},
     ),
     fails(
         "the policy tries to lower a reference rule to a warning.",
         {"policy.yaml": replace(POLICY_RULES, "  rules:\n    CG302: {level: warning}\n" + POLICY_RULES)},
-        at="policy.yaml", line=36,
+        at="policy.yaml", line=38,
     ),
     fails(
         "an exception expired (on 2025-06-30; the examples are checked as of 2026-01-15). It no longer waives "
@@ -139,7 +139,7 @@ CG306 = [
       reason: EDA image is rebuilt nightly; pinning tracked in RISK-142.
       expires: 2025-06-30
 """ + POLICY_RULES)},
-        at="policy.yaml", line=39,
+        at="policy.yaml", line=41,
     ),
     passes(
         "the policy changes the level of a rule it controls, and its exception is current.",

@@ -1,4 +1,4 @@
-"""CG4xx: what a change may do to what the base already published.
+"""CG4xx: what a change may do to what the base already published, and to what places a workspace.
 
 These rules compare the working tree with the base of ``catgen check --base
 REF`` (``ctx.base``); without ``--base`` they find nothing. The policy that
@@ -177,7 +177,10 @@ def policy_changed(ctx):
     exception) on its own, reviewed by the policy's owners, before the change
     that relies on it.
     """
-    if ctx.base is None or ctx.base.policy is None:
+    if ctx.base is None:
+        return
+    if ctx.base.policy is None:
+        yield _no_base_policy(ctx)
         return
     before, after = ctx.base.policy, ctx.catalog.policy
     if after is None:
@@ -192,6 +195,19 @@ def policy_changed(ctx):
             "the base's policy judged this change, the new one applies once it is merged"
         )
         yield ctx.finding("CG403", after, change.located_at, message, subject=after.ref)
+
+
+def _no_base_policy(ctx):
+    """CG403 when the base has no policy at the catalog's path: the change's own policy judged it.
+
+    The check core keeps the judging policy's levels and exceptions away from this one finding:
+    a policy with nothing above it must not be able to hide that it judged itself.
+    """
+    message = "the base has no policy; this change's own policy judged it (merge the policy on its own first)"
+    own = ctx.catalog.policy
+    if own is None:
+        return ctx.finding_at("CG403", ctx.catalog.display("policy.yaml"), 1, 1, message)
+    return ctx.finding_at("CG403", own.path, 1, 1, message, subject=own.ref)
 
 
 def summarize_policy_change(before: dict, after: dict, changes: list[Change]) -> str:
@@ -289,4 +305,45 @@ def _dict(value) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-RULES = [modified_published, deleted_published, policy_changed]
+# What places a workspace: the stage judges what may run and be deployed there.
+WORKSPACE_PLACEMENT_FIELDS = ("stage", "region", "subscription")
+
+
+@rule("CG404", "workspace-changed", level="warning", examples=immutability_examples.CG404)
+def workspace_changed(ctx):
+    """A workspace's ``stage``, ``region`` or ``subscription`` differs from the base.
+
+    A workspace's stage decides which gates its deployments and jobs pass: a
+    prod workspace relabelled ``dev`` takes its deployments out of prod's
+    promotion rules in one line. Workspaces are not immutable (they describe
+    desired state), so such a change is allowed, but it is reported once per
+    changed field, as a warning on the working Workspace at that field (at
+    ``spec`` when the field was removed), with the base's value; the subject is
+    the workspace. Review it as you would a policy change: merge it on its own.
+    A *new* workspace in a subscription the policy binds to another stage is
+    CG703 (stage-binding).
+    """
+    if ctx.base is None:
+        return
+    for group in ctx.base.folded.values():
+        before = group[0]
+        if before.kind != "Workspace":
+            continue
+        current = _counterpart(ctx, before)
+        if current is None or current.kind != "Workspace":
+            continue
+        old, new = _dict(before.data.get("spec")), _dict(current.data.get("spec"))
+        for name in WORKSPACE_PLACEMENT_FIELDS:
+            was, now = old.get(name, MISSING), new.get(name, MISSING)
+            if _same_value(was, now):
+                continue
+            where = ("spec", name) if now is not MISSING else ("spec",)
+            what = "removed" if now is MISSING else f"changed to {show(now)}"
+            message = (
+                f"{current.ref}: `spec.{name}` {what} (it is {show(was)} in the base); "
+                "moving a workspace changes which stage's rules judge what runs in it: review it on its own"
+            )
+            yield ctx.finding("CG404", current, where, message, subject=current.ref)
+
+
+RULES = [modified_published, deleted_published, policy_changed, workspace_changed]

@@ -1,9 +1,10 @@
-"""CG7xx: network exposure and personal data.
+"""CG7xx: network exposure, personal data, and what binds a workspace to its stage.
 
 Where a stage sets ``private_network``, its workspaces and every registry
 they consume have public network access disabled (the default) (CG701).
 Where a stage does not set ``pii_allowed``, jobs in its workspaces may not
-use data marked ``contains_pii`` (CG702).
+use data marked ``contains_pii`` (CG702). Where a stage lists
+``subscriptions``, a workspace's stage must agree with its subscription (CG703).
 """
 
 from __future__ import annotations
@@ -60,6 +61,37 @@ def pii_exposure(ctx):
                     )
 
 
+@rule("CG703", "stage-binding", examples=security_examples.CG703)
+def stage_binding(ctx):
+    """A workspace's stage does not match the subscription it is in, where the policy binds subscriptions to stages.
+
+    A workspace names its own stage, and the stage decides which gates what
+    runs there must pass; so a workspace that simply says ``stage: dev`` would
+    take whatever is deployed in it out of prod's rules. A stage that lists
+    ``subscriptions`` binds them: a workspace in one of them must be of that
+    stage, and a workspace of that stage must be in one of them (a workspace of
+    such a stage without a ``subscription`` fails too). Subscriptions are
+    compared case-insensitively. Reported on the Workspace at ``subscription``
+    (at ``stage`` when it has none); the subject is the workspace. A workspace
+    whose stage the policy does not define is CG306 alone.
+    """
+    for workspace, stage in _workspaces(ctx):
+        subscription = workspace.spec.get("subscription")
+        written = subscription if isinstance(subscription, str) else None
+        owners = [s.name for s in ctx.policy.stages_binding(written)] if written is not None else []
+        if stage.name in owners or (not owners and stage.subscriptions is None):
+            continue
+        if owners:
+            problem = (f"is in subscription {written}, which the policy binds to stage {' and '.join(owners)}, "
+                       f"but says it is of stage {stage.name}")
+        elif written is None:
+            problem = f"names no subscription, and stage {stage.name} lists the subscriptions its workspaces must be in"
+        else:
+            problem = f"is in subscription {written}, which is not one of the subscriptions of stage {stage.name}"
+        at = ("spec", "subscription") if "subscription" in workspace.spec else ("spec", "stage")
+        yield ctx.finding("CG703", workspace, at, f"{workspace.ref} {problem}", subject=workspace.ref)
+
+
 def _workspaces(ctx):
     for workspace in ctx.catalog.of_kind("Workspace"):
         stage = ctx.policy.stage(workspace.spec.get("stage"))
@@ -67,4 +99,4 @@ def _workspaces(ctx):
             yield workspace, stage
 
 
-RULES = [public_network, pii_exposure]
+RULES = [public_network, pii_exposure, stage_binding]
