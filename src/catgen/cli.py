@@ -14,7 +14,7 @@ import click
 from catgen import __version__
 from catgen.model import KINDS
 from catgen.reporters import REPORTERS
-from catgen.errors import CatalogError
+from catgen.errors import CatalogError, log_safe
 
 DEFAULT_CATALOG = "catalog"
 catalog_argument = click.argument("catalog", default=DEFAULT_CATALOG, type=click.Path(file_okay=False))
@@ -123,12 +123,16 @@ def new(kind: str, name: str, version: str | None, catalog_root: str) -> int:
 @click.option("--stage", help="Approve REF for this stage of the policy.")
 @click.option("--registry", help="Share REF into this registry.")
 @click.option("--requested-by", required=True, metavar="WHO", help="Who asks for the promotion (an e-mail address).")
+@click.option("--revoke", is_flag=True, help="With --stage: write a revocation, taking REF out of the stage.")
+@click.option("--reason", metavar="TEXT", help="Why (required with --revoke).")
 @click.option("--catalog", "catalog_root", default=DEFAULT_CATALOG, show_default=True, type=click.Path(file_okay=False))
-def promote(ref: str, stage: str | None, registry: str | None, requested_by: str, catalog_root: str) -> int:
-    """Write a Promotion of REF (dated today) and say what the policy still needs."""
+def promote(ref: str, stage: str | None, registry: str | None, requested_by: str, revoke: bool, reason: str | None,
+            catalog_root: str) -> int:
+    """Write a Promotion of REF (dated today), or with --revoke a revocation, and say what the policy still needs."""
     from catgen.commands import promote as command
 
-    return command.run(ref, catalog_root, stage=stage, registry=registry, requested_by=requested_by, today=_today())
+    return command.run(ref, catalog_root, stage=stage, registry=registry, requested_by=requested_by, today=_today(),
+                       revoke=revoke, reason=reason)
 
 
 def _today() -> str:
@@ -157,5 +161,6 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _fail(reason: str) -> None:
-    click.echo(f"catgen: error: {reason}", err=True)
+    """The one line on stderr: reasons quote file names and refs, so it is ``log_safe`` (no command in a CI log)."""
+    click.echo(f"catgen: error: {log_safe(reason)}", err=True)
     sys.exit(2)

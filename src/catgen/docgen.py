@@ -6,7 +6,8 @@ turns ``catgen.rules`` into Markdown:
 
 - ``docs/rules.md``: a table per family (code, name, default level, summary),
   then each rule's full text;
-- ``docs/rules/<family>.md``, one page per family module: the family's intro
+- ``docs/rules/<family>.md``, one page per family (named after its module in
+  ``FAMILIES``; a family may span several modules, e.g. CG5xx): the family's intro
   (``INTRO`` of ``catgen.rules.<family>_examples``), then each rule's text and
   its examples, each fenced block a file the example writes (a ``diff`` for an
   edit of the example catalog's file).
@@ -114,9 +115,10 @@ def family_pages() -> dict[str, str]:
 
 
 def family_markdown(module) -> str:
-    """One family's page: its intro, then each rule's documentation and examples."""
+    """One family's page: its intro, then the documentation and examples of every rule of the family."""
     name = module.__name__.rsplit(".", 1)[-1]
-    members = module.RULES
+    family = module.RULES[0].family
+    members = [found for code, found in sorted(RULES.items()) if found.family == family]
     lines = [
         f"# {name.capitalize()} rules ({members[0].code}-{members[-1].code})", "",
         f"<!-- Generated from the rules and their examples by `{REGENERATE}`. Do not edit by hand. -->", "",

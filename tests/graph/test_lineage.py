@@ -88,3 +88,69 @@ def test_a_reference_of_the_wrong_kind_makes_no_edge(example):
     deployment = catalog.find("deployment:credit-risk-dev")
     assert graph.out_edges(deployment, {"deploys"}) == []
     assert graph.in_edges(catalog.find("job:train-credit-risk-dev-0901"), {"deploys"}) == []
+
+
+# Stage membership (SPEC §5: "an asset is in stage S") ----------------------
+
+
+def _revocation(name: str, stage: str, date: str) -> str:
+    return f"""
+        apiVersion: catgen/v1
+        kind: Promotion
+        metadata: {{name: {name}}}
+        spec: {{stage: {stage}, asset: "model:credit-risk@3", revoke: true, reason: drift,
+                requested_by: bob@contoso.com, date: "{date}"}}
+    """
+
+
+def _graph(root):
+    catalog = open_catalog(str(root), cache=False)
+    return catalog, LineageGraph.build(catalog), read_policy(catalog.policy)
+
+
+def test_a_revocation_takes_the_asset_out_of_its_stage_from_its_date_on(example):
+    write(example, "promotions/credit-risk-3-revoke-prod.yaml", _revocation("credit-risk-3-revoke-prod", "prod",
+                                                                            "2024-10-20T08:00:00Z"))
+    catalog, graph, policy = _graph(example)
+    model = catalog.find("model:credit-risk@3")
+    assert graph.in_stage(model, "prod", policy) is False
+    assert graph.stages(model, policy) == ["dev", "test"]
+    # at a time: before the revocation it was in prod, before the promotion it was not
+    assert graph.stages(model, policy, at=datetime(2024, 10, 1, tzinfo=timezone.utc)) == ["dev", "test", "prod"]
+    assert graph.stages(model, policy, at=datetime(2024, 9, 20, tzinfo=timezone.utc)) == ["dev", "test"]
+    history = graph.stage_history(model, "prod")
+    assert [p.ref for p in history.events] == ["promotion:credit-risk-3-to-prod", "promotion:credit-risk-3-revoke-prod"]
+    assert [p.ref for p in graph.stage_promotions(model, "prod")] == ["promotion:credit-risk-3-to-prod"]
+
+
+def test_every_asset_is_in_the_first_stage_until_revoked_there(example):
+    write(example, "promotions/credit-risk-3-revoke-dev.yaml", _revocation("credit-risk-3-revoke-dev", "dev",
+                                                                           "2024-10-20"))
+    catalog, graph, policy = _graph(example)
+    assert graph.in_stage(catalog.find("model:credit-risk@1"), "dev", policy) is True
+    assert graph.in_stage(catalog.find("model:credit-risk@3"), "dev", policy) is False
+
+
+def test_events_on_one_date_are_ordered_by_path(example):
+    # Same date: "…-a-revoke" sorts before "…-to-prod", so the promotion is the latest event.
+    write(example, "promotions/credit-risk-3-a-revoke.yaml", _revocation("credit-risk-3-a-revoke", "prod",
+                                                                         "2024-09-23T10:00:00Z"))
+    catalog, graph, policy = _graph(example)
+    model = catalog.find("model:credit-risk@3")
+    assert graph.stage_history(model, "prod").events[0].ref == "promotion:credit-risk-3-a-revoke"
+    assert graph.in_stage(model, "prod", policy) is True
+
+
+def test_registries_by_date_read_the_earliest_sharing(example):
+    write(example, "promotions/credit-risk-3-registry-again.yaml", """
+        apiVersion: catgen/v1
+        kind: Promotion
+        metadata: {name: credit-risk-3-registry-again}
+        spec: {registry: "registry:contoso-ml", asset: "model:credit-risk@3", requested_by: bob@contoso.com,
+               date: 2024-12-01}
+    """)
+    catalog, graph, _ = _graph(example)
+    model = catalog.find("model:credit-risk@3")
+    assert [r.ref for r in graph.registries(model)] == ["registry:contoso-ml"]
+    assert [r.ref for r in graph.registries(model, by=datetime(2024, 9, 14, tzinfo=timezone.utc))] == [
+        "registry:contoso-ml"]

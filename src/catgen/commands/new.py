@@ -3,6 +3,9 @@
 The skeleton names every required field with a placeholder the schema
 accepts, and starts with the ``yaml-language-server`` line so editors
 validate it while it is filled in. An existing file is never overwritten.
+Before anything is written the skeleton goes through the same loader and
+per-file validation as ``catgen check`` (CG1xx, CG201): a name the check
+would reject (e.g. ``con``, reserved on Windows) is refused with its reason.
 """
 
 from __future__ import annotations
@@ -10,12 +13,16 @@ from __future__ import annotations
 import os
 import sys
 
-from catgen.fsutil import atomic_write
-from catgen.model import KINDS, NAME_RE, VERSION_RE, canonical_relpath
 from catgen.errors import CatalogError
+from catgen.fsutil import atomic_write
+from catgen.load.validation import file_problems
+from catgen.load.yamlsafe import Problem, load
+from catgen.model import KINDS, NAME_RE, VERSION_RE, canonical_relpath
 
 SCHEMA_URL = "https://catgen.dev/schemas/v1/{kind}.json"
 
+# Each kind's ``spec``. ``{today}`` is replaced by the date with ``str.replace``, never
+# ``str.format``: YAML flow mappings such as ``{approvals: 1}`` are braces too.
 SPECS = {
     "Registry": "  location: eastus\n  replication_locations:\n    - eastus\n  public_network_access: disabled\n",
     "Workspace": "  stage: dev\n  region: eastus\n  registries: []\n  public_network_access: disabled\n",
@@ -33,7 +40,7 @@ SPECS = {
     ),
     "Job": (
         "  workspace: workspace:CHANGE-ME\n  type: command\n  status: running\n  environment: environment:CHANGE-ME@1\n"
-        "  inputs: {{}}\n"
+        "  inputs: {}\n"
     ),
     "Promotion": (
         "  stage: CHANGE-ME\n  asset: model:CHANGE-ME@1\n  requested_by: CHANGE-ME\n  date: {today}\n  approvals: []\n"
@@ -51,8 +58,10 @@ def run(kind_text: str, name: str, version: str | None, catalog_root: str, today
     _validate(kind, name, version)
     relpath = canonical_relpath(kind, name, version)
     path = os.path.join(catalog_root, relpath)
+    text = skeleton(kind, name, version, today)
+    _refuse_what_check_rejects(text)
     try:
-        atomic_write(path, skeleton(kind, name, version, today), overwrite=False)
+        atomic_write(path, text, overwrite=False)
     except FileExistsError:
         raise CatalogError(f"{path} already exists; catgen new never overwrites a file") from None
     sys.stdout.write(f"wrote {path}: fill in the CHANGE-ME values, then run `catgen check`\n")
@@ -70,7 +79,16 @@ def skeleton(kind: str, name: str, version: str | None, today: str) -> str:
     if version is not None:
         lines.append(f'  version: "{version}"')
     lines += ["  description: CHANGE-ME", f"  created: {today}", "spec:"]
-    return "\n".join(lines) + "\n" + SPECS[kind].format(today=today)
+    return "\n".join(lines) + "\n" + SPECS[kind].replace("{today}", today)
+
+
+def _refuse_what_check_rejects(text: str) -> None:
+    """The skeleton must load and validate as ``catgen check`` does; else the first reason, one line."""
+    loaded = load(text.encode("utf-8"))
+    if isinstance(loaded, Problem):
+        raise CatalogError(f"the skeleton would not load ({loaded.code}: {loaded.message})")
+    for _path, message, _at_value in file_problems(loaded.data):
+        raise CatalogError(f"catgen check would reject it (CG201): {message}")
 
 
 def _kind(text: str) -> str:

@@ -5,10 +5,16 @@ Promotion with ``stage: <S>`` that satisfies the gate: the asset reached the
 ``from`` stage first (CG502), enough distinct allowed approvals (CG503-CG505),
 the asset is in a registry by the promotion's date (CG512), the training job's
 metrics are within bounds and did not regress against the baseline job
-(CG509, CG510). Dates are in order and not in the future (CG511). A model
-deployed in a gated stage needs that Promotion (CG501). A job or deployment
+(CG509, CG510, in ``metrics``). Dates are in order and not in the future
+(CG511). A model deployed in a gated stage needs that Promotion, and a model
+revoked from a stage may not be deployed there (CG501). A job or deployment
 may only use assets at home in its own workspace or available from a registry
-its workspace consumes and that replicates to its region (CG506-CG508).
+its workspace consumes and that replicates to its region (CG506-CG508, in
+``placement``). The deployments of one endpoint share at most 100 traffic (CG513).
+
+A *revocation* (a Promotion with ``revoke: true``) takes its asset out of the
+stage; it needs no approvals, so no gate judges it (``_gates``); only CG502
+(nothing to revoke) and CG511 (dates) apply to it.
 
 Promotion findings are reported in the Promotion's file; use findings in the
 Job's or Deployment's file, at the reference that uses the asset.
@@ -18,25 +24,36 @@ from __future__ import annotations
 
 from catgen.dates import parse_timestamp
 from catgen.model import person_key
-from catgen.graph.lineage import promotion_date
+from catgen.graph.lineage import is_revocation, promotion_date
 from catgen.rules import promotion_examples
-from catgen.rules._gates import completed, gated_promotions
+from catgen.rules._gates import gated_promotions
 from catgen.rules.base import rule
 
-EPSILON = 1e-9  # bounds are inclusive; tolerate float noise such as 0.861 - 0.841
+EPSILON = 1e-9  # traffic is a number: tolerate float noise such as 33.3 + 33.3 + 33.4
+MAX_TRAFFIC = 100
 
 
 @rule("CG501", "not-promoted", examples=promotion_examples.CG501)
 def not_promoted(ctx):
     """A deployment in a workspace of stage S runs a model that is not in stage S.
 
-    A model is in stage S when a Promotion with ``stage: S`` exists for it;
-    every model is in the first stage, and a stage without a ``promotion:``
-    block needs no promotion. Reported at the deployment's ``model``; the
-    gate's other requirements are then checked on that Promotion, not here.
+    A model is in stage S when its latest event for S (Promotions with
+    ``stage: S``, by date, then path; every event counts, whatever its date)
+    is a promotion, not a revocation. With no event for S, every model is in
+    the first stage and in a stage without a ``promotion:`` block, and in no
+    other stage. Reported at the deployment's ``model``; the gate's other
+    requirements are then checked on that Promotion, not here.
     """
-    for deployment, stage, model in _deployments_in_gated_stages(ctx):
-        if not ctx.graph.stage_promotions(model, stage.name):
+    for deployment, stage, model in _deployments_in_stages(ctx):
+        latest = ctx.graph.stage_history(model, stage.name).latest()
+        if latest is not None and is_revocation(latest):
+            yield ctx.finding(
+                "CG501", deployment, ("spec", "model"),
+                f"{model.ref} was revoked from stage {stage.name} by {latest.ref} ({latest.spec.get('date')}); "
+                f"deploy another model, or promote it to {stage.name} again",
+                subject=model.ref, value=True,
+            )
+        elif latest is None and not _open_stage(ctx, stage):
             yield ctx.finding(
                 "CG501", deployment, ("spec", "model"),
                 f"{model.ref} is deployed in stage {stage.name} but was never promoted to it; "
@@ -47,21 +64,60 @@ def not_promoted(ctx):
 
 @rule("CG502", "stage-skipped", examples=promotion_examples.CG502)
 def stage_skipped(ctx):
-    """A promotion to stage S whose asset has not reached the stage S is promoted from.
+    """A promotion to stage S whose asset has not reached the stage S is promoted from,
+    or a revocation of a stage the asset is not in.
 
-    ``from`` defaults to the stage before S. The asset has reached a stage when
-    a Promotion to it exists (or it is the first stage).
+    ``from`` defaults to the stage before S. The asset has reached the ``from``
+    stage when a Promotion to it exists (or it is the first stage) and was
+    not revoked from it by the promotion's date. A revocation must follow a
+    promotion of the asset to the stage (the event just before it, by date
+    then path, is a promotion; in the first stage or a stage without a
+    ``promotion:`` block every asset is in until revoked).
     """
     for promotion, asset, stage in gated_promotions(ctx):
         source = stage.gate.from_stage
-        if source is None or source == ctx.policy.first_stage.name:
+        if source is not None:
+            message = _from_stage_problem(ctx, promotion, asset, source)
+            if message:
+                yield ctx.finding("CG502", promotion, ("spec", "stage"), f"{message} before {stage.name}; "
+                                  f"promote it to {source} first", subject=asset.ref, value=True)
+    yield from _empty_revocations(ctx)
+
+
+def _from_stage_problem(ctx, promotion, asset, source: str) -> str | None:
+    history = ctx.graph.stage_history(asset, source)
+    date = promotion_date(promotion)
+    latest = history.latest(at=date) if date is not None else history.latest()
+    if latest is not None and is_revocation(latest):
+        return f"{asset.ref} was revoked from {source} by {latest.ref} and must reach {source} again"
+    first = ctx.policy.first_stage
+    if not history.promotions and not (first is not None and first.name == source):
+        return f"{asset.ref} must reach {source}"
+    return None  # reached, or promoted to ``source`` only later: CG511 reports the order
+
+
+def _empty_revocations(ctx):
+    """CG502 on each revocation whose stage the asset was not in just before it."""
+    for asset, stage_name, history in ctx.graph.stage_histories():
+        stage = ctx.policy.stage(stage_name)
+        if stage is None:
             continue
-        if not ctx.graph.stage_promotions(asset, source):
-            yield ctx.finding(
-                "CG502", promotion, ("spec", "stage"),
-                f"{asset.ref} must reach {source} before {stage.name}; promote it to {source} first",
-                subject=asset.ref, value=True,
-            )
+        before = None
+        for event in history.events:
+            in_stage = _open_stage(ctx, stage) if before is None else not is_revocation(before)
+            if is_revocation(event) and not in_stage:
+                why = "was never promoted to it" if before is None else f"was already revoked by {before.ref}"
+                yield ctx.finding(
+                    "CG502", event, ("spec", "stage"),
+                    f"{asset.ref} is not in {stage_name} before this revocation ({why}); there is nothing to revoke",
+                    subject=asset.ref, value=True,
+                )
+            before = event
+
+
+def _open_stage(ctx, stage) -> bool:
+    """Every asset is in this stage until revoked: the first stage, or one without a ``promotion:`` block."""
+    return stage is ctx.policy.first_stage or stage.gate is None
 
 
 @rule("CG503", "approvals-missing", examples=promotion_examples.CG503)
@@ -129,108 +185,6 @@ def self_approval(ctx):
                 )
 
 
-@rule("CG506", "cross-workspace", examples=promotion_examples.CG506)
-def cross_workspace(ctx):
-    """A job or deployment in workspace W uses an asset at home in another workspace that is in no registry W consumes.
-
-    Share the asset first: promote it to a registry W lists in ``registries``.
-    """
-    for user, ref, workspace, asset in _uses(ctx):
-        home = ctx.graph.home(asset)
-        at_home_elsewhere = home and home[0] == "workspace" and home[1] is not workspace
-        if at_home_elsewhere and not _consumed_registries(ctx, workspace, asset):
-            yield ctx.finding(
-                "CG506", user, ref.path,
-                f"{asset.ref} is registered in {home[1].ref}, not {workspace.ref}; "
-                f"promote it to a registry {workspace.ref} consumes",
-                subject=asset.ref, value=True,
-            )
-
-
-@rule("CG507", "registry-not-consumed", examples=promotion_examples.CG507)
-def registry_not_consumed(ctx):
-    """A job or deployment uses a registry asset from a registry its workspace does not list in ``registries``."""
-    for user, ref, workspace, asset in _uses(ctx):
-        home = ctx.graph.home(asset)
-        if home and home[0] == "registry" and not _consumed_registries(ctx, workspace, asset):
-            names = ", ".join(r.ref for r in ctx.graph.registries(asset))
-            yield ctx.finding(
-                "CG507", user, ref.path,
-                f"{asset.ref} is in {names}, which {workspace.ref} does not consume; "
-                "add it to the workspace's registries",
-                subject=asset.ref, value=True,
-            )
-
-
-@rule("CG508", "region-not-replicated", examples=promotion_examples.CG508)
-def region_not_replicated(ctx):
-    """A job or deployment uses a registry asset, but no registry it comes from replicates to the workspace's region."""
-    for user, ref, workspace, asset in _uses(ctx):
-        registries = _consumed_registries(ctx, workspace, asset)
-        region = workspace.spec.get("region")
-        if registries and not any(region in (r.spec.get("replication_locations") or []) for r in registries):
-            names = ", ".join(r.ref for r in registries)
-            yield ctx.finding(
-                "CG508", user, ref.path,
-                f"{asset.ref} comes from {names}, which does not replicate to {region} "
-                f"(the region of {workspace.ref}); add {region} to replication_locations",
-                subject=asset.ref, value=True,
-            )
-
-
-@rule("CG509", "metric-gate", examples=promotion_examples.CG509)
-def metric_gate(ctx):
-    """A model promoted to a stage lacks a metric the stage gates, or the metric is out of bounds.
-
-    Metrics are read from the model's training job; ``min`` and ``max`` are
-    inclusive. Where the stage requires lineage, a model without a completed
-    training job is reported by CG601 alone.
-    """
-    for promotion, asset, stage in gated_promotions(ctx, kinds=("Model",)):
-        if not stage.gate.metrics:
-            continue
-        job = ctx.graph.target(asset, "trained_by")
-        if stage.gate.require_lineage and not completed(job):
-            continue  # CG601 reports the missing or unfinished job, once
-        metrics = job.spec.get("metrics") if job is not None and isinstance(job.spec.get("metrics"), dict) else {}
-        for name, bounds in sorted(stage.gate.metrics.items()):
-            problem = _metric_problem(name, metrics.get(name), bounds, job)
-            if problem:
-                message = f"{asset.ref}: {problem} (gate of {stage.name})"
-                yield ctx.finding("CG509", promotion, ("spec", "asset"), message, subject=asset.ref, value=True)
-
-
-@rule("CG510", "metric-regression", examples=promotion_examples.CG510)
-def metric_regression(ctx):
-    """A model's training job regressed against its baseline job by more than ``max_regression`` allows.
-
-    Regression is ``baseline - value`` for metrics gated with ``min`` or not
-    gated (higher is better) and ``value - baseline`` for metrics gated with
-    ``max``; absolute. No finding when either value is missing.
-    """
-    for promotion, asset, stage in gated_promotions(ctx, kinds=("Model",)):
-        job = ctx.graph.target(asset, "trained_by")
-        if stage.gate.require_lineage and not completed(job):
-            continue  # CG601 reports the missing or unfinished job, once
-        baseline = ctx.graph.target(job, "baseline") if job is not None else None
-        if baseline is None or not stage.gate.max_regression:
-            continue
-        for name, allowed in sorted(stage.gate.max_regression.items()):
-            value, base = _number(job.spec.get("metrics"), name), _number(baseline.spec.get("metrics"), name)
-            if value is None or base is None:
-                continue
-            bounds = stage.gate.metrics.get(name, {})
-            lower_is_better = "max" in bounds and "min" not in bounds
-            regression = value - base if lower_is_better else base - value
-            if regression > allowed + EPSILON:
-                yield ctx.finding(
-                    "CG510", promotion, ("spec", "asset"),
-                    f"{asset.ref}: {name} regressed by {regression:.4g} against baseline {baseline.ref} "
-                    f"({base:g} -> {value:g}); {stage.name} allows {allowed:g}",
-                    subject=asset.ref, value=True,
-                )
-
-
 @rule("CG511", "chronology", examples=promotion_examples.CG511)
 def chronology(ctx):
     """Dates out of order: an approval before the request, a promotion before the asset was created
@@ -262,12 +216,55 @@ def not_in_registry(ctx):
             )
 
 
-def _deployments_in_gated_stages(ctx):
+@rule("CG513", "endpoint-traffic", examples=promotion_examples.CG513)
+def endpoint_traffic(ctx):
+    """The deployments of one endpoint (same ``workspace`` and ``endpoint``) give it more than 100 traffic in total.
+
+    Endpoint names compare case-insensitively, so ``Scoring`` and ``scoring``
+    are one endpoint; a deployment without a numeric ``traffic`` counts 0.
+    Reported on each deployment of the endpoint after the first in path
+    order, once the running total passes 100, at its ``traffic``; the
+    subject is that deployment.
+    """
+    for (workspace, endpoint), deployments in _endpoints(ctx).items():
+        total, shares = 0, []
+        for deployment in deployments:
+            traffic = _traffic(deployment)
+            total += traffic
+            shares.append(f"{deployment.ref} {traffic:g}")
+            if total > MAX_TRAFFIC + EPSILON and len(shares) > 1:
+                where = ("spec", "traffic") if "traffic" in deployment.spec else ("spec", "endpoint")
+                yield ctx.finding(
+                    "CG513", deployment, where,
+                    f"endpoint {endpoint} of {workspace} gets {total:g} traffic in total ({', '.join(shares)}); "
+                    f"its deployments may share at most {MAX_TRAFFIC}",
+                    subject=deployment.ref, value=True,
+                )
+
+
+def _endpoints(ctx) -> dict:
+    """(workspace, endpoint) -> its deployments in path order; names compare case-insensitively (SPEC §3)."""
+    found: dict = {}
+    for deployment in ctx.catalog.of_kind("Deployment"):
+        workspace, endpoint = deployment.spec.get("workspace"), deployment.spec.get("endpoint")
+        if isinstance(workspace, str) and isinstance(endpoint, str):
+            resolved = ctx.graph.target(deployment, "runs_in")
+            key = (resolved.ref if resolved is not None else workspace.casefold(), endpoint.casefold())
+            found.setdefault(key, []).append(deployment)
+    return {(workspace, group[0].spec["endpoint"]): group for (workspace, _), group in found.items()}
+
+
+def _traffic(deployment) -> float:
+    traffic = deployment.spec.get("traffic")
+    return traffic if isinstance(traffic, (int, float)) and not isinstance(traffic, bool) else 0
+
+
+def _deployments_in_stages(ctx):
     for deployment in ctx.catalog.of_kind("Deployment"):
         workspace = ctx.graph.target(deployment, "runs_in")
         model = ctx.graph.target(deployment, "deploys")
         stage = ctx.policy.stage(workspace.spec.get("stage")) if workspace is not None else None
-        if model is not None and stage is not None and stage.gate is not None and stage is not ctx.policy.first_stage:
+        if model is not None and stage is not None:
             yield deployment, stage, model
 
 
@@ -292,54 +289,6 @@ def _counts(ctx, promotion, asset, gate, by: str) -> bool:
     if gate.approvers is not None and by not in gate.approvers:
         return False
     return not (gate.separation_of_duties and _conflict(promotion, asset, by))
-
-
-USE_EDGES = frozenset({"runs_component", "uses_environment", "uses_data", "uses_model", "deploys"})
-
-
-def _uses(ctx) -> list:
-    """(user, ref, workspace, asset): each asset a job or deployment uses directly (SPEC §5 "uses")."""
-    return ctx.memo("uses", _collect_uses)
-
-
-def _collect_uses(ctx) -> list:
-    found = []
-    for user in ctx.catalog.of_kind("Job") + ctx.catalog.of_kind("Deployment"):
-        workspace = ctx.graph.target(user, "runs_in")
-        if workspace is not None:
-            found += [(user, edge.ref, workspace, edge.target) for edge in ctx.graph.out_edges(user, USE_EDGES)]
-    return found
-
-
-def _consumed_registries(ctx, workspace, asset) -> list:
-    """Registries that hold ``asset`` and that ``workspace`` lists in ``registries`` (memoized: three rules ask)."""
-    known = ctx.memo("consumed_registries", lambda _: {})
-    if (workspace, asset) not in known:
-        consumed = {edge.target for edge in ctx.graph.out_edges(workspace, {"consumes"})}
-        known[(workspace, asset)] = [r for r in ctx.graph.registries(asset) if r in consumed]
-    return known[(workspace, asset)]
-
-
-def _metric_problem(name, value, bounds, job) -> str | None:
-    if job is None:
-        return f"metric {name} is gated but the model has no training job to read it from"
-    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
-        return f"metric {name} is missing from {job.ref}"
-    low, high = bounds.get("min"), bounds.get("max")
-    if _is_num(low) and value < low - EPSILON:
-        return f"{name} is {value:g}, below the minimum {low:g}"
-    if _is_num(high) and value > high + EPSILON:
-        return f"{name} is {value:g}, above the maximum {high:g}"
-    return None
-
-
-def _number(metrics, name):
-    value = metrics.get(name) if isinstance(metrics, dict) else None
-    return value if _is_num(value) else None
-
-
-def _is_num(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _promotion_chronology(ctx, promotion, asset):
@@ -382,9 +331,10 @@ def _promotion_chronology(ctx, promotion, asset):
 def _before_from_stage(ctx, promotion, asset, date):
     stage = ctx.policy.stage(promotion.spec.get("stage"))
     source = stage.gate.from_stage if stage is not None and stage.gate is not None else None
-    promotions = ctx.graph.stage_promotions(asset, source) if source else []
-    earlier = [d for p in promotions if (d := promotion_date(p)) is not None]
-    if earlier and date < min(earlier):
+    if source is None or is_revocation(promotion):
+        return  # a revocation needs no earlier stage
+    earliest = ctx.graph.stage_history(asset, source).first_promotion_date()
+    if earliest is not None and date < earliest:
         yield ctx.finding(
             "CG511", promotion, ("spec", "date"),
             f"the promotion to {stage.name} ({promotion.spec['date']}) predates the promotion of {asset.ref} "
@@ -395,6 +345,5 @@ def _before_from_stage(ctx, promotion, asset, date):
 
 RULES = [
     not_promoted, stage_skipped, approvals_missing, approver_not_allowed, self_approval,
-    cross_workspace, registry_not_consumed, region_not_replicated, metric_gate,
-    metric_regression, chronology, not_in_registry,
+    chronology, not_in_registry, endpoint_traffic,
 ]

@@ -12,20 +12,62 @@ home in their own workspace, or shared into a registry their workspace consumes 
 replicates to its region. [How promotion works](../promotion.md) walks the example catalog
 through every step; the generated [rules page](../rules.md) has the summary of each rule.
 
+A *revocation* (a Promotion with `stage: <S>`, `revoke: true` and a `reason`) takes the asset out
+of stage S from its date on; it needs no approvals, and a later promotion to S brings the asset
+back (see [how promotion works](../promotion.md#revoking-a-promotion)).
+
 Gate findings (CG502-CG505, CG509-CG512) are reported in the Promotion's file, use findings
-(CG501, CG506-CG508) in the Job's or Deployment's file, at the reference that uses the asset.
+(CG501, CG506-CG508) in the Job's or Deployment's file, at the reference that uses the asset;
+CG513 on the Deployment that takes its endpoint past 100 traffic.
 The policy can lower any of these rules to a warning, switch it off, or waive it for one
 subject until a date (see [policy](../policy.md#rules) and [exceptions](../policy.md#exceptions)).
 """
 
 PROD = "promotions/credit-risk-3-to-prod.yaml"
 BLUE = "deployments/credit-risk-prod-blue.yaml"
-TEST_DEPLOYMENT = "deployments/credit-risk-test.yaml"
-PROD_JOB = "jobs/train-credit-risk-prod-0912.yaml"
-BASELINE_JOB = "jobs/train-credit-risk-dev-0901.yaml"
 SHARED = "promotions/credit-risk-3-registry-contoso-ml.yaml"
 ALICE = "    - by: alice@contoso.com\n      at: 2024-09-23T16:00:00Z\n"
 CAROL = "    - by: carol@contoso.com\n"
+GREEN = "deployments/credit-risk-prod-green.yaml"
+REVOKE_PROD = "promotions/credit-risk-3-revoke-prod.yaml"
+BACK_TO_PROD = "promotions/credit-risk-3-back-to-prod.yaml"
+
+
+def _revocation(name: str, asset: str, stage: str, date: str, reason: str) -> str:
+    return f"""\
+apiVersion: catgen/v1
+kind: Promotion
+metadata:
+  name: {name}
+spec:
+  stage: {stage}
+  asset: {asset}
+  revoke: true
+  reason: {reason}
+  requested_by: bob@contoso.com
+  date: {date}
+"""
+
+
+CREDIT_RISK_3_REVOKED = _revocation(
+    "credit-risk-3-revoke-prod", "model:credit-risk@3", "prod", "2024-10-20T08:00:00Z",
+    "Scores drift on the October applications; roll back to version 2.",
+)
+CREDIT_RISK_3_BACK = """\
+apiVersion: catgen/v1
+kind: Promotion
+metadata:
+  name: credit-risk-3-back-to-prod
+spec:
+  stage: prod
+  asset: model:credit-risk@3
+  requested_by: bob@contoso.com
+  date: 2024-11-04T10:00:00Z
+  approvals:
+    - {by: alice@contoso.com, at: 2024-11-04T12:00:00Z}
+    - {by: carol@contoso.com, at: 2024-11-04T13:00:00Z}
+  reason: The drift came from a broken feed upstream, now fixed.
+"""
 
 
 def _emea_deployment(name: str, workspace: str, traffic: int) -> str:
@@ -36,7 +78,7 @@ metadata:
   name: {name}
 spec:
   workspace: workspace:{workspace}
-  endpoint: fraud-detector-emea
+  endpoint: {name}
   model: model:fraud-detector-emea@1
   environment: environment:sklearn-py310@1
   traffic: {traffic}
@@ -75,10 +117,21 @@ CG501 = [
         {PROD: None},
         at=BLUE, line=10,
     ),
+    fails(
+        "`credit-risk@3` is revoked from prod (a revocation: `revoke: true` with a `reason`), but the blue "
+        "production deployment still runs it.",
+        {REVOKE_PROD: CREDIT_RISK_3_REVOKED},
+        at=BLUE, line=10,
+    ),
     passes(
-        "the same model deployed in the test workspace, where it was promoted.",
+        "the same model deployed on an endpoint of its own in the test workspace, where it was promoted.",
         {"deployments/fraud-detector-emea-canary.yaml": _emea_deployment(
             "fraud-detector-emea-canary", "ml-test-eus", 10)},
+    ),
+    passes(
+        "revoked on 2024-10-20, `credit-risk@3` is promoted to prod again on 2024-11-04, with the approvals prod "
+        "requires: its latest event for prod is a promotion, so it is in prod again.",
+        {REVOKE_PROD: CREDIT_RISK_3_REVOKED, BACK_TO_PROD: CREDIT_RISK_3_BACK},
     ),
 ]
 
@@ -95,6 +148,20 @@ CG502 = [
                 "test", "2024-09-02T10:00:00Z", "    - {by: frank@contoso.com, at: 2024-09-02T11:00:00Z}\n"),
             "promotions/lightgbm-py311-2-to-prod.yaml": TO_PROD,
         },
+    ),
+    fails(
+        "`credit-risk@1` is revoked from prod, where it never was: there is nothing to revoke. The finding is on "
+        "the revocation.",
+        {"promotions/credit-risk-1-revoke-prod.yaml": _revocation(
+            "credit-risk-1-revoke-prod", "model:credit-risk@1", "prod", "2024-10-01", "Superseded.")},
+        at="promotions/credit-risk-1-revoke-prod.yaml", line=6,
+    ),
+    passes(
+        "`fraud-detector@1`, replaced in production by version 2, is revoked from prod, where it was promoted "
+        "and where no deployment runs it any more. A revocation needs no approvals.",
+        {"promotions/fraud-detector-1-revoke-prod.yaml": _revocation(
+            "fraud-detector-1-revoke-prod", "model:fraud-detector@1", "prod", "2024-10-01",
+            "Replaced by version 2.")},
     ),
 ]
 
@@ -136,70 +203,6 @@ CG505 = [
     ),
 ]
 
-CG506 = [
-    fails(
-        "the test deployment runs `credit-risk@1`, registered in the dev workspace and never shared.",
-        {TEST_DEPLOYMENT: replace(
-            "  model: model:credit-risk@3\n  environment: environment:lightgbm-py311@2\n",
-            "  model: model:credit-risk@1\n  environment: environment:lightgbm-py311@1\n",
-        )},
-        at=TEST_DEPLOYMENT, line=10,
-    ),
-    passes(
-        "the example catalog as it is: the test deployment runs `credit-risk@3`, at home in the prod workspace, "
-        "but shared into `contoso-ml`, which the test workspace consumes.",
-        {},
-    ),
-]
-
-CG507 = [
-    fails(
-        "the test workspace stops listing `contoso-ml`, so its deployments may not use the registry's environments "
-        "(CG507) nor the models shared through it (CG506).",
-        {"workspaces/ml-test-eus.yaml": replace("  registries:\n    - registry:contoso-ml\n", "")},
-        at=TEST_DEPLOYMENT, line=11, also=("CG506",),
-    ),
-    passes(
-        "it lists the registry, in a list of one.",
-        {"workspaces/ml-test-eus.yaml": replace(
-            "  registries:\n    - registry:contoso-ml\n", "  registries: [registry:contoso-ml]\n")},
-    ),
-]
-
-CG508 = [
-    fails(
-        "`contoso-ml` no longer replicates to West Europe, the prod workspace's region.",
-        {"registries/contoso-ml.yaml": replace("    - westeurope\n", "")},
-        at=BLUE, line=10,
-    ),
-    passes(
-        "it replicates to every region a consuming workspace is in (and one more).",
-        {"registries/contoso-ml.yaml": replace("    - westeurope\n", "    - westeurope\n    - northeurope\n")},
-    ),
-]
-
-CG509 = [
-    fails(
-        "the production retraining reaches an AUC of 0.845; prod requires at least 0.85. (Against the baseline's "
-        "0.861 that is a regression of 0.016, within the allowed 0.02, so CG510 stays quiet.)",
-        {PROD_JOB: replace("    auc: 0.872\n", "    auc: 0.845\n")},
-        at=PROD, line=8,
-    ),
-    passes("exactly 0.85 is enough.", {PROD_JOB: replace("    auc: 0.872\n", "    auc: 0.85\n")}),
-]
-
-CG510 = [
-    fails(
-        "the sample-data baseline scored 0.895; the production run's 0.872 is 0.023 lower, and prod allows 0.02.",
-        {BASELINE_JOB: replace("    auc: 0.861\n", "    auc: 0.895\n")},
-        at=PROD, line=8,
-    ),
-    passes(
-        "a baseline of 0.891 is 0.019 better, within tolerance.",
-        {BASELINE_JOB: replace("    auc: 0.861\n", "    auc: 0.891\n")},
-    ),
-]
-
 CG511 = [
     fails(
         "Alice approved a day before Bob asked.",
@@ -227,5 +230,35 @@ CG512 = [
     passes(
         'sharing it at the very moment of the prod promotion is in time ("no later than").',
         {SHARED: replace("  date: 2024-09-13T09:00:00Z\n", "  date: 2024-09-23T10:00:00Z\n")},
+    ),
+]
+
+CG513 = [
+    fails(
+        "the green deployment of the production `credit-risk` endpoint takes 60 while blue keeps 90: 150 in total. "
+        "Blue comes first in path order; the finding is on green.",
+        {GREEN: replace("  traffic: 10\n", "  traffic: 60\n")},
+        at=GREEN, line=12,
+    ),
+    fails(
+        "a canary on the endpoint `Credit-Risk` is on the same endpoint as `credit-risk` (names compare "
+        "case-insensitively): 90 + 10 + 5 passes 100.",
+        {"deployments/credit-risk-prod-red.yaml": """\
+apiVersion: catgen/v1
+kind: Deployment
+metadata:
+  name: credit-risk-prod-red
+spec:
+  workspace: workspace:ml-prod-weu
+  endpoint: Credit-Risk
+  model: model:credit-risk@3
+  environment: environment:lightgbm-py311@2
+  traffic: 5
+"""},
+        at="deployments/credit-risk-prod-red.yaml", line=10,
+    ),
+    passes(
+        "blue 40 and green 60: exactly 100.",
+        {BLUE: replace("  traffic: 90\n", "  traffic: 40\n"), GREEN: replace("  traffic: 10\n", "  traffic: 60\n")},
     ),
 ]

@@ -1,0 +1,45 @@
+"""CG506-CG508 on a copy of the example catalog: each rule fires where SPEC §6 says, and not on its valid neighbour."""
+
+from testing.catalogs import check, codes, edit, line_of, write
+
+BLUE = "deployments/credit-risk-prod-blue.yaml"
+
+
+# CG506 / CG507 / CG508 ----------------------------------------------------
+
+
+def test_cg506_job_uses_data_at_home_in_another_workspace(example):
+    job = "jobs/train-credit-risk-dev-0901.yaml"
+    edit(example, job, "data:loans-sample@1", "data:loans-prod@7")
+    found = codes(check(example), "CG506")
+    assert ("CG506", job, line_of(example / job, "data:loans-prod@7")) in found
+
+
+def test_cg506_not_once_shared_through_a_consumed_registry(example):
+    write(example, "promotions/loans-prod-7-registry.yaml", """
+        apiVersion: catgen/v1
+        kind: Promotion
+        metadata: {name: loans-prod-7-registry}
+        spec: {registry: "registry:contoso-ml", asset: "data:loans-prod@7", requested_by: bob@contoso.com,
+               date: 2024-09-10}
+    """)
+    job = "jobs/train-credit-risk-dev-0901.yaml"
+    edit(example, job, "data:loans-sample@1", "data:loans-prod@7")
+    assert codes(check(example), "CG506") == []
+
+
+def test_cg507_workspace_does_not_list_the_registry(example):
+    edit(example, "workspaces/ml-prod-weu.yaml", "  registries:\n    - registry:contoso-ml\n", "")
+    found = codes(check(example), "CG507")
+    assert ("CG507", BLUE, line_of(example / BLUE, "environment:")) in found
+
+
+def test_cg508_registry_does_not_replicate_to_region(example):
+    edit(example, "registries/contoso-ml.yaml", "    - westeurope\n", "")
+    found = codes(check(example), "CG508")
+    assert ("CG508", BLUE, line_of(example / BLUE, "environment:")) in found
+    assert all(path.startswith(("jobs/", "deployments/")) for _, path, _ in found)
+
+
+def test_cg508_not_when_replicated(example):
+    assert codes(check(example), "CG508") == []
