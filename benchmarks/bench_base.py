@@ -69,7 +69,8 @@ def main() -> int:
         count = generate(root, args.manifests)
         git(repo, "init", "-q", "-b", "main")
         git(repo, "add", "-A")
-        git(repo, "-c", "user.name=bench", "-c", "user.email=bench@example.com", "-c", "commit.gpgsign=false", "commit", "-q", "-m", "catalog")
+        git(repo, "-c", "user.name=bench", "-c", "user.email=bench@example.com", "-c", "commit.gpgsign=false",
+            "commit", "-q", "-m", "catalog")
         working, loaded = best_of(args.runs, lambda: open_catalog(str(root), cache=False))
         loose, base_loaded = best_of(args.runs, lambda: open_catalog(str(root), ref="HEAD", cache=False))
         git(repo, "repack", "-a", "-d", "-q")

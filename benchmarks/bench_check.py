@@ -43,7 +43,8 @@ ENVELOPE_INSTANCE = {
     "properties": {
         "apiVersion": {"const": "catgen/v1"},
         "kind": {"$ref": "envelope.json#/$defs/kind"},
-        "metadata": {"type": "object", "required": ["name"], "properties": {"name": {"$ref": "envelope.json#/$defs/name"}}},
+        "metadata": {"type": "object", "required": ["name"],
+                     "properties": {"name": {"$ref": "envelope.json#/$defs/name"}}},
         "spec": {"type": "object"},
     },
 }
@@ -85,7 +86,8 @@ def peer(files: list[str], schema: Path, cwd: Path) -> float:
     """check-jsonschema over ``files`` in command-line-sized batches, total seconds."""
     total, batch = 0.0, 4000
     for start in range(0, len(files), batch):
-        seconds, _, _ = timed([str(BIN / "check-jsonschema"), "--schemafile", str(schema), *files[start:start + batch]], cwd)
+        seconds, _, _ = timed([str(BIN / "check-jsonschema"), "--schemafile", str(schema),
+                               *files[start:start + batch]], cwd)
         total += seconds
     return total
 
@@ -98,7 +100,8 @@ def bench_size(size: int, runs: int, work: Path) -> dict:
     count += CHAIN
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     subprocess.run(["git", "-C", str(repo), "-c", "user.name=b", "-c", "user.email=b@x", "add", "-A"], check=True)
-    subprocess.run(["git", "-C", str(repo), "-c", "user.name=b", "-c", "user.email=b@x", "commit", "-qm", "base"], check=True)
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=b", "-c", "user.email=b@x", "commit", "-qm", "base"],
+                   check=True)
     env = {**os.environ, "CATGEN_CACHE_DIR": str(work / f"cache-{size}")}
     catgen = str(BIN / "catgen")
     cold, cold_rss = best(runs, [catgen, "check", "catalog", "--no-cache"], repo, env)
@@ -116,7 +119,8 @@ def bench_size(size: int, runs: int, work: Path) -> dict:
     lineage, _ = best(runs, [catgen, "lineage", chain_root, "--downstream", "--catalog", "catalog"], repo, env)
     schema_dir = work / "schemas"
     schema_dir.mkdir(exist_ok=True)
-    shutil.copy(Path(__file__).resolve().parent.parent / "src/catgen/schemas/envelope.json", schema_dir / "envelope.json")
+    shutil.copy(Path(__file__).resolve().parent.parent / "src/catgen/schemas/envelope.json",
+                schema_dir / "envelope.json")
     (schema_dir / "instance.json").write_text(json.dumps(ENVELOPE_INSTANCE))
     files = sorted(str(p.relative_to(repo)) for p in root.rglob("*.yaml"))
     peer_seconds = peer(files, schema_dir / "instance.json", repo)
@@ -126,8 +130,10 @@ def bench_size(size: int, runs: int, work: Path) -> dict:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
-    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+               platform.processor())
+    return (f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}")
 
 
 def main() -> None:
@@ -136,13 +142,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     print(f"machine: {machine()}")
-    print("| manifests | cold check | warm, 1 changed | --base, 1 changed | lineage (500-chain) | peak RSS | check-jsonschema | catgen speed-up |")
+    print("| manifests | cold check | warm, 1 changed | --base, 1 changed | lineage (500-chain) | peak RSS "
+          "| check-jsonschema | catgen speed-up |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory(prefix="catgen-bench-") as work:
         for size in args.sizes:
             r = bench_size(size, args.runs, Path(work))
-            print(f"| {r['manifests']:,} | {r['cold_s']:.2f} s | {r['warm_one_changed_s']:.2f} s | {r['base_one_changed_s']:.2f} s | "
-                  f"{r['lineage_chain_s']:.2f} s | {r['peak_rss_mib']:.0f} MiB | {r['check_jsonschema_s']:.2f} s | {r['speedup_vs_peer']:.1f}x |", flush=True)
+            print(f"| {r['manifests']:,} | {r['cold_s']:.2f} s | {r['warm_one_changed_s']:.2f} s "
+                  f"| {r['base_one_changed_s']:.2f} s | {r['lineage_chain_s']:.2f} s | {r['peak_rss_mib']:.0f} MiB "
+                  f"| {r['check_jsonschema_s']:.2f} s | {r['speedup_vs_peer']:.1f}x |", flush=True)
 
 
 if __name__ == "__main__":

@@ -117,7 +117,8 @@ def plain_mkdocs(root: Path, pages: int) -> float:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"# Page {i}\n\nA simple page number {i} with one paragraph of text.\n")
     (docs / "index.md").write_text("# Home\n")
-    (root / "mkdocs.yml").write_text("site_name: plain\ntheme: {name: material, font: false}\nplugins: []\nnav: [index.md]\n")
+    (root / "mkdocs.yml").write_text("site_name: plain\ntheme: {name: material, font: false}\n"
+                                     "plugins: []\nnav: [index.md]\n")
     config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(root / "site"))
     started = time.monotonic()
     build(config)
@@ -136,14 +137,16 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     os.chdir(work)  # no project mkdocs.yml here: the built-in configuration
     count = synthesize(work / "catalog", args.manifests)
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()}")
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+          f"Python {platform.python_version()}, {platform.system()}")
     print(f"catalog: {count} manifests")
 
     started = time.monotonic()
     stats = build_site(str(work / "catalog"), str(work / "site"))
     full = time.monotonic() - started
     files, size = site_size(work / "site")
-    print(f"catgen build (full): {full:.1f} s, {stats['pages']} pages, {stats['pages'] / full:.0f} pages/s, site {files} files, {size / 1e6:.1f} MB")
+    print(f"catgen build (full): {full:.1f} s, {stats['pages']} pages, {stats['pages'] / full:.0f} pages/s, "
+          f"site {files} files, {size / 1e6:.1f} MB")
     for query in ("credit", "lightgbm", "risk-team"):
         fetched, hits = first_search_bytes(work / "site", query)
         print(f"first search {query!r}: {fetched / 1024:.1f} KiB transferred, {hits} hits")
@@ -152,10 +155,12 @@ def main() -> int:
     changed.write_text(changed.read_text().replace("Loan-default classifier", "Loan default classifier"))
     started = time.monotonic()
     stats = build_site(str(work / "catalog"), str(work / "site"))
-    print(f"catgen build after one manifest changed: {time.monotonic() - started:.1f} s ({stats['reused']} of {stats['pages']} pages reused)")
+    print(f"catgen build after one manifest changed: {time.monotonic() - started:.1f} s "
+          f"({stats['reused']} of {stats['pages']} pages reused)")
 
     plain = plain_mkdocs(work / "plain", stats["pages"])
-    print(f"plain MkDocs + Material, {stats['pages']} simple pages: {plain:.1f} s, {stats['pages'] / plain:.0f} pages/s")
+    print(f"plain MkDocs + Material, {stats['pages']} simple pages: {plain:.1f} s, "
+          f"{stats['pages'] / plain:.0f} pages/s")
     if not args.keep:
         shutil.rmtree(work)
     return 0

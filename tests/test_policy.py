@@ -30,23 +30,28 @@ def test_level_off_drops_finding(example):
 
 def test_exception_waives_one_subject_until_expiry(example):
     _public_prod(example)
-    _policy_tail(example, '  exceptions:\n    - {rule: CG701, subject: "workspace:ml-prod-weu", reason: "migration to private link", expires: 2026-01-15}\n')
+    _policy_tail(example, '  exceptions:\n'
+                          '    - {rule: CG701, subject: "workspace:ml-prod-weu", reason: "migration to private link", '
+                          'expires: 2026-01-15}\n')
     result = check(example)  # conftest.NOW is 2026-01-15: valid through that day
     assert codes(result) == [] and len(result.waived) == 1 and result.waived[0].waived_by == "migration to private link"
 
 
 def test_expired_exception_stops_applying_and_warns(example):
     _public_prod(example)
-    _policy_tail(example, '  exceptions:\n    - {rule: CG701, subject: "workspace:ml-prod-weu", reason: "old", expires: 2026-01-14}\n')
+    _policy_tail(example, '  exceptions:\n'
+                          '    - {rule: CG701, subject: "workspace:ml-prod-weu", reason: "old", expires: 2026-01-14}\n')
     result = check(example)
     assert ("CG701", PROD_WS, line_of(example / PROD_WS, "public_network_access")) in codes(result)
     expired = [f for f in result.findings if f.code == "CG306"]
-    assert [(f.level, f.line) for f in expired] == [("warning", line_of(example / "policy.yaml", "expires: 2026-01-14"))]
+    expires_line = line_of(example / "policy.yaml", "expires: 2026-01-14")
+    assert [(f.level, f.line) for f in expired] == [("warning", expires_line)]
 
 
 def test_exception_for_another_subject_does_not_apply(example):
     _public_prod(example)
-    _policy_tail(example, '  exceptions:\n    - {rule: CG701, subject: "workspace:ml-test-eus", reason: "x", expires: 2030-01-01}\n')
+    _policy_tail(example, '  exceptions:\n'
+                          '    - {rule: CG701, subject: "workspace:ml-test-eus", reason: "x", expires: 2030-01-01}\n')
     assert codes(check(example), "CG701")
 
 

@@ -18,4 +18,5 @@ def test_example_catalog_uses_every_kind():
     assert {m.kind for m in catalog.manifests} == set(KINDS)
     models = {m.name for m in catalog.of_kind("Model")}
     assert len(models) >= 2
-    assert all(len([m for m in catalog.of_kind("Model") if m.name == name]) >= 2 for name in ("credit-risk", "fraud-detector"))
+    assert all(len([m for m in catalog.of_kind("Model") if m.name == name]) >= 2
+               for name in ("credit-risk", "fraud-detector"))

@@ -43,9 +43,11 @@ def add_file(repo, relpath: str, text: str):
     return path
 
 
-def promotion(name: str, asset: str, *, requested_by: str, date: str, approvals: list[tuple[str, str]], stage: str = "prod") -> str:
+def promotion(name: str, asset: str, *, requested_by: str, date: str, approvals: list[tuple[str, str]],
+              stage: str = "prod") -> str:
     lines = ["apiVersion: catgen/v1", "kind: Promotion", "metadata:", f"  name: {name}", "spec:", f"  stage: {stage}",
-             f"  asset: {asset}", f"  requested_by: {requested_by}", f"  date: {date}", "  approvals:" + ("" if approvals else " []")]
+             f"  asset: {asset}", f"  requested_by: {requested_by}", f"  date: {date}",
+             "  approvals:" + ("" if approvals else " []")]
     for by, at in approvals:
         lines += [f"    - by: {by}", f"      at: {at}"]
     return "\n".join(lines) + "\n"
@@ -69,7 +71,8 @@ def test_turning_the_rule_off_in_the_same_change(repo, capsys):
     repo.edit("policy.yaml", "  mutable_fields:\n", "  rules:\n    CG503: {level: off}\n  mutable_fields:\n")
     found = attack(repo, capsys, "switch CG503 off and promote")
     assert ("CG503", EMEA_TO_PROD, 10) in found
-    assert findings_of(found, "CG403") == [("CG403", "catalog/policy.yaml", line_of(repo.catalog / "policy.yaml", r"^  rules:"))]
+    policy_line = line_of(repo.catalog / "policy.yaml", r"^  rules:")
+    assert findings_of(found, "CG403") == [("CG403", "catalog/policy.yaml", policy_line)]
 
 
 def test_dropping_the_approvals_requirement_in_the_same_change(repo, capsys):
@@ -77,14 +80,17 @@ def test_dropping_the_approvals_requirement_in_the_same_change(repo, capsys):
     repo.edit("policy.yaml", "        approvals: 2\n", "        approvals: 0\n")
     found = attack(repo, capsys, "no approvals needed any more")
     assert ("CG503", EMEA_TO_PROD, 10) in found
-    assert findings_of(found, "CG403") == [("CG403", "catalog/policy.yaml", line_of(repo.catalog / "policy.yaml", "approvals: 0"))]
+    policy_line = line_of(repo.catalog / "policy.yaml", "approvals: 0")
+    assert findings_of(found, "CG403") == [("CG403", "catalog/policy.yaml", policy_line)]
 
 
 def test_an_exception_added_in_the_same_change_does_not_apply(repo, capsys):
     # An unpromoted model deployed to prod, waived by an exception written in the same change.
     repo.edit("deployments/credit-risk-prod-green.yaml", "model:credit-risk@2", "model:credit-risk@1")
     repo.edit("policy.yaml", "  mutable_fields:\n",
-              "  exceptions:\n    - {rule: CG501, subject: 'model:credit-risk@1', reason: trust me, expires: 2099-12-31}\n  mutable_fields:\n")
+              "  exceptions:\n"
+              "    - {rule: CG501, subject: 'model:credit-risk@1', reason: trust me, expires: 2099-12-31}\n"
+              "  mutable_fields:\n")
     found = attack(repo, capsys, "deploy version 1 to prod with a waiver")
     assert ("CG501", "catalog/deployments/credit-risk-prod-green.yaml", 10) in found
     assert findings_of(found, "CG403") != []
@@ -94,10 +100,12 @@ def test_removing_pinned_images_while_adding_an_unpinned_environment(repo, capsy
     repo.edit("policy.yaml", "        pinned_images: true\n", "")
     add_file(repo, "catalog/environments/lightgbm-py311/3.yaml",
              "apiVersion: catgen/v1\nkind: Environment\nmetadata:\n  name: lightgbm-py311\n  version: \"3\"\n"
-             "spec:\n  registry: registry:contoso-ml\n  image: mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest\n")
+             "spec:\n  registry: registry:contoso-ml\n"
+             "  image: mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest\n")
     for stage, date in (("test", "2024-11-01T10:00:00Z"), ("prod", "2024-11-02T10:00:00Z")):
         add_file(repo, f"catalog/promotions/lightgbm-py311-3-to-{stage}.yaml", promotion(
-            f"lightgbm-py311-3-to-{stage}", "environment:lightgbm-py311@3", stage=stage, requested_by="bob@contoso.com", date=date,
+            f"lightgbm-py311-3-to-{stage}", "environment:lightgbm-py311@3", stage=stage,
+            requested_by="bob@contoso.com", date=date,
             approvals=[("alice@contoso.com", "2024-11-02T11:00:00Z"), ("carol@contoso.com", "2024-11-02T12:00:00Z")]))
     found = attack(repo, capsys, "unpinned image, no pinning rule")
     prod = "catalog/promotions/lightgbm-py311-3-to-prod.yaml"
@@ -109,8 +117,10 @@ def test_removing_pinned_images_while_adding_an_unpinned_environment(repo, capsy
 
 
 def test_adding_an_approval_to_an_old_promotion(repo, capsys):
-    repo.edit("promotions/fraud-detector-emea-1-to-test.yaml", "      comment: OK for a regional A/B evaluation in test.\n",
-              "      comment: OK for a regional A/B evaluation in test.\n    - by: alice@contoso.com\n      at: 2024-10-07T12:00:00Z\n")
+    repo.edit("promotions/fraud-detector-emea-1-to-test.yaml",
+              "      comment: OK for a regional A/B evaluation in test.\n",
+              "      comment: OK for a regional A/B evaluation in test.\n"
+              "    - by: alice@contoso.com\n      at: 2024-10-07T12:00:00Z\n")
     found = attack(repo, capsys, "one more approval, after the fact")
     path = "catalog/promotions/fraud-detector-emea-1-to-test.yaml"
     assert found == [("CG401", path, line_of(repo.path / path, "by: alice@contoso.com"))]
@@ -171,29 +181,34 @@ def test_renaming_a_model_and_leaving_its_deployment_is_caught_too(repo, capsys)
 
 @pytest.mark.parametrize("field,old,new", [
     ("sha256", "77141ab7baacfb622a18b3dcfb0ca36ebe6ad2b3fc7d1fb52eb11d4588e6351a", "0" * 64),
-    ("path", "azureml://jobs/train-credit-risk-prod-0912/outputs/artifacts/paths/model/", "azureml://jobs/attacker/model/"),
+    ("path", "azureml://jobs/train-credit-risk-prod-0912/outputs/artifacts/paths/model/",
+     "azureml://jobs/attacker/model/"),
 ])
 def test_swapping_the_artifact_of_a_published_model(repo, capsys, field, old, new):
     repo.edit("models/credit-risk/3.yaml", old, new)
     found = attack(repo, capsys, f"new {field}, same version")
-    assert found == [("CG401", "catalog/models/credit-risk/3.yaml", line_of(repo.catalog / "models/credit-risk/3.yaml", f"^  {field}:"))]
+    model_line = line_of(repo.catalog / "models/credit-risk/3.yaml", f"^  {field}:")
+    assert found == [("CG401", "catalog/models/credit-risk/3.yaml", model_line)]
 
 
 def test_making_promotions_mutable_in_the_same_change(repo, capsys):
     repo.edit("policy.yaml", "    - Promotion\n", "")
-    repo.edit("promotions/credit-risk-3-to-prod.yaml", "requested_by: bob@contoso.com", "requested_by: erin@contoso.com")
+    repo.edit("promotions/credit-risk-3-to-prod.yaml",
+              "requested_by: bob@contoso.com", "requested_by: erin@contoso.com")
     found = attack(repo, capsys, "promotions are mutable now")
     assert ("CG401", PROD_PROMOTION, line_of(repo.path / PROD_PROMOTION, "requested_by:")) in found
     assert findings_of(found, "CG403") != []
 
 
 def test_a_stray_policy_elsewhere_never_judges(repo, capsys):
-    text = (repo.catalog / "policy.yaml").read_text(encoding="utf-8").replace("        approvals: 2\n", "        approvals: 0\n")
+    text = (repo.catalog / "policy.yaml").read_text(encoding="utf-8").replace("        approvals: 2\n",
+                                                                               "        approvals: 0\n")
     add_file(repo, "catalog/policies/aaa.yaml", text)
     add_file(repo, EMEA_TO_PROD, emea_to_prod(approvals=[]))
     found = attack(repo, capsys, "a second, looser policy")
     assert ("CG503", EMEA_TO_PROD, 10) in found
-    assert {("CG107", "catalog/policies/aaa.yaml"), ("CG306", "catalog/policies/aaa.yaml")} <= {(c, p) for c, p, _ in found}
+    stray = {("CG107", "catalog/policies/aaa.yaml"), ("CG306", "catalog/policies/aaa.yaml")}
+    assert stray <= {(c, p) for c, p, _ in found}
 
 
 # -- the change cannot choose its judge (SPEC §6) --------------------------------------

@@ -178,7 +178,8 @@ def _write_many(catalog: str, count: int) -> None:
         handle.write(POLICY.lstrip())
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
     for index in range(count):
-        body = b"apiVersion: catgen/v1\nkind: Workspace\nmetadata: {name: w%06d}\nspec: {stage: dev, region: eastus}\n" % index
+        body = (b"apiVersion: catgen/v1\nkind: Workspace\nmetadata: {name: w%06d}\n"
+                b"spec: {stage: dev, region: eastus}\n") % index
         if index % BROKEN_EVERY == 0:
             body += b"spec: [unclosed\n"
         descriptor = os.open(os.path.join(folder, "w%06d.yaml" % index), flags, 0o644)
@@ -378,7 +379,8 @@ def test_a_windows_reserved_version_is_cg201_at_the_version(root):
 @pytest.mark.parametrize("relpath,text", [
     ("models/aux/1.yaml", model(name="aux")),
     ("policy.yaml", POLICY.replace("name: default", "name: prn")),
-    ("registries/com3.yaml", "apiVersion: catgen/v1\nkind: Registry\nmetadata:\n  name: com3\nspec:\n  location: eastus\n  replication_locations: [eastus]\n"),
+    ("registries/com3.yaml", "apiVersion: catgen/v1\nkind: Registry\nmetadata:\n  name: com3\n"
+                             "spec:\n  location: eastus\n  replication_locations: [eastus]\n"),
 ])
 def test_a_windows_reserved_name_is_reported_for_every_kind(root, relpath, text):
     write(root, relpath, text)

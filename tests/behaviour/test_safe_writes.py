@@ -149,7 +149,8 @@ def test_new_failing_mid_write_leaves_nothing(catalog, capsys, disk_full):
 
 def test_promote_never_replaces_a_promotion_with_the_same_name(catalog, capsys, monkeypatch):
     monkeypatch.setattr(catgen.commands.promote.secrets, "token_hex", lambda n: "abcdef")
-    args = ("promote", "model:fraud-detector-emea@1", "--stage", "prod", "--requested-by", "bob@contoso.com", "--catalog", str(catalog))
+    args = ("promote", "model:fraud-detector-emea@1", "--stage", "prod", "--requested-by", "bob@contoso.com",
+            "--catalog", str(catalog))
     assert run_cli(capsys, *args)[0] == 0
     [written] = sorted((catalog / "promotions").glob("fraud-detector-emea-1-to-prod-*-abcdef.yaml"))
     written.write_text(written.read_text(encoding="utf-8") + "# edited by hand\n", encoding="utf-8")

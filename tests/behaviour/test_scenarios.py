@@ -30,35 +30,56 @@ def manifest(kind, name, spec, version=None, **metadata):
 
 def story(prod_region="westeurope", replicate=("eastus", "westeurope"), prod_auc=0.87, home_model_in_registry=True):
     """The seed scenario as {relpath: manifest}."""
-    env = manifest("Environment", "train-env", {"registry": "registry:shared", "image": "mcr.microsoft.com/ml" + DIGEST}, "1")
-    step = manifest("Component", "train", {"registry": "registry:shared", "type": "command", "environment": "environment:train-env@1",
+    env = manifest("Environment", "train-env",
+                   {"registry": "registry:shared", "image": "mcr.microsoft.com/ml" + DIGEST}, "1")
+    step = manifest("Component", "train", {"registry": "registry:shared", "type": "command",
+                                          "environment": "environment:train-env@1",
                                           "code": {"repository": "https://git/x", "commit": "abcdef1"}}, "1")
-    pipeline = manifest("Component", "pipeline", {"registry": "registry:shared", "type": "pipeline", "steps": ["component:train@1"]}, "1")
+    pipeline = manifest("Component", "pipeline",
+                        {"registry": "registry:shared", "type": "pipeline", "steps": ["component:train@1"]}, "1")
     def job(name, workspace, data, auc, baseline=None):
-        spec = {"workspace": f"workspace:{workspace}", "type": "pipeline", "status": "completed", "component": "component:pipeline@1",
-                "inputs": {"training": data}, "metrics": {"auc": auc}}
+        spec = {"workspace": f"workspace:{workspace}", "type": "pipeline", "status": "completed",
+                "component": "component:pipeline@1", "inputs": {"training": data}, "metrics": {"auc": auc}}
         if baseline:
             spec["baseline"] = f"job:{baseline}"
         return manifest("Job", name, spec)
     files = {
         "policy.yaml": manifest("Policy", "default", POLICY),
-        "registries/shared.yaml": manifest("Registry", "shared", {"location": "eastus", "replication_locations": list(replicate)}),
-        "workspaces/dev.yaml": manifest("Workspace", "dev", {"stage": "dev", "region": "eastus", "registries": ["registry:shared"]}),
-        "workspaces/test.yaml": manifest("Workspace", "test", {"stage": "test", "region": "eastus", "registries": ["registry:shared"]}),
-        "workspaces/prod.yaml": manifest("Workspace", "prod", {"stage": "prod", "region": prod_region, "registries": ["registry:shared"]}),
+        "registries/shared.yaml": manifest("Registry", "shared",
+                                           {"location": "eastus", "replication_locations": list(replicate)}),
+        "workspaces/dev.yaml": manifest("Workspace", "dev",
+                                        {"stage": "dev", "region": "eastus", "registries": ["registry:shared"]}),
+        "workspaces/test.yaml": manifest("Workspace", "test",
+                                         {"stage": "test", "region": "eastus", "registries": ["registry:shared"]}),
+        "workspaces/prod.yaml": manifest("Workspace", "prod",
+                                         {"stage": "prod", "region": prod_region, "registries": ["registry:shared"]}),
         "environments/train-env/1.yaml": env, "components/train/1.yaml": step, "components/pipeline/1.yaml": pipeline,
-        "data/sample/1.yaml": manifest("Data", "sample", {"workspace": "workspace:dev", "type": "mltable", "path": "az://s", "classification": "sample"}, "1"),
-        "data/loans/1.yaml": manifest("Data", "loans", {"workspace": "workspace:prod", "type": "mltable", "path": "az://l", "classification": "production", "contains_pii": True}, "1"),
+        "data/sample/1.yaml": manifest("Data", "sample", {"workspace": "workspace:dev", "type": "mltable",
+                                                          "path": "az://s", "classification": "sample"}, "1"),
+        "data/loans/1.yaml": manifest("Data", "loans", {"workspace": "workspace:prod", "type": "mltable",
+                                                        "path": "az://l", "classification": "production",
+                                                        "contains_pii": True}, "1"),
         "jobs/dev-run.yaml": job("dev-run", "dev", "data:sample@1", 0.86),
         "jobs/prod-run.yaml": job("prod-run", "prod", "data:loans@1", prod_auc, baseline="dev-run"),
-        "models/scorer/1.yaml": manifest("Model", "scorer", {("registry" if home_model_in_registry else "workspace"): ("registry:shared" if home_model_in_registry else "workspace:prod"),
-                                                            "type": "mlflow_model", "path": "az://m", "job": "job:prod-run"}, "1", owner="team@x.com"),
-        "promotions/scorer-1-test.yaml": manifest("Promotion", "scorer-1-test", {"stage": "test", "asset": "model:scorer@1", "requested_by": "bob@x.com", "date": "2025-01-02",
-                                                                               "approvals": [{"by": "carol@x.com", "at": "2025-01-02"}]}),
-        "promotions/scorer-1-prod.yaml": manifest("Promotion", "scorer-1-prod", {"stage": "prod", "asset": "model:scorer@1", "requested_by": "bob@x.com", "date": "2025-01-05",
-                                                                               "approvals": [{"by": "carol@x.com", "at": "2025-01-05"}]}),
-        "deployments/scorer-test.yaml": manifest("Deployment", "scorer-test", {"workspace": "workspace:test", "endpoint": "scorer", "model": "model:scorer@1"}),
-        "deployments/scorer-prod.yaml": manifest("Deployment", "scorer-prod", {"workspace": "workspace:prod", "endpoint": "scorer", "model": "model:scorer@1", "environment": "environment:train-env@1"}),
+        "models/scorer/1.yaml": manifest("Model", "scorer",
+                                         {("registry" if home_model_in_registry else "workspace"):
+                                              ("registry:shared" if home_model_in_registry else "workspace:prod"),
+                                          "type": "mlflow_model", "path": "az://m", "job": "job:prod-run"},
+                                         "1", owner="team@x.com"),
+        "promotions/scorer-1-test.yaml": manifest("Promotion", "scorer-1-test",
+                                                  {"stage": "test", "asset": "model:scorer@1",
+                                                   "requested_by": "bob@x.com", "date": "2025-01-02",
+                                                   "approvals": [{"by": "carol@x.com", "at": "2025-01-02"}]}),
+        "promotions/scorer-1-prod.yaml": manifest("Promotion", "scorer-1-prod",
+                                                  {"stage": "prod", "asset": "model:scorer@1",
+                                                   "requested_by": "bob@x.com", "date": "2025-01-05",
+                                                   "approvals": [{"by": "carol@x.com", "at": "2025-01-05"}]}),
+        "deployments/scorer-test.yaml": manifest("Deployment", "scorer-test",
+                                                 {"workspace": "workspace:test", "endpoint": "scorer",
+                                                  "model": "model:scorer@1"}),
+        "deployments/scorer-prod.yaml": manifest("Deployment", "scorer-prod",
+                                                 {"workspace": "workspace:prod", "endpoint": "scorer",
+                                                  "model": "model:scorer@1", "environment": "environment:train-env@1"}),
     }
     return files
 
@@ -77,7 +98,9 @@ def test_train_in_dev_deploy_in_prod_through_the_registry(tmp_path):
 
 def test_prod_deployment_of_a_workspace_only_model_fails(tmp_path):
     files = story()
-    files["models/scorer/1.yaml"]["spec"] = {**{k: v for k, v in files["models/scorer/1.yaml"]["spec"].items() if k != "registry"}, "workspace": "workspace:dev"}
+    spec = files["models/scorer/1.yaml"]["spec"]
+    files["models/scorer/1.yaml"]["spec"] = {**{k: v for k, v in spec.items() if k != "registry"},
+                                             "workspace": "workspace:dev"}
     found = {c for c, _, _ in codes(check(write_story(tmp_path / "c", files)))}
     assert {"CG512", "CG506"} <= found  # prod needs the registry; test cannot use a dev-only model
 

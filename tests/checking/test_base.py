@@ -130,7 +130,9 @@ def test_policy_loosened_in_the_same_change_still_reports_the_violation(repo, ca
 def test_exception_added_in_the_same_change_does_not_apply_yet(repo, capsys):
     (repo.path / PROMOTION_PATH).write_text(FDE_TO_PROD, encoding="utf-8")
     repo.edit("policy.yaml", "  mutable_fields:\n",
-              "  exceptions:\n    - {rule: CG503, subject: 'model:fraud-detector-emea@1', reason: waived, expires: 2099-12-31}\n  mutable_fields:\n")
+              "  exceptions:\n"
+              "    - {rule: CG503, subject: 'model:fraud-detector-emea@1', reason: waived, expires: 2099-12-31}\n"
+              "  mutable_fields:\n")
     code, found, summary, _ = check_json(capsys, "--base", repo.base)
     assert code == 1
     assert findings_of(found, "CG503") == [("CG503", PROMOTION_PATH, 10)]
@@ -147,7 +149,8 @@ def test_exception_added_in_the_same_change_does_not_apply_yet(repo, capsys):
 def _legacy_problem(repo) -> str:
     """A base that already has a problem: a prod deployment of an unpromoted model."""
     text = (repo.catalog / "deployments/credit-risk-prod-green.yaml").read_text(encoding="utf-8")
-    legacy = text.replace("name: credit-risk-prod-green", "name: legacy-prod").replace("model:credit-risk@2", "model:credit-risk@1")
+    legacy = (text.replace("name: credit-risk-prod-green", "name: legacy-prod")
+              .replace("model:credit-risk@2", "model:credit-risk@1"))
     (repo.catalog / "deployments/legacy-prod.yaml").write_text(legacy, encoding="utf-8")
     return repo.commit("a legacy deployment")
 

@@ -35,7 +35,8 @@ _WORDS = st.sampled_from([
     "e\u0301", "\ufeff", "\t", "\x85", "\u2028", "&a", "*a", "!!python/object:os.system", "!tag", "<<", "%YAML 1.2",
     "'quoted'", '"dq\\u0000"', "|", ">-", "#", "@", "`", ",", "?", "\\",
 ])
-_PUNCT = st.sampled_from(["\n", "\n  ", "\n    ", ": ", "- ", "? ", "{", "}", "[", "]", ", ", "---\n", "...\n", " ", "\r\n"])
+_PUNCT = st.sampled_from(["\n", "\n  ", "\n    ", ": ", "- ", "? ", "{", "}", "[", "]", ", ", "---\n", "...\n", " ",
+                          "\r\n"])
 
 
 @st.composite
@@ -94,10 +95,12 @@ def _pool(draw) -> dict:
     """The identities the catalog will hold: kind -> list of (name, version)."""
     pool = {}
     for kind in ("Registry", "Workspace", "Job", "Promotion", "Deployment"):
-        pool[kind] = [(name, None) for name in draw(st.lists(_NAMES, min_size=1 if kind in ("Registry", "Workspace") else 0, max_size=3, unique=True))]
+        min_size = 1 if kind in ("Registry", "Workspace") else 0
+        pool[kind] = [(name, None) for name in draw(st.lists(_NAMES, min_size=min_size, max_size=3, unique=True))]
     for kind in ("Model", "Environment", "Component", "Data"):
         names = draw(st.lists(_NAMES, max_size=2, unique=True))
-        pool[kind] = [(name, version) for name in names for version in draw(st.lists(_VERSIONS, min_size=1, max_size=2, unique=True))]
+        pool[kind] = [(name, version) for name in names
+                      for version in draw(st.lists(_VERSIONS, min_size=1, max_size=2, unique=True))]
     return pool
 
 
@@ -106,7 +109,8 @@ def _ref_to(draw, pool: dict, kinds: tuple, noise: bool = True) -> str:
     kind = draw(st.sampled_from(kinds))
     choices = pool.get(kind) or [("missing", "1" if KINDS[kind].versioned else None)]
     name, version = draw(st.sampled_from(choices))
-    mutation = draw(st.sampled_from(["ok"] * (6 if noise else 40) + ["dangling", "unpinned", "case", "wrong-kind", "latest"]))
+    mutation = draw(st.sampled_from(["ok"] * (6 if noise else 40)
+                                    + ["dangling", "unpinned", "case", "wrong-kind", "latest"]))
     if mutation == "dangling":
         name = name + "-gone"
     elif mutation == "case":
@@ -162,7 +166,8 @@ def _policy(draw, hostile: bool = False) -> dict:
                 "separation_of_duties": st.booleans(),
                 "require_registry": st.booleans(),
                 "require_lineage": st.booleans(),
-                "training_data": st.lists(st.sampled_from(["production", "sample", "anonymized", "synthetic"]), max_size=2, unique=True),
+                "training_data": st.lists(st.sampled_from(["production", "sample", "anonymized", "synthetic"]),
+                                          max_size=2, unique=True),
                 "pinned_images": st.booleans(),
                 "metrics": st.builds(lambda bound: {"auc": {"min": bound}}, _ANY_NUMBER if hostile else st.just(0.8)),
                 "max_regression": st.builds(lambda bound: {"auc": bound}, _ANY_NUMBER if hostile else st.just(0.02)),
@@ -170,7 +175,8 @@ def _policy(draw, hostile: bool = False) -> dict:
         stages.append(stage)
     spec = {"stages": stages}
     if draw(st.booleans()):
-        spec["exceptions"] = [{"rule": draw(st.sampled_from(["CG605", "CG503", "CG501"])), "subject": "model:x@1", "reason": "fuzz", "expires": draw(_DATES)}]
+        spec["exceptions"] = [{"rule": draw(st.sampled_from(["CG605", "CG503", "CG501"])), "subject": "model:x@1",
+                               "reason": "fuzz", "expires": draw(_DATES)}]
     if draw(st.booleans()):
         spec["rules"] = {"CG605": {"level": draw(st.sampled_from(["error", "warning", "off"]))}}
     return spec
@@ -184,9 +190,11 @@ def _home(draw, pool, noise: bool) -> dict:
 def _spec(draw, kind: str, pool: dict, noise: bool, hostile: bool = False) -> dict:
     ref = lambda *kinds: _ref_to(draw, pool, kinds, noise)  # noqa: E731 (a short local helper reads best here)
     if kind == "Registry":
-        return {"location": "eastus", "replication_locations": draw(st.sampled_from([["eastus"], ["eastus", "westeurope"], ["westeurope"]]))}
+        return {"location": "eastus",
+                "replication_locations": draw(st.sampled_from([["eastus"], ["eastus", "westeurope"], ["westeurope"]]))}
     if kind == "Workspace":
-        return {"stage": draw(st.sampled_from(["dev", "test", "prod", "qa"])), "region": draw(st.sampled_from(["eastus", "westeurope"])),
+        return {"stage": draw(st.sampled_from(["dev", "test", "prod", "qa"])),
+                "region": draw(st.sampled_from(["eastus", "westeurope"])),
                 "registries": [ref("Registry") for _ in range(draw(st.integers(0, 2)))],
                 "public_network_access": draw(st.sampled_from(["enabled", "disabled"]))}
     if kind == "Environment":
@@ -194,7 +202,8 @@ def _spec(draw, kind: str, pool: dict, noise: bool, hostile: bool = False) -> di
         return {**_home(draw, pool, noise), "image": "mcr.example/py:3.11" + ("@sha256:" + "a" * 64 if pinned else "")}
     if kind == "Data":
         return {**_home(draw, pool, noise), "type": "uri_folder", "path": "azureml://data/x",
-                "classification": draw(st.sampled_from(["production", "sample", "anonymized", "synthetic", "unclassified"])),
+                "classification": draw(st.sampled_from(["production", "sample", "anonymized", "synthetic",
+                                                        "unclassified"])),
                 "contains_pii": draw(st.booleans())}
     if kind == "Component":
         return {**_home(draw, pool, noise), "type": "command", "environment": ref("Environment"),
@@ -216,13 +225,15 @@ def _spec(draw, kind: str, pool: dict, noise: bool, hostile: bool = False) -> di
             spec["component"] = ref("Component")
         return spec
     if kind == "Promotion":
-        target = {"stage": draw(st.sampled_from(["test", "prod", "nowhere"]))} if draw(st.booleans()) else {"registry": ref("Registry")}
+        target = ({"stage": draw(st.sampled_from(["test", "prod", "nowhere"]))} if draw(st.booleans())
+                  else {"registry": ref("Registry")})
         approvals = [{"by": draw(_people(draw, hostile)), "at": draw(_DATES)} for _ in range(draw(st.integers(0, 3)))]
         spec = {**target, "asset": ref("Model", "Environment", "Component", "Data"),
                 "requested_by": draw(_people(draw, hostile)), "date": draw(_DATES), "approvals": approvals,
                 "evidence": [ref("Job")]}
         if draw(st.integers(0, 4)) == 0:
-            spec.update(revoke=True, **draw(st.fixed_dictionaries({}, optional={"reason": st.sampled_from(["faulty", " "])})))
+            spec.update(revoke=True,
+                        **draw(st.fixed_dictionaries({}, optional={"reason": st.sampled_from(["faulty", " "])})))
         return spec
     if kind == "Deployment":
         traffic = draw(NOT_FINITE) if hostile and draw(st.integers(0, 5)) == 0 else draw(st.integers(0, 100))

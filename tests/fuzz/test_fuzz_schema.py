@@ -35,7 +35,8 @@ def check_generated(files: dict):
             result = run_check(open_catalog(str(root), cache=False), now=NOW)
         timer.check()
         again = run_check(open_catalog(str(root), cache=False), now=NOW)
-        assert finding_rows(result.findings) == finding_rows(again.findings), "the same catalog must give the same findings"
+        assert finding_rows(result.findings) == finding_rows(again.findings), (
+            "the same catalog must give the same findings")
         display = result.catalog.source.display
         counts = {display(relpath): line_count(text.encode()) for relpath, text in files.items()}
         assert_findings_well_formed(result.findings, counts)

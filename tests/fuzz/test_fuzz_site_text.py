@@ -27,9 +27,10 @@ _HOSTILE = st.sampled_from([
     "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<a href='javascript:alert(1)'>x</a>",
     "[x](javascript:alert(1))", "[x](JaVaScRiPt:alert(1))", "[x]( java\tscript:alert(1))", "[x](data:text/html,<b>)",
     "[x](vbscript:msgbox)", "![i](http://evil.example/p.png)", "![i](javascript:alert(1))", "[x](//evil.example)",
-    "&lt;script&gt;", "&#x3C;script&#x3E;", "<!-- c -->", "<![CDATA[x]]>", '" onmouseover="alert(1)', "' autofocus onfocus='x",
-    "\u202eexe.txt", "\u2066", "\u200b", "\x00", "\x1b[31m", "`<b>`", "```\n<script>\n```", "| a | b |\n|---|---|\n| <i> | x |",
-    "<style>*{}</style>", "<svg onload=alert(1)>", "<iframe src=x>", "<math><mi xlink:href=x>", "[x][r]\n\n[r]: javascript:alert(1)",
+    "&lt;script&gt;", "&#x3C;script&#x3E;", "<!-- c -->", "<![CDATA[x]]>", '" onmouseover="alert(1)',
+    "' autofocus onfocus='x", "\u202eexe.txt", "\u2066", "\u200b", "\x00", "\x1b[31m", "`<b>`", "```\n<script>\n```",
+    "| a | b |\n|---|---|\n| <i> | x |", "<style>*{}</style>", "<svg onload=alert(1)>", "<iframe src=x>",
+    "<math><mi xlink:href=x>", "[x][r]\n\n[r]: javascript:alert(1)",
     "<http://example.com>", "<javascript:alert(1)>", "*a*", "# h", "> q", "- l", "1. n", "\n\n", "\t", "    code",
 ])
 _TEXT = st.lists(st.one_of(_HOSTILE, st.text(max_size=12)), max_size=12).map("".join)

@@ -37,7 +37,8 @@ def test_git_source_skips_hidden_and_other_files_and_flags_links(repo):
     assert not [p for p in files if p.startswith(".") or p.endswith(".md")]
     assert files["link.yaml"].symlink
     assert files["models/credit-risk/3.yaml"].size == (repo.catalog / "models/credit-risk/3.yaml").stat().st_size
-    assert [f.relpath for f in GitSource("catalog", commit).files()] == [f.relpath for f in DirectorySource("catalog").files()]
+    assert ([f.relpath for f in GitSource("catalog", commit).files()]
+            == [f.relpath for f in DirectorySource("catalog").files()])
 
 
 def test_git_source_errors_are_catalog_errors(repo):

@@ -59,7 +59,8 @@ def test_a_changed_schema_changes_the_salt(monkeypatch):
     original_text = catgen.load.schemas.schema_text
     parsing.salt.cache_clear()
     before = parsing.salt()
-    monkeypatch.setattr(catgen.load.schemas, "schema_text", lambda name: original_text(name) + (" " if name == "model" else ""))
+    monkeypatch.setattr(catgen.load.schemas, "schema_text",
+                        lambda name: original_text(name) + (" " if name == "model" else ""))
     parsing.salt.cache_clear()
     try:
         assert parsing.salt() != before

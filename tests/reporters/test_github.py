@@ -44,7 +44,8 @@ def test_one_annotation_per_finding_then_the_text_report(tmp_path):
     for line, found in zip(annotations, result.findings):
         command, fields, message = parse_annotation(line)
         assert command == found.level
-        assert fields == {"file": found.path, "line": str(found.line), "col": str(found.column), "title": f"{found.code} {found.name}"}
+        assert fields == {"file": found.path, "line": str(found.line), "col": str(found.column),
+                          "title": f"{found.code} {found.name}"}
         assert message == found.message
     assert "\n".join(rest) + "\n" == render(result, text.report)
     assert rest[-1] == text.summary_line(result) == "3 manifests checked, 4 errors, 1 warning"

@@ -145,7 +145,8 @@ def test_cg301_case_insensitive_duplicate_on_the_second_file_in_path_order(root)
     write(root, "workspaces/DEV.yaml", FILES["workspaces/dev.yaml"].replace("name: dev", "name: DEV"))
     result = check(root)
     assert codes(result, "CG301") == [("CG301", "workspaces/dev.yaml", 4)]
-    assert messages(result, "CG301") == ["workspace:dev is already defined by catalog/workspaces/DEV.yaml (workspace:DEV)"]
+    assert messages(result, "CG301") == [
+        "workspace:dev is already defined by catalog/workspaces/DEV.yaml (workspace:DEV)"]
 
 
 def test_cg301_exact_duplicate_in_a_misplaced_file(root):
@@ -293,7 +294,8 @@ def test_cg306_promotion_from_is_not_an_earlier_stage(root, source):
     edit(root, "policy.yaml", "from: dev", f"from: {source}")
     result = check(root)
     assert codes(result, "CG306") == [("CG306", "policy.yaml", 10)]
-    assert messages(result, "CG306")[0].startswith(f"stage 'test' is promoted from {source!r}, which is not an earlier stage")
+    assert messages(result, "CG306")[0].startswith(
+        f"stage 'test' is promoted from {source!r}, which is not an earlier stage")
 
 
 def test_cg306_rules_naming_an_unknown_code(root):
@@ -369,12 +371,14 @@ def test_cg305_job_baseline_cycle(example):
     result = check(example)
     assert codes(result, "CG305") == [("CG305", a, line_of(example / a, "  name:"))]
     message = [f.message for f in result.findings if f.code == "CG305"][0]
-    assert "job:train-credit-risk-dev-0901 -> job:train-credit-risk-prod-0912 -> job:train-credit-risk-dev-0901" in message
+    cycle = "job:train-credit-risk-dev-0901 -> job:train-credit-risk-prod-0912 -> job:train-credit-risk-dev-0901"
+    assert cycle in message
 
 
 def test_cg305_component_is_its_own_step(example):
     pipeline = "components/credit-risk-pipeline/1.yaml"
-    edit(example, pipeline, "    - component:prep-loans@1\n", "    - component:prep-loans@1\n    - component:credit-risk-pipeline@1\n")
+    edit(example, pipeline, "    - component:prep-loans@1\n",
+         "    - component:prep-loans@1\n    - component:credit-risk-pipeline@1\n")
     assert codes(check(example), "CG305") == [("CG305", pipeline, line_of(example / pipeline, "  name:"))]
 
 

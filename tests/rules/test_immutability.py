@@ -21,7 +21,8 @@ def repo(tmp_path, monkeypatch):
 def test_example_catalog_checks_clean_against_itself(repo, capsys):
     code, found, summary, _ = check_json(capsys, "--base", repo.base)
     assert (code, found) == (0, [])
-    assert summary["changes"] == {"base": repo.base, "added": 0, "modified": 0, "deleted": 0, "policy": "base", "only_changed": False}
+    assert summary["changes"] == {"base": repo.base, "added": 0, "modified": 0, "deleted": 0, "policy": "base",
+                                  "only_changed": False}
 
 
 def test_description_and_tags_edit_is_clean(repo, capsys):
@@ -35,7 +36,8 @@ def test_description_and_tags_edit_is_clean(repo, capsys):
 
 
 def test_changed_artifact_path_is_cg401_at_that_line(repo, capsys):
-    path = repo.edit(MODEL, "path: azureml://jobs/train-credit-risk-prod-0912/", "path: azureml://jobs/train-credit-risk-prod-0913/")
+    path = repo.edit(MODEL, "path: azureml://jobs/train-credit-risk-prod-0912/",
+                     "path: azureml://jobs/train-credit-risk-prod-0913/")
     repo.commit()
     code, found, _, _ = check_json(capsys, "--base", "main~1")
     assert code == 1
@@ -111,7 +113,8 @@ def test_only_the_base_policy_decides_what_is_immutable(repo, capsys):
     repo.commit("make paths mutable and change one")
     code, found, _, _ = check_json(capsys, "--base", repo.base)
     assert ("CG401", f"catalog/{MODEL}", line_of(path, r"^  path:")) in found
-    assert findings_of(found, "CG403") == [("CG403", "catalog/policy.yaml", line_of(repo.catalog / "policy.yaml", "spec.path"))]
+    policy_line = line_of(repo.catalog / "policy.yaml", "spec.path")
+    assert findings_of(found, "CG403") == [("CG403", "catalog/policy.yaml", policy_line)]
     # once that policy is the base, the same kind of edit is allowed
     repo2_base = repo.git("rev-parse", "HEAD")
     repo.edit(MODEL, "path: azureml://jobs/elsewhere/", "path: azureml://jobs/elsewhere-again/")
@@ -130,11 +133,16 @@ def test_kinds_the_base_policy_leaves_mutable_may_change(repo, capsys):
 def test_policy_change_is_one_warning_with_a_summary(repo, capsys):
     line = line_of(repo.catalog / "policy.yaml", r"approvals: 2")  # prod's
     repo.edit("policy.yaml", "        approvals: 2\n", "        approvals: 1\n")
-    repo.edit("policy.yaml", "  mutable_fields:\n", "  exceptions:\n    - {rule: CG605, subject: 'environment:sklearn-py310@1', reason: legacy, expires: 2099-12-31}\n  mutable_fields:\n")
+    repo.edit("policy.yaml", "  mutable_fields:\n",
+              "  exceptions:\n"
+              "    - {rule: CG605, subject: 'environment:sklearn-py310@1', reason: legacy, expires: 2099-12-31}\n"
+              "  mutable_fields:\n")
     code, out, _ = _text(capsys, repo.base)
     assert code == 0  # a warning
     assert out.count("CG403") == 1
-    assert f"catalog/policy.yaml:{line}:9: CG403 policy-changed: (warning) the policy changed (stage prod: approvals 2 -> 1; exceptions: +1)" in out
+    expected = (f"catalog/policy.yaml:{line}:9: CG403 policy-changed: (warning) the policy changed "
+                "(stage prod: approvals 2 -> 1; exceptions: +1)")
+    assert expected in out
     assert "the base's policy judged this change" in out
 
 
@@ -237,10 +245,13 @@ def test_mutable_fields_cover_everything_below_them():
 
 
 def test_policy_summary_names_stages_rules_and_lists():
-    before = {"spec": {"stages": [{"name": "dev"}, {"name": "prod", "promotion": {"approvals": 2, "metrics": {"auc": {"min": 0.85}}}}],
+    before = {"spec": {"stages": [{"name": "dev"},
+                                  {"name": "prod", "promotion": {"approvals": 2, "metrics": {"auc": {"min": 0.85}}}}],
                        "rules": {"CG605": {"level": "error"}}, "immutable_kinds": ["Model", "Job"]}}
-    after = {"spec": {"stages": [{"name": "dev"}, {"name": "qa"}, {"name": "prod", "promotion": {"approvals": 1, "metrics": {"auc": {"min": 0.8}}}}],
-                      "rules": {"CG605": {"level": "warning"}, "CG701": {"level": "off"}}, "immutable_kinds": ["Model"]}}
+    after = {"spec": {"stages": [{"name": "dev"}, {"name": "qa"},
+                                 {"name": "prod", "promotion": {"approvals": 1, "metrics": {"auc": {"min": 0.8}}}}],
+                      "rules": {"CG605": {"level": "warning"}, "CG701": {"level": "off"}},
+                      "immutable_kinds": ["Model"]}}
     summary = summarize_policy_change(before, after, list(diff(before, after)))
     assert summary == ("+stage qa; stage prod: approvals 2 -> 1, metrics.auc.min 0.85 -> 0.8; "
                        "rule CG605: error -> warning; rule CG701: default -> off; immutable_kinds: -Job")

@@ -34,12 +34,14 @@ def test_cg601_not_when_lineage_not_required(example):
 
 
 def test_cg602_no_commit_on_job_or_component(example):
-    edit(example, JOB, '  code:\n    repository: https://github.com/contoso/credit-ml\n    commit: "6b1f53303a732ccc8c6aae6640399827c15250e3"\n', "")
+    edit(example, JOB, '  code:\n    repository: https://github.com/contoso/credit-ml\n'
+                       '    commit: "6b1f53303a732ccc8c6aae6640399827c15250e3"\n', "")
     assert codes(check(example), "CG602") == []  # the pipeline component still records the commit
     for component in (example / "components").rglob("*.yaml"):  # the pipeline and its steps
         component.write_text(re.sub(r"  code:\n    repository: \S+\n    commit: \S+\n", "", component.read_text()))
     found = [f for f in check(example).findings if f.code == "CG602"]
-    assert [(f.path.split("catalog/")[-1], f.line, f.subject) for f in found] == [(PROD, at_asset(example), "job:train-credit-risk-prod-0912")]
+    assert [(f.path.split("catalog/")[-1], f.line, f.subject) for f in found] == [
+        (PROD, at_asset(example), "job:train-credit-risk-prod-0912")]
 
 
 def test_cg603_no_environment_anywhere(example):
@@ -64,7 +66,8 @@ def test_cg605_unpinned_environment_of_the_model(example):
     result = check(example)
     found = codes(result, "CG605")
     assert ("CG605", PROD, at_asset(example)) in found
-    assert ("CG605", "deployments/credit-risk-prod-blue.yaml", line_of(example / "deployments/credit-risk-prod-blue.yaml", "environment:")) in found
+    blue = "deployments/credit-risk-prod-blue.yaml"
+    assert ("CG605", blue, line_of(example / blue, "environment:")) in found
     assert all(f.subject == "environment:lightgbm-py311@2" for f in result.findings if f.code == "CG605")
 
 

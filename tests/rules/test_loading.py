@@ -71,7 +71,8 @@ def test_cg101_control_character_is_a_syntax_error(root):
 
 
 def test_cg101_valid_neighbour_flow_mapping_closed(root):
-    write(root, "workspaces/ok.yaml", "apiVersion: catgen/v1\nkind: Workspace\nmetadata: {name: ok}\nspec: {stage: dev, region: eastus}\n")
+    write(root, "workspaces/ok.yaml",
+          "apiVersion: catgen/v1\nkind: Workspace\nmetadata: {name: ok}\nspec: {stage: dev, region: eastus}\n")
     assert codes(check(root), "CG101") == []
 
 
@@ -240,7 +241,8 @@ def test_cg106_symbolic_link_is_not_followed(root, tmp_path):
     result = check(root)
     assert codes(result, "CG106") == [("CG106", "models", 1), ("CG106", "workspaces/linked.yaml", 1)]
     assert all("symbolic link" in f.message for f in result.findings)
-    assert [m.relpath for m in result.catalog.manifests] == ["models", "policy.yaml", "workspaces/dev.yaml", "workspaces/linked.yaml"]
+    assert [m.relpath for m in result.catalog.manifests] == ["models", "policy.yaml", "workspaces/dev.yaml",
+                                                             "workspaces/linked.yaml"]
     assert result.catalog.get("Workspace", "linked") is None
 
 
@@ -309,7 +311,8 @@ def test_yml_is_accepted(root):
 
 
 def test_hidden_files_and_folders_and_other_suffixes_are_skipped(root):
-    for rel in (".git/config.yaml", "models/.m/1.yaml", "workspaces/.draft.yaml", "README.md", "notes.txt", "models/m/1.yaml.bak"):
+    for rel in (".git/config.yaml", "models/.m/1.yaml", "workspaces/.draft.yaml", "README.md", "notes.txt",
+                "models/m/1.yaml.bak"):
         write(root, rel, "not: [valid\n")
     catalog = open_catalog(str(root), cache=False)
     assert [m.relpath for m in catalog.manifests] == ["policy.yaml", "workspaces/dev.yaml"]

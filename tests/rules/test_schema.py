@@ -132,7 +132,8 @@ def schema_findings(root) -> list:
     """(code, relpath, line, message) of each CG2xx finding."""
     result = check(root)
     prefix = result.catalog.source.display("")
-    return [(f.code, f.path.removeprefix(prefix), f.line, f.message) for f in result.findings if f.code.startswith("CG2")]
+    return [(f.code, f.path.removeprefix(prefix), f.line, f.message)
+            for f in result.findings if f.code.startswith("CG2")]
 
 
 def test_the_base_catalog_is_clean(root):
@@ -184,11 +185,15 @@ def test_wrong_type_at_the_value_line_with_a_readable_message(root):
         ("workspaces/dev.yaml", "region: eastus", "region: East US",
          "`spec.region` must be a region name in lower case, such as eastus, got 'East US'"),
         ("models/m/1.yaml", "created: 2024-09-01T10:00:00Z", "created: yesterday",
-         "`metadata.created` must be an ISO 8601 date or timestamp such as 2024-09-01 or 2024-09-01T10:00:00Z, got 'yesterday'"),
+         "`metadata.created` must be an ISO 8601 date or timestamp such as 2024-09-01 or 2024-09-01T10:00:00Z, "
+         "got 'yesterday'"),
         ("workspaces/dev.yaml", "name: dev", "name: -dev",
-         "`metadata.name` must be a name of letters, digits, '.', '_' and '-' that starts with a letter or digit (at most 128 characters), got '-dev'"),
-        ("deployments/d.yaml", "traffic: 100", "traffic: 101", "`spec.traffic` must be an integer from 0 to 100, got 101"),
-        ("deployments/d.yaml", "traffic: 100", "traffic: yes", "`spec.traffic` must be an integer from 0 to 100, got 'yes'"),
+         "`metadata.name` must be a name of letters, digits, '.', '_' and '-' that starts with a letter or digit "
+         "(at most 128 characters), got '-dev'"),
+        ("deployments/d.yaml", "traffic: 100", "traffic: 101",
+         "`spec.traffic` must be an integer from 0 to 100, got 101"),
+        ("deployments/d.yaml", "traffic: 100", "traffic: yes",
+         "`spec.traffic` must be an integer from 0 to 100, got 'yes'"),
     ],
     ids=["enum", "region", "timestamp", "name", "maximum", "yes-is-a-string"],
 )
@@ -230,7 +235,8 @@ def test_replication_locations_must_include_location(root):
 
 
 def test_two_homes(root):
-    edit(root, "models/m/1.yaml", "  workspace: workspace:dev\n", "  workspace: workspace:dev\n  registry: registry:shared\n")
+    edit(root, "models/m/1.yaml", "  workspace: workspace:dev\n",
+         "  workspace: workspace:dev\n  registry: registry:shared\n")
     [(code, path, line, message)] = schema_findings(root)
     assert (code, path, line) == ("CG201", "models/m/1.yaml", 9)
     assert "exactly one home" in message
@@ -250,12 +256,15 @@ def test_registry_home_is_a_valid_neighbour(root):
 
 def test_command_component_without_environment(root):
     edit(root, "components/train/1.yaml", "  environment: environment:py@1\n", "")
-    assert schema_findings(root) == [("CG201", "components/train/1.yaml", 6, "a `command` component must name its `environment`")]
+    assert schema_findings(root) == [("CG201", "components/train/1.yaml", 6,
+                                      "a `command` component must name its `environment`")]
 
 
 def test_steps_on_a_command_component(root):
-    edit(root, "components/train/1.yaml", "  command: python train.py\n", "  command: python train.py\n  steps:\n    - component:pipe@1\n")
-    assert schema_findings(root) == [("CG201", "components/train/1.yaml", 11, "only a `pipeline` component has `steps`")]
+    edit(root, "components/train/1.yaml", "  command: python train.py\n",
+         "  command: python train.py\n  steps:\n    - component:pipe@1\n")
+    assert schema_findings(root) == [("CG201", "components/train/1.yaml", 11,
+                                      "only a `pipeline` component has `steps`")]
 
 
 def test_pipeline_without_environment_is_a_valid_neighbour(root):
@@ -264,7 +273,8 @@ def test_pipeline_without_environment_is_a_valid_neighbour(root):
 
 
 def test_promotion_with_both_registry_and_stage(root):
-    edit(root, "promotions/m-1-to-shared.yaml", "  registry: registry:shared\n", "  registry: registry:shared\n  stage: dev\n")
+    edit(root, "promotions/m-1-to-shared.yaml", "  registry: registry:shared\n",
+         "  registry: registry:shared\n  stage: dev\n")
     [(code, path, line, message)] = schema_findings(root)
     assert (code, path, line) == ("CG201", "promotions/m-1-to-shared.yaml", 8)  # at the second target
     assert "exactly one of `registry:`" in message
@@ -292,7 +302,8 @@ def test_promotion_to_a_stage_is_a_valid_neighbour(root):
 def test_impossible_date(root, old, new, line, field):
     edit(root, "promotions/m-1-to-shared.yaml", old, new)
     bad = new.split(": ", 1)[1].strip('"')
-    assert schema_findings(root) == [("CG201", "promotions/m-1-to-shared.yaml", line, f"`{field}` is not a real date or time: {bad!r}")]
+    assert schema_findings(root) == [("CG201", "promotions/m-1-to-shared.yaml", line,
+                                      f"`{field}` is not a real date or time: {bad!r}")]
 
 
 def test_leap_day_is_a_valid_neighbour(root):
@@ -319,7 +330,8 @@ def test_version_latest2_is_a_valid_neighbour(root):
 
 def test_cg202_bad_api_version(root):
     edit(root, "workspaces/dev.yaml", "apiVersion: catgen/v1", "apiVersion: catgen/v2")
-    assert schema_findings(root) == [("CG202", "workspaces/dev.yaml", 1, "apiVersion must be catgen/v1, got 'catgen/v2'")]
+    assert schema_findings(root) == [("CG202", "workspaces/dev.yaml", 1,
+                                      "apiVersion must be catgen/v1, got 'catgen/v2'")]
 
 
 def test_cg202_missing_api_version(root):

@@ -29,7 +29,8 @@ class GitRepo:
         return self.path / "catalog"
 
     def git(self, *args: str) -> str:
-        return subprocess.run(["git", "-C", str(self.path), *args], check=True, capture_output=True, text=True).stdout.strip()
+        return subprocess.run(["git", "-C", str(self.path), *args],
+                              check=True, capture_output=True, text=True).stdout.strip()
 
     def commit(self, message: str = "change") -> str:
         self.git("add", "-A")

@@ -57,7 +57,8 @@ def write_sample(root: Path) -> Path:
 def with_warning(result):
     """The result plus one warning on the registry manifest, findings sorted again."""
     registry = next(m for m in result.catalog.manifests if m.kind == "Registry")
-    warning = Finding("CG107", "misplaced-file", "warning", registry.path, 3, 1, WARNING_MESSAGE, subject="registry:contoso-ml")
+    warning = Finding("CG107", "misplaced-file", "warning", registry.path, 3, 1, WARNING_MESSAGE,
+                      subject="registry:contoso-ml")
     result.findings = sorted([*result.findings, warning], key=lambda f: f.sort_key)
     return result
 
