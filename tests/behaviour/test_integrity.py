@@ -17,30 +17,10 @@ import subprocess
 import pytest
 
 from testing.catalogs import EXAMPLE, line_of
-from testing.gitrepo import GitRepo, check_json, example_repo, findings_of, isolate_git, run_cli
+from testing.gitrepo import GitRepo, add_file, attack, check_json, findings_of, isolate_git, run_cli
 
 PROD_PROMOTION = "catalog/promotions/credit-risk-3-to-prod.yaml"
 BLUE = "catalog/deployments/credit-risk-prod-blue.yaml"
-
-
-@pytest.fixture
-def repo(tmp_path, monkeypatch):
-    return example_repo(tmp_path, monkeypatch)
-
-
-def attack(repo, capsys, message: str) -> list:
-    """Commit the working tree as the attack; check it against the base; exit 1 or the attack passed."""
-    repo.commit(message)
-    code, found, _, err = check_json(capsys, "--base", repo.base)
-    assert code == 1, f"the attack passed: {found} {err}"
-    return found
-
-
-def add_file(repo, relpath: str, text: str):
-    path = repo.path / relpath
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def promotion(name: str, asset: str, *, requested_by: str, date: str, approvals: list[tuple[str, str]],

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from testing.catalogs import line_of
-from testing.gitrepo import check_json, example_repo, findings_of, run_cli
+from testing.gitrepo import add_file, attack, check_json, findings_of, run_cli
 
 TRAINING_JOB = "catalog/jobs/train-credit-risk-prod-0912.yaml"
 BASELINE_JOB = "catalog/jobs/train-credit-risk-dev-0901.yaml"
@@ -22,28 +22,9 @@ PROD_PROMOTION = "catalog/promotions/credit-risk-3-to-prod.yaml"
 EMEA_TO_PROD = "catalog/promotions/fraud-detector-emea-1-to-prod.yaml"
 
 
-@pytest.fixture
-def repo(tmp_path, monkeypatch):
-    return example_repo(tmp_path, monkeypatch)
-
-
-def attack(repo, capsys, message: str) -> list:
-    repo.commit(message)
-    code, found, _, err = check_json(capsys, "--base", repo.base)
-    assert code == 1, f"the attack passed: {found} {err}"
-    return found
-
-
 def besides_immutability(found: list) -> list:
     """The findings other than CG401: editing a published manifest is CG401 anyway, whatever the value."""
     return [finding for finding in found if finding[0] != "CG401"]
-
-
-def add_file(repo, relpath: str, text: str):
-    path = repo.path / relpath
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 # -- numbers that are not numbers -----------------------------------------------------

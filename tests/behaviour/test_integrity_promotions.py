@@ -11,31 +11,12 @@ from __future__ import annotations
 import pytest
 
 from testing.catalogs import line_of
-from testing.gitrepo import check_json, example_repo, findings_of, run_cli
+from testing.gitrepo import add_file, attack, check_json, findings_of, run_cli
 
 BLUE = "catalog/deployments/credit-risk-prod-blue.yaml"
 GREEN = "catalog/deployments/credit-risk-prod-green.yaml"
 REVOKE = "catalog/promotions/credit-risk-3-revoke-prod.yaml"
 COMEBACK = "catalog/promotions/credit-risk-3-zz-back-to-prod.yaml"
-
-
-@pytest.fixture
-def repo(tmp_path, monkeypatch):
-    return example_repo(tmp_path, monkeypatch)
-
-
-def attack(repo, capsys, message: str) -> list:
-    repo.commit(message)
-    code, found, _, err = check_json(capsys, "--base", repo.base)
-    assert code == 1, f"the attack passed: {found} {err}"
-    return found
-
-
-def add_file(repo, relpath: str, text: str):
-    path = repo.path / relpath
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def event(name: str, *, date: str, revoke=None, approvals: str = "", stage: str = "prod") -> str:

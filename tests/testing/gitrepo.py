@@ -95,3 +95,19 @@ def isolate_git(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(empty))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+
+
+def attack(repo: GitRepo, capsys, message: str) -> list:
+    """Commit the working tree as the attack; check it against the base; exit 1 or the attack passed."""
+    repo.commit(message)
+    code, found, _, err = check_json(capsys, "--base", repo.base)
+    assert code == 1, f"the attack passed: {found} {err}"
+    return found
+
+
+def add_file(repo: GitRepo, relpath: str, text: str) -> Path:
+    """Write ``text`` at ``relpath`` in the repository (folders made as needed)."""
+    path = repo.path / relpath
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
