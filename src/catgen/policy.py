@@ -33,6 +33,21 @@ class Gate:
     metrics: dict = field(default_factory=dict)  # name -> {"min": x, "max": y}
     max_regression: dict = field(default_factory=dict)  # name -> allowed absolute regression
 
+    def settings(self) -> list[str]:
+        """The settings this gate makes, in SPEC §5's order (not ``metric:``/``regression:`` ones)."""
+        made = (
+            ("from", self.from_stage is not None), ("approvals", self.approvals > 0),
+            ("approvers", self.approvers is not None), ("separation_of_duties", self.separation_of_duties),
+            ("require_registry", self.require_registry), ("require_lineage", self.require_lineage),
+            ("training_data", self.training_data is not None), ("pinned_images", self.pinned_images),
+        )
+        return [name for name, is_set in made if is_set]
+
+    def names(self) -> list[str]:
+        """Every gate this block sets, as ``catgen diff`` names them: settings, then metrics, then regressions."""
+        return (self.settings() + [f"metric:{name}" for name in sorted(self.metrics)]
+                + [f"regression:{name}" for name in sorted(self.max_regression)])
+
 
 @dataclass(frozen=True)
 class Stage:
