@@ -80,6 +80,8 @@ def _catgen_args(words: list[str]) -> list[str] | None:
 def scripts_in_yaml(node, key=None) -> list[str]:
     """Shell scripts run by a CI configuration or pre-commit hook, walked recursively."""
     if isinstance(node, dict):
+        if node.get("shell") == "python":  # a Python step (the action's comment): not shell
+            return []
         found = [s for k, v in node.items() for s in scripts_in_yaml(v, k)]
         if isinstance(node.get("entry"), str):  # a pre-commit hook definition
             found.append(" ".join([node["entry"], *map(shlex.quote, node.get("args", []))]))
@@ -124,7 +126,7 @@ def doc_blocks(language_names: set[str]) -> list[str]:
 def test_the_checker_finds_and_judges_commands():
     script = 'set +e\nif [ -n "$X" ]; then\n  A=1 catgen check "$CATALOG" --base "${{ inputs.base }}" | tee out # note\nfi\n'
     assert catgen_commands(script) == [["check", "$CATALOG", "--base", "GITHUB_EXPRESSION"]]
-    assert catgen_commands("pip install catgen && .venv/bin/catgen check x --strict > log") == [["check", "x", "--strict"]]
+    assert catgen_commands("pip install catgen-registry && .venv/bin/catgen check x --strict > log") == [["check", "x", "--strict"]]
     assert catgen_commands("python -m catgen schema model") == [["schema", "model"]]
     assert catgen_commands("echo catgen check; git fetch origin") == []
     assert problem_with(["check", "catalog", "--format", "sarif", "--output", "x.sarif"]) is None
@@ -179,8 +181,8 @@ def test_action_is_a_composite_action_with_the_documented_inputs():
     assert action["name"] and action["description"]
     inputs = action["inputs"]
     assert inputs["catalog"]["default"] == "catalog"
-    assert inputs["base"]["default"] == "origin/${{ github.base_ref }}"
-    assert inputs["sarif"]["default"] == "false"
+    assert inputs["base"]["default"] == ""  # the action finds and fetches the base itself
+    assert inputs["sarif"]["default"] == "false" and inputs["comment"]["default"] == "false"
     assert "python-version" in inputs
     assert all("description" in spec for spec in inputs.values())
     steps = action["runs"]["steps"]
@@ -199,10 +201,12 @@ def test_action_installs_itself_fetches_the_base_and_runs_real_commands():
     runs = "\n".join(step.get("run", "") for step in steps)
     env = {k: v for step in steps for k, v in step.get("env", {}).items()}
     assert env["ACTION_PATH"] == "${{ github.action_path }}" and 'pip install --disable-pip-version-check "$ACTION_PATH"' in runs
-    assert "git fetch --no-tags --depth=1 origin" in runs and env["BASE_REF"] == "${{ github.base_ref }}"
+    assert "git fetch --no-tags --depth=1 origin" in runs and env["PR_BASE_REF"] == "${{ github.base_ref }}"
+    assert env["QUEUE_BASE_REF"] == "${{ github.event.merge_group.base_ref }}"
     commands = assert_real_commands(scripts_in_yaml(action), "action.yml")
     assert ["check", "$CATALOG", "--base", "$BASE"] in commands
     assert ["check", "$CATALOG", "--base", "$BASE", "--format", "sarif", "--output", "catgen.sarif"] in commands
+    assert ["diff", "$CATALOG", "--base", "$BASE", "--format", "markdown", "--output", "$REVIEW"] in commands
     assert "GITHUB_STEP_SUMMARY" in runs
 
 
@@ -215,7 +219,7 @@ def test_github_example_uses_the_action_on_pull_requests():
     action_step = next(step for step in job["steps"] if "/catgen@" in step.get("uses", ""))
     action_inputs = yaml.safe_load(ACTION.read_text(encoding="utf-8"))["inputs"]
     assert set(action_step["with"]) <= set(action_inputs)
-    assert workflow["permissions"]["security-events"] == "write"
+    assert workflow["permissions"]["security-events"] == "write" and workflow["permissions"]["pull-requests"] == "write"
 
 
 # --- Azure Pipelines example ----------------------------------------------------------
@@ -224,7 +228,7 @@ def test_azure_example_gates_pull_requests_and_publishes_junit():
     pipeline = yaml.safe_load(AZURE_EXAMPLE.read_text(encoding="utf-8"))
     assert pipeline["pr"] and pipeline["trigger"] == "none"
     steps = pipeline["steps"]
-    assert steps[0]["checkout"] == "self" and "fetchDepth" in steps[0]
+    assert steps[0]["checkout"] == "self" and "fetchDepth" in steps[0] and steps[0]["persistCredentials"] == "true"
     publish = next(step for step in steps if step.get("task") == "PublishTestResults@2")
     assert publish["condition"] == "always()"
     assert publish["inputs"]["testResultsFormat"] == "JUnit"

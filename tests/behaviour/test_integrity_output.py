@@ -134,7 +134,7 @@ def test_file_names_cannot_close_the_job_summary_code_fence(tmp_path):
     write(shims, "catgen", f'#!/bin/sh\nexec "{sys.executable}" -m catgen "$@"\n').chmod(0o755)
     summary = tmp_path / "summary.md"
     env = {**os.environ, "PATH": f"{shims}:{os.environ['PATH']}", "GITHUB_ACTIONS": "true", "CATALOG": "catalog",
-           "BASE": "origin/", "REPORT": str(tmp_path / "report.log"), "GITHUB_STEP_SUMMARY": str(summary)}
+           "BASE": "", "REPORT": str(tmp_path / "report.log"), "GITHUB_STEP_SUMMARY": str(summary)}
     done = subprocess.run(["bash", "-c", action_check_script()], cwd=repo, env=env, capture_output=True, timeout=120)
     assert done.returncode == 1, done.stderr
     lines = summary.read_text("utf-8").splitlines()
