@@ -71,3 +71,40 @@ def test_an_internal_error_is_one_line_and_exit_2(monkeypatch):
     assert code == 2 and out == ""
     one_error_line(err)
     assert "internal error (RuntimeError: boom)" in err and "Traceback" not in err
+
+
+# ------------------------------------------------------------- the help
+
+
+def test_no_command_prints_the_help_and_exits_2():
+    """The help, whole and readable, not one long error line; exit 2 so a CI step with an empty command fails."""
+    code, out, err = run()
+    assert (code, out) == (2, "")
+    assert err.startswith("Usage: catgen [OPTIONS] [COMMAND] [ARGS]...\n")
+    assert "\nCommands:\n" in err and "catgen: error" not in err
+
+
+@needs_script
+def test_no_command_in_the_real_process():
+    done = subprocess.run([str(CATGEN)], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.count("\n") > 10 and "Commands:" in done.stderr
+
+
+def test_the_help_lists_every_command_with_its_whole_first_paragraph(monkeypatch):
+    from catgen.cli import cli
+
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, err = run("--help")
+    assert (code, err) == (0, "")
+    listed = " ".join(out.split("\nCommands:\n", 1)[1].split())
+    assert "..." not in listed
+    for name, command in cli.commands.items():
+        first = " ".join((command.short_help or command.help).split("\n\n")[0].split())
+        assert f"{name} {first}" in listed
+    assert all(len(line) <= 100 for line in out.splitlines())
+
+
+def test_the_help_names_catgen_rules():
+    out = run("--help")[1]
+    assert "rules" in out.split("\nCommands:\n", 1)[1] and "`catgen rules CODE` explains" in out

@@ -25,10 +25,37 @@ def default_format() -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """A group whose command list shows each command's whole first paragraph, wrapped, never cut at "...".
+
+    click cuts a description to fit one line of an 80-column help; here the first paragraph of
+    each command's help (or its ``short_help``) is shown whole and the help wraps it.
+    """
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                first = (command.short_help or command.help or "").split("\n\n")[0]
+                rows.append((name, " ".join(first.split())))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=_Commands, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="catgen")
-def cli() -> None:
-    """catgen: a git-native registry for machine-learning assets."""
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """catgen: a git-native registry for machine-learning assets.
+
+    `catgen COMMAND --help` explains a command; `catgen rules CODE` explains a finding's rule.
+    """
+    if ctx.invoked_subcommand is None:  # no command: the help, and exit 2 (a CI step with an empty command fails)
+        click.echo(ctx.get_help(), err=True)
+        ctx.exit(2)
 
 
 @cli.command()
@@ -57,6 +84,26 @@ def check(catalog: str, base_ref: str | None, output_format: str, output: str | 
 
 
 @cli.command()
+@catalog_argument
+@click.option("--base", "base_ref", metavar="GIT_REF", required=True,
+              help="The git revision the change is read against (its policy judges).")
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text",
+              show_default=True, help="Report format (markdown for a pull request).")
+@click.option("--output", type=click.Path(dir_okay=False),
+              help="Write the review to this file instead of standard output.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+def diff(catalog: str, base_ref: str, output_format: str, output: str | None, strict: bool) -> int:
+    """Show what a change does for its reviewers: promotions and their gates, deployments, policy.
+
+    Under GitHub Actions the markdown is also appended to $GITHUB_STEP_SUMMARY.
+    Exit codes as check: 0 no errors; 1 errors (or warnings with --strict); 2 it could not run.
+    """
+    from catgen.commands import diff as command
+
+    return command.run(catalog, base_ref=base_ref, output_format=output_format, output=output, strict=strict)
+
+
+@cli.command()
 @click.argument("kind", required=False,
                 type=click.Choice(["envelope"] + [k.lower() for k in KINDS], case_sensitive=False))
 def schema(kind: str | None) -> int:
@@ -64,6 +111,18 @@ def schema(kind: str | None) -> int:
     from catgen.commands import schema as command
 
     return command.run(kind)
+
+
+@cli.command()
+@click.argument("code", required=False)
+def rules(code: str | None) -> int:
+    """Explain the rule CODE (e.g. CG306 or dangling-ref), or list every rule without CODE.
+
+    A rule's explanation is its level, its family, what the policy may do with it and its documentation.
+    """
+    from catgen.commands import rules as command
+
+    return command.run(code)
 
 
 @cli.command()
@@ -91,15 +150,20 @@ def serve(catalog: str, dev_addr: str | None) -> int:
 @click.argument("ref")
 @click.option("--catalog", "catalog_root", default=DEFAULT_CATALOG, show_default=True, type=click.Path(file_okay=False),
               help="The catalog folder.")
-@click.option("--upstream", is_flag=True, help="Only what REF came from (job, data, environment, component, code).")
+@click.option("--upstream", is_flag=True,
+              help="What REF came from (job, data, environment, component, code); alone, only that.")
 @click.option("--downstream", is_flag=True,
-              help="Only what was made from REF (deployments, promotions, fine-tuned models).")
+              help="What was made from REF (deployments, promotions, fine-tuned models); alone, only that.")
 @click.option("--depth", type=click.IntRange(min=1), help="Stop after N steps.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "dot", "mermaid"]), default="text",
               show_default=True)
 def lineage(ref: str, catalog_root: str, upstream: bool, downstream: bool, depth: int | None,
             output_format: str) -> int:
-    """Print the lineage of REF (e.g. deployment:credit-risk-prod-blue), up and down."""
+    """Print the lineage of REF (e.g. deployment:credit-risk-prod-blue), up and down.
+
+    Each of --upstream and --downstream narrows the walk to its direction; both together, like
+    neither, mean both directions. A versioned REF needs its version (model:credit-risk@3).
+    """
     from catgen.commands import lineage as command
 
     return command.run(ref, catalog_root, upstream=upstream, downstream=downstream, depth=depth,

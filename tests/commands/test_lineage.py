@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from testing.catalogs import EXAMPLE
-from testing.cli import invoke
+from testing.catalogs import EXAMPLE, write
+from testing.cli import invoke, one_error_line, run
 
 PROD_CHAIN = [
     "model:credit-risk@3", "job:train-credit-risk-prod-0912", "data:loans-prod@7",
@@ -68,3 +68,33 @@ def test_lineage_unknown_ref_suggests_the_case_match():
         invoke("lineage", "model:Credit-Risk@3", "--catalog", str(EXAMPLE))
 
 
+
+
+def test_upstream_and_downstream_together_mean_both_as_neither_does():
+    both = lineage("model:credit-risk@3", "--upstream", "--downstream")
+    assert both == lineage("model:credit-risk@3")
+    assert "-> trained_by:" in both and "<- deploys:" in both
+
+
+def test_a_versioned_ref_without_its_version_lists_the_versions_in_one_line():
+    code, out, err = run("lineage", "model:credit-risk", "--catalog", str(EXAMPLE))
+    assert (code, out) == (2, "")
+    line = one_error_line(err)
+    assert line.endswith("model:credit-risk needs a version: the catalog has "
+                         "model:credit-risk@1, model:credit-risk@2, model:credit-risk@3")
+
+
+def test_versions_are_listed_in_natural_order_and_a_long_history_is_summed_up(tmp_path):
+    model = EXAMPLE / "models" / "credit-risk" / "1.yaml"
+    for version in range(1, 13):
+        text = model.read_text().replace('version: "1"', f'version: "{version}"')
+        write(tmp_path, f"models/credit-risk/{version}.yaml", text)
+    line = one_error_line(run("lineage", "model:credit-risk", "--catalog", str(tmp_path))[2])
+    assert line.endswith("the catalog has model:credit-risk@3, model:credit-risk@4, model:credit-risk@5, "
+                         "model:credit-risk@6, model:credit-risk@7, model:credit-risk@8, model:credit-risk@9, "
+                         "model:credit-risk@10, model:credit-risk@11, model:credit-risk@12 (and 2 earlier)")
+
+
+def test_an_unknown_asset_without_a_version_names_no_manifest():
+    code, _, err = run("lineage", "model:no-such-model", "--catalog", str(EXAMPLE))
+    assert code == 2 and "model:no-such-model names no manifest" in one_error_line(err)

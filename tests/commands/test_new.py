@@ -59,3 +59,52 @@ def test_new_refuses_to_overwrite(tmp_path):
     with pytest.raises(CatalogError, match="already exists"):
         invoke("new", "model", "credit-risk", "--version", "3", "--catalog", str(root))
     assert (root / "models/credit-risk/3.yaml").read_bytes() == before
+
+
+# ------------------------------------------ the $schema line: the user's site, else the built site folder
+
+
+@pytest.fixture
+def in_project(tmp_path, monkeypatch):
+    """A project folder as the current folder, with no site address from the environment."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CATGEN_SITE_URL", raising=False)
+    return tmp_path
+
+
+def test_without_a_site_address_the_schema_line_is_the_built_sites_copy_relative_to_the_file(in_project):
+    code, out, err = run("new", "model", "fresh", "--version", "1")
+    assert code == 0, err
+    first = (in_project / "catalog/models/fresh/1.yaml").read_text().splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../../../site/schemas/model.json"
+    assert run("build")[0] == 0  # the path names the schema catgen build serves, so editors work offline
+    assert (in_project / "catalog/models/fresh" / first.split("=", 1)[1]).resolve().is_file()
+
+
+def test_a_catalog_elsewhere_gets_a_path_to_the_site_of_the_current_folder(in_project):
+    assert run("new", "workspace", "w", "--catalog", "nested/catalog")[0] == 0
+    first = (in_project / "nested/catalog/workspaces/w.yaml").read_text().splitlines()[0]
+    assert first.endswith("$schema=../../../site/schemas/workspace.json")
+
+
+def test_site_url_of_mkdocs_yml_names_the_schema_on_the_users_site(in_project):
+    (in_project / "mkdocs.yml").write_text("site_name: x\nsite_url: https://ml.contoso.com/catalog/\n")
+    assert run("new", "job", "train")[0] == 0
+    first = (in_project / "catalog/jobs/train.yaml").read_text().splitlines()[0]
+    assert first == "# yaml-language-server: $schema=https://ml.contoso.com/catalog/schemas/job.json"
+
+
+def test_catgen_site_url_wins_over_mkdocs_yml(in_project, monkeypatch):
+    (in_project / "mkdocs.yml").write_text("site_name: x\nsite_url: https://old.example.com/\n")
+    monkeypatch.setenv("CATGEN_SITE_URL", "https://ml.contoso.com")
+    assert run("new", "registry", "shared")[0] == 0
+    text = (in_project / "catalog/registries/shared.yaml").read_text()
+    assert "$schema=https://ml.contoso.com/schemas/registry.json\n" in text
+
+
+def test_a_site_address_that_is_no_plain_url_writes_nothing(in_project):
+    (in_project / "mkdocs.yml").write_text("site_url: \"https://x/\\n# yaml-language-server: $schema=evil\"\n")
+    code, out, err = run("new", "registry", "shared")
+    assert (code, out) == (2, "")
+    assert "site_url in mkdocs.yml" in one_error_line(err)
+    assert not (in_project / "catalog").exists()

@@ -134,3 +134,48 @@ def test_a_long_asset_name_still_makes_a_valid_promotion_name(root):
     (written,) = (root / "promotions").glob("mmm*.yaml")
     assert len(written.stem) <= 128
     assert [c for c, path, _ in codes(check(root)) if path.endswith(written.name) and c < "CG5"] == []
+
+
+# Help: the stages there are, what the lineage already says ------------------------------
+
+
+def test_an_unknown_stage_lists_the_policys_stages(root):
+    code, out, err = promote(root, "model:fraud-detector-emea@1", "--stage", "production",
+                             "--requested-by", "bob@contoso.com")
+    assert (code, out) == (2, "")
+    assert one_error_line(err).endswith("the policy defines no stage 'production' (its stages: dev, test, prod)")
+
+
+def test_promoting_to_a_stage_the_asset_is_in_warns_and_still_writes(root):
+    code, out, err = promote(root, "model:credit-risk@3", "--stage", "prod", "--requested-by", "bob@contoso.com")
+    assert code == 0
+    assert err == "catgen: warning: model:credit-risk@3 is already in prod; the promotion is written all the same\n"
+    assert len(list((root / "promotions").glob("credit-risk-3-to-prod-*.yaml"))) == 1 and "wrote " in out
+
+
+def test_every_asset_is_in_the_first_stage(root):
+    code, _, err = promote(root, "model:fraud-detector-emea@1", "--stage", "dev", "--requested-by", "bob@contoso.com")
+    assert code == 0 and "is already in dev" in err
+
+
+def test_promoting_to_a_stage_the_asset_is_not_in_says_nothing_on_stderr(root):
+    code, _, err = promote(root, "model:fraud-detector-emea@1", "--stage", "prod", "--requested-by", "bob@contoso.com")
+    assert (code, err) == (0, "")
+
+
+def test_revoking_a_stage_the_asset_is_not_in_warns(root):
+    code, _, err = promote(root, "model:credit-risk@1", "--stage", "prod", "--revoke", "--reason", "never there",
+                           "--requested-by", "bob@contoso.com")
+    assert code == 0 and err.startswith("catgen: warning: model:credit-risk@1 is not in prod;")
+
+
+@pytest.mark.parametrize("ref", ["model:credit-risk@2", "model:credit-risk@3"])  # home registry; shared by promotion
+def test_sharing_into_a_registry_the_asset_is_in_warns_and_still_writes(root, ref):
+    code, _, err = promote(root, ref, "--registry", "registry:contoso-ml", "--requested-by", "bob@contoso.com")
+    assert code == 0
+    assert err == f"catgen: warning: {ref} is already in registry:contoso-ml; the promotion is written all the same\n"
+
+
+def test_a_versioned_asset_without_its_version_lists_the_versions(root):
+    code, _, err = promote(root, "model:credit-risk", "--stage", "prod", "--requested-by", "bob@contoso.com")
+    assert code == 2 and "model:credit-risk needs a version: the catalog has model:credit-risk@1" in one_error_line(err)

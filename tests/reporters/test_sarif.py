@@ -14,6 +14,7 @@ from testing.catalogs import REPO, check
 from testing.sample_catalog import hostile_result, runner_commands, sample_result, with_warning, write_sample
 
 import catgen
+import catgen.errors
 from catgen.model import Finding
 from catgen.reporters import REPORTERS, sarif
 from catgen.reporters._paths import RepositoryPaths
@@ -52,10 +53,20 @@ def test_the_schema_check_catches_a_broken_log(tmp_path, validator):
     assert not validator.is_valid(broken)
 
 
-def test_driver_lists_every_rule(tmp_path):
+SITE = "https://ml.contoso.com/catalog/"
+
+
+@pytest.fixture(autouse=True)
+def no_site_address(monkeypatch):
+    """Links depend on CATGEN_SITE_URL and ./mkdocs.yml: each test says which it has."""
+    monkeypatch.delenv("CATGEN_SITE_URL", raising=False)
+
+
+def test_driver_lists_every_rule(tmp_path, monkeypatch):
+    monkeypatch.setenv("CATGEN_SITE_URL", SITE.rstrip("/"))
     driver = render(sample_result(tmp_path))["runs"][0]["tool"]["driver"]
     assert (driver["name"], driver["version"]) == ("catgen", catgen.__version__)
-    assert driver["informationUri"] == "https://catgen.dev/"
+    assert driver["informationUri"] == SITE
     assert [r["id"] for r in driver["rules"]] == sorted(RULES)
     for descriptor in driver["rules"]:
         rule = RULES[descriptor["id"]]
@@ -63,15 +74,52 @@ def test_driver_lists_every_rule(tmp_path):
         assert descriptor["shortDescription"]["text"] == rule.summary
         assert descriptor["fullDescription"]["text"].startswith(rule.summary)
         assert " ".join(rule.doc.split()) == " ".join(descriptor["fullDescription"]["text"].split())
-        assert descriptor["helpUri"] == f"https://catgen.dev/rules/#{rule.code.lower()}-{rule.name}"
+        assert descriptor["helpUri"] == f"{SITE}rules/#{rule.code.lower()}-{rule.name}"
+        assert descriptor["help"]["text"].endswith(f"See {descriptor['helpUri']}")
         assert descriptor["defaultConfiguration"]["level"] == rule.level
+
+
+def test_site_url_of_the_mkdocs_yml_in_the_current_folder(tmp_path, monkeypatch, validator):
+    """Read as MkDocs writes it, tags and all (a tag's value is left unset, never run)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: x\nsite_url: https://ml.contoso.com/catalog\nrepo_url: !ENV [REPO, 'https://x']\n"
+        "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:os.system\n",
+        encoding="utf-8")
+    log = render(sample_result(tmp_path / "sample"))
+    driver = log["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"] == SITE
+    assert driver["rules"][0]["helpUri"].startswith(f"{SITE}rules/#cg101-")
+    assert [e.message for e in validator.iter_errors(log)] == []
+
+
+def test_no_site_address_no_links(tmp_path, monkeypatch, validator):
+    """Never a host the user does not own: without an address the help names `catgen rules CODE`."""
+    monkeypatch.chdir(tmp_path)
+    log = render(sample_result(tmp_path / "sample"))
+    driver = log["runs"][0]["tool"]["driver"]
+    assert "informationUri" not in driver
+    for descriptor in driver["rules"]:
+        assert "helpUri" not in descriptor
+        assert descriptor["help"]["text"].endswith(f"See `catgen rules {descriptor['id']}`")
+    assert "catgen.dev" not in json.dumps(log)
+    assert [e.message for e in validator.iter_errors(log)] == []
+
+
+@pytest.mark.parametrize("address", ["javascript:alert(1)", "https://x/\"><script>", "ftp://x/", "https:///nohost",
+                                     "https://x/ y", "https://x/\u202e"])
+def test_a_site_address_that_is_no_plain_url_is_refused(tmp_path, monkeypatch, address):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CATGEN_SITE_URL", address)
+    with pytest.raises(catgen.errors.CatalogError, match="CATGEN_SITE_URL"):
+        render(sample_result(tmp_path / "sample"))
 
 
 def test_help_uris_point_at_the_rules_page_headings():
     """docs/rules.md is published at /rules/; its table links each rule to the same anchor."""
     page = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
     for rule in RULES.values():
-        anchor = sarif.help_uri(rule).removeprefix(sarif.RULES_PAGE)
+        anchor = sarif.help_uri(rule, SITE).removeprefix(f"{SITE}rules/")
         assert f"]({anchor})" in page and f"\n### {rule.code} {rule.name}\n" in page
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
+from catgen.commands._refs import find
 from catgen.graph.lineage import LineageGraph
 from catgen.graph.walk import Commit, Step, walk, walkable
 from catgen.load.catalog import open_catalog
@@ -14,7 +15,8 @@ def run(ref: str, catalog_root: str, *, upstream: bool, downstream: bool, depth:
         output_format: str) -> int:
     catalog = open_catalog(catalog_root)
     graph = LineageGraph.build(catalog)
-    root = catalog.find(ref)
+    root = find(catalog, ref)
+    # --upstream and --downstream together mean both, as neither does: each flag only narrows the walk.
     directions = [d for d, wanted in (("up", upstream), ("down", downstream)) if wanted] or ["up", "down"]
     steps = [step for d in directions for step in walk(graph, root, d, depth)]
     sys.stdout.write(FORMATS[output_format](root, steps))

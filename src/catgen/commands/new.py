@@ -2,7 +2,10 @@
 
 The skeleton names every required field with a placeholder the schema
 accepts, and starts with the ``yaml-language-server`` line so editors
-validate it while it is filled in. An existing file is never overwritten.
+validate it while it is filled in: the schema on the user's own catalog site
+(``catgen.siteurl``), or without a site address the copy ``catgen build``
+writes into ``site/schemas/``, by a path relative to the new file, so editors
+work offline. An existing file is never overwritten.
 Before anything is written the skeleton goes through the same loader and
 per-file validation as ``catgen check`` (CG1xx, CG201): a name the check
 would reject (e.g. ``con``, reserved on Windows) is refused with its reason.
@@ -11,6 +14,7 @@ would reject (e.g. ``con``, reserved on Windows) is refused with its reason.
 from __future__ import annotations
 
 import os
+import pathlib
 import sys
 
 from catgen.errors import CatalogError
@@ -18,8 +22,9 @@ from catgen.fsutil import atomic_write
 from catgen.load.validation import file_problems
 from catgen.load.yamlsafe import Problem, load
 from catgen.model import KINDS, NAME_RE, VERSION_RE, canonical_relpath
+from catgen.siteurl import site_url
 
-SCHEMA_URL = "https://catgen.dev/schemas/v1/{kind}.json"
+BUILT_SITE = "site"  # where ``catgen build`` writes the site by default; its schemas are at site/schemas/
 
 # Each kind's ``spec``. ``{today}`` is replaced by the date with ``str.replace``, never
 # ``str.format``: YAML flow mappings such as ``{approvals: 1}`` are braces too.
@@ -58,7 +63,7 @@ def run(kind_text: str, name: str, version: str | None, catalog_root: str, today
     _validate(kind, name, version)
     relpath = canonical_relpath(kind, name, version)
     path = os.path.join(catalog_root, relpath)
-    text = skeleton(kind, name, version, today)
+    text = skeleton(kind, name, version, today, schema=schema_address(kind, path))
     _refuse_what_check_rejects(text)
     try:
         atomic_write(path, text, overwrite=False)
@@ -68,9 +73,21 @@ def run(kind_text: str, name: str, version: str | None, catalog_root: str, today
     return 0
 
 
-def skeleton(kind: str, name: str, version: str | None, today: str) -> str:
+def schema_address(kind: str, path: str) -> str:
+    """The kind's schema on the user's site, else in the built site folder, relative to the file at ``path``."""
+    site = site_url()
+    if site:
+        return f"{site}schemas/{kind.lower()}.json"
+    built = os.path.abspath(os.path.join(BUILT_SITE, "schemas", f"{kind.lower()}.json"))
+    try:
+        return os.path.relpath(built, os.path.dirname(os.path.abspath(path))).replace(os.sep, "/")
+    except ValueError:  # Windows: the catalog on another drive than the current folder
+        return pathlib.Path(built).as_uri()
+
+
+def skeleton(kind: str, name: str, version: str | None, today: str, *, schema: str) -> str:
     lines = [
-        f"# yaml-language-server: $schema={SCHEMA_URL.format(kind=kind.lower())}",
+        f"# yaml-language-server: $schema={schema}",
         "apiVersion: catgen/v1",
         f"kind: {kind}",
         "metadata:",

@@ -11,7 +11,9 @@ Everything that goes into the file name or the file is checked first, since a
 hostile policy may define a stage named ``../../x``: stage and registry names
 follow the name rule (SPEC §3), the file must land inside the catalog, and a
 person is written without whitespace, control or format characters (SPEC §2).
-A refusal is one line (exit 2); nothing is written.
+A refusal is one line (exit 2); nothing is written. Promoting an asset to a
+stage or registry it is already in (or revoking a stage it is not in) is
+written all the same, with a warning on stderr: a new approval round is legitimate.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ import sys
 import unicodedata
 
 from catgen.checking.engine import run_check
-from catgen.errors import CatalogError
+from catgen.commands._refs import find
+from catgen.errors import CatalogError, log_safe
 from catgen.fsutil import atomic_write
+from catgen.graph.lineage import LineageGraph
 from catgen.load.catalog import open_catalog
 from catgen.model import ASSET_KINDS, NAME_RE, canonical_relpath
 from catgen.policy import read_policy
@@ -37,16 +41,19 @@ def run(ref: str, catalog_root: str, *, stage: str | None, registry: str | None,
     _check_person(requested_by)
     _check_reason(reason, revoke, stage)
     catalog = open_catalog(catalog_root)
-    asset = catalog.find(ref)
+    asset = find(catalog, ref)
     if asset.kind not in ASSET_KINDS:
         kinds = "models, environments, components and data"
         raise CatalogError(f"{asset.ref} is a {asset.kind}; only {kinds} are promoted")
     target_line, slug = _target(catalog, stage, registry, revoke)
+    already = _already_there(catalog, asset, stage, target_line, revoke)
     name = _promotion_name(f"{asset.name}-{asset.version}-{slug}", today)
     path = _inside(catalog_root, canonical_relpath("Promotion", name, None))
     atomic_write(path, promotion_text(name, asset.ref, target_line, requested_by, today, revoke=revoke, reason=reason),
                  overwrite=False)
     sys.stdout.write(f"wrote {path}\n")
+    if already:  # only once written: a refusal stays the one line on stderr
+        sys.stderr.write(f"catgen: warning: {log_safe(already)}\n")
     _report_needs(catalog_root, catalog.parse_cache, path)
     return 0
 
@@ -57,14 +64,32 @@ def _target(catalog, stage, registry, revoke: bool) -> tuple[str, str]:
         raise CatalogError("give exactly one of --stage and --registry")
     if stage is not None:
         _check_name("stage", stage)
-        if read_policy(catalog.policy).stage(stage) is None:
-            raise CatalogError(f"the policy defines no stage {stage!r}")
+        policy = read_policy(catalog.policy)
+        if policy.stage(stage) is None:
+            names = ", ".join(s.name for s in policy.stages)
+            raise CatalogError(f"the policy defines no stage {stage!r} ({f'its stages: {names}' if names else 'none'})")
         return f"stage: {stage}", f"{'revoke' if revoke else 'to'}-{stage}"
     name = registry.split(":", 1)[1] if registry.startswith("registry:") else registry
     _check_name("registry", name)
     if catalog.get("Registry", name) is None:
         raise CatalogError(f"no registry named {name!r} in the catalog")
     return f"registry: registry:{name}", f"registry-{name}"
+
+
+def _already_there(catalog, asset, stage: str | None, target_line: str, revoke: bool) -> str | None:
+    """Why the promotion changes nothing the lineage already says, or None."""
+    graph = LineageGraph.build(catalog)
+    if stage is not None:
+        inside = graph.in_stage(asset, stage, read_policy(catalog.policy))
+        if inside and not revoke:
+            return f"{asset.ref} is already in {stage}; the promotion is written all the same"
+        if revoke and not inside:
+            return f"{asset.ref} is not in {stage}; catgen check reports revoking a stage it is not in (CG502)"
+        return None
+    registry = target_line.rsplit(":", 1)[-1]
+    if any(found.name == registry for found in graph.registries(asset)):
+        return f"{asset.ref} is already in registry:{registry}; the promotion is written all the same"
+    return None
 
 
 def _check_name(what: str, name: str) -> None:

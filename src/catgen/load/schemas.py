@@ -3,6 +3,11 @@
 The schema files ship as package data (``catgen/schemas/*.json``) and refer to
 the shared ``envelope.json`` by relative ``$ref``; a local ``referencing``
 registry resolves them, so validation never touches the network.
+
+The files carry no ``$id``: a schema is identified by where it is read from, so
+``envelope.json`` resolves next to it wherever it is served (the catalog site's
+``/schemas/``, a copy saved by ``catgen schema``), never on a host the user does
+not own. Here the registry holds each file under its bare file name.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import fastjsonschema
 
 from catgen.model import KINDS
 
-BASE_URI = "https://catgen.dev/schemas/v1/"
+BASE_URI = ""  # relative references resolve against the file name alone, as they do on disk
 SCHEMA_FILES = ("envelope",) + tuple(k.lower() for k in KINDS)
 
 

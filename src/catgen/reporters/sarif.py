@@ -10,6 +10,11 @@ its identity (and its dismissal) when unrelated lines move around it.
 A file name that is not UTF-8 is percent-encoded byte for byte in the URI (the
 file's real name) and shown with ``\\xNN`` escapes in text; characters a CI log
 could act on are ``\\uXXXX`` escapes (``_inert``).
+
+Links go to the user's own catalog site (``catgen.siteurl``: ``CATGEN_SITE_URL`` or
+``site_url`` in ``mkdocs.yml``): ``helpUri`` is the rule's section of its rules page.
+Without a site address there is no link (both are optional in SARIF); the help
+text then names ``catgen rules CODE``, which prints the same documentation.
 """
 
 from __future__ import annotations
@@ -21,10 +26,9 @@ from urllib.parse import quote
 from catgen import __version__
 from catgen.reporters._inert import inert_json
 from catgen.reporters._paths import RepositoryPaths
+from catgen.siteurl import site_url
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-INFORMATION_URI = "https://catgen.dev/"
-RULES_PAGE = "https://catgen.dev/rules/"  # the site publishes docs/rules.md there: one heading per rule
 SOURCE_ROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "catgenFingerprint/v1"
 
@@ -45,35 +49,37 @@ def sarif_log(result) -> dict:
     rules = [RULES[code] for code in sorted(RULES)]
     index = {r.code: i for i, r in enumerate(rules)}
     paths = RepositoryPaths()
+    site = site_url()
+    driver = {"name": "catgen", "version": __version__, "semanticVersion": __version__}
+    if site:
+        driver["informationUri"] = site
+    driver["rules"] = [rule_descriptor(r, site) for r in rules]
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {
-                "name": "catgen",
-                "version": __version__,
-                "semanticVersion": __version__,
-                "informationUri": INFORMATION_URI,
-                "rules": [rule_descriptor(r) for r in rules],
-            }},
+            "tool": {"driver": driver},
             "columnKind": "unicodeCodePoints",
             "results": [sarif_result(f, index, paths) for f in result.findings],
         }],
     }
 
 
-def rule_descriptor(rule) -> dict:
+def rule_descriptor(rule, site: str | None = None) -> dict:
+    """The rule's SARIF description; ``site`` is the catalog site's address (``catgen.siteurl``), if known."""
     full = _unwrap(rule.doc) or rule.summary
-    return {
+    where = help_uri(rule, site) if site else f"`catgen rules {rule.code}`"
+    descriptor = {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": full},
-        "help": {"text": f"{full}\n\nSee {help_uri(rule)}"},
-        "helpUri": help_uri(rule),
-        "defaultConfiguration": {"level": rule.level},
-        "properties": {"tags": ["catgen", rule.family]},
+        "help": {"text": f"{full}\n\nSee {where}"},
     }
+    if site:
+        descriptor["helpUri"] = help_uri(rule, site)
+    descriptor.update({"defaultConfiguration": {"level": rule.level}, "properties": {"tags": ["catgen", rule.family]}})
+    return descriptor
 
 
 def _unwrap(doc: str) -> str:
@@ -82,9 +88,9 @@ def _unwrap(doc: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
-def help_uri(rule) -> str:
-    """The rule's section of the rules page: the anchor of its heading ``### CG302 dangling-ref``."""
-    return f"{RULES_PAGE}#{rule.code.lower()}-{rule.name}"
+def help_uri(rule, site: str) -> str:
+    """The rule's section of the site's rules page: the anchor of its heading ``### CG302 dangling-ref``."""
+    return f"{site}rules/#{rule.code.lower()}-{rule.name}"
 
 
 def sarif_result(found, rule_index: dict, paths: "RepositoryPaths") -> dict:

@@ -203,7 +203,7 @@ def _policy_rule_codes(ctx, manifest, own):
 def _rule_code_problem(ctx, code, what) -> str | None:
     known = ctx.rules.get(code)
     if known is None:
-        return f"{code} is not a catgen rule (see `catgen check --help` or the rules page)"
+        return f"{code} is not a catgen rule (`catgen rules` lists every rule; `catgen rules CODE` explains one)"
     if not known.policy_controlled:
         return f"{code} applies to every manifest; the policy cannot change {what}"
     return None
