@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 
 
@@ -32,3 +33,11 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def write_report(text: str, output: str | None) -> None:
+    """A report to ``output`` (written whole, atomically) or, without one, to standard output."""
+    if output:
+        atomic_write(output, text)
+    else:
+        sys.stdout.write(text)

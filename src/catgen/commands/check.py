@@ -8,7 +8,7 @@ import sys
 from catgen.checking.base import check_against_base, open_base
 from catgen.checking.engine import run_check
 from catgen.errors import CatalogError
-from catgen.fsutil import atomic_write
+from catgen.fsutil import write_report
 from catgen.load.catalog import open_catalog
 from catgen.reporters import REPORTERS
 
@@ -28,8 +28,5 @@ def run(catalog_root: str, *, output_format: str, output: str | None, strict: bo
         result = run_check(catalog)
     buffer = io.StringIO()
     REPORTERS[output_format](result, buffer, strict=strict)
-    if output:
-        atomic_write(output, buffer.getvalue())
-    else:
-        sys.stdout.write(buffer.getvalue())
+    write_report(buffer.getvalue(), output)
     return result.exit_code(strict)

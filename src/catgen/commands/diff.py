@@ -15,7 +15,7 @@ import sys
 
 from catgen.checking.base import open_base
 from catgen.errors import log_safe
-from catgen.fsutil import atomic_write
+from catgen.fsutil import write_report
 from catgen.load.catalog import open_catalog
 from catgen.review.changes import review_change
 from catgen.review.formats import RENDERERS
@@ -27,10 +27,7 @@ def run(catalog_root: str, *, base_ref: str, output_format: str, output: str | N
     review = review_change(catalog, base, base_ref)
     buffer = io.StringIO()
     RENDERERS[output_format](review, buffer, strict=strict)
-    if output:
-        atomic_write(output, buffer.getvalue())
-    else:
-        sys.stdout.write(buffer.getvalue())
+    write_report(buffer.getvalue(), output)
     _append_step_summary(review, strict=strict,
                          markdown=buffer.getvalue() if output_format == "markdown" else None)
     return review.exit_code(strict)
