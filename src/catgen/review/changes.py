@@ -71,7 +71,8 @@ class Review:
         gated = [p for p in self.promotions if p.gates]
         if gated:
             failing = sum(1 for p in gated if not all(g.ok for g in p.gates))
-            parts.append(f"{failing} of {len(gated)} promotion{'s' if len(gated) != 1 else ''} fail a gate")
+            promotions = f"{len(gated)} promotion{'s' if len(gated) != 1 else ''}"
+            parts.append(f"{failing} of {promotions} {'fails' if failing == 1 else 'fail'} a gate")
         return f"This change {head}: {', '.join(parts)}"
 
     def change_rows(self) -> list[tuple]:
