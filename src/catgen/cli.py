@@ -199,6 +199,31 @@ def promote(ref: str, stage: str | None, registry: str | None, requested_by: str
                        revoke=revoke, reason=reason)
 
 
+@cli.command()
+@catalog_argument
+@click.option("--at", "at", metavar="DATE", help="A past date or timestamp (a bare date is 00:00 UTC); default now.")
+@click.option("--stage", help="Only this stage.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True)
+def status(catalog: str, at: str | None, stage: str | None, output_format: str) -> int:
+    """Per stage, the asset versions in it and what served on its endpoints, now or --at a past date (from git)."""
+    from catgen.commands import status as command
+
+    return command.run(catalog, at=at, stage=stage, output_format=output_format)
+
+
+@cli.command()
+@click.argument("ref")
+@click.option("--catalog", "catalog_root", default=DEFAULT_CATALOG, show_default=True, type=click.Path(file_okay=False),
+              help="The catalog folder.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def history(ref: str, catalog_root: str, output_format: str) -> int:
+    """Every event of one asset version or deployment in date order: created, shared, promoted, revoked, changed."""
+    from catgen.commands import history as command
+
+    return command.run(ref, catalog_root, output_format=output_format)
+
+
 def _today() -> str:
     from catgen.dates import utc_now
 

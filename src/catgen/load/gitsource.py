@@ -79,7 +79,7 @@ class GitSource:
         self._entries = {}
         for mode, oid, size, path in self._list_tree():
             relpath = path[len(self.prefix):]
-            if _hidden(relpath) or not relpath.endswith(MANIFEST_SUFFIXES):
+            if hidden_path(relpath) or not relpath.endswith(MANIFEST_SUFFIXES):
                 continue
             entry = SourceFile(relpath, 0, symlink=True) if mode == SYMLINK_MODE else SourceFile(relpath, size)
             self._entries[relpath] = (oid, entry)
@@ -255,7 +255,7 @@ def _relative(path: Path, toplevel: str) -> str:
 def _git(cwd: str, *args: str, stdin: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess:
     """Run one read-only git command; failures become a one-line ``CatalogError``."""
     try:
-        done = subprocess.run(["git", "-C", cwd, *args], input=stdin, capture_output=True, env=_git_environment())
+        done = subprocess.run(["git", "-C", cwd, *args], input=stdin, capture_output=True, env=git_environment())
     except FileNotFoundError:
         raise CatalogError("git is not installed (or not on PATH); --base reads the base revision with git") from None
     except OSError as err:
@@ -266,7 +266,8 @@ def _git(cwd: str, *args: str, stdin: bytes | None = None, check: bool = True) -
     return done
 
 
-def _git_environment() -> dict:
+def git_environment() -> dict:
+    """The environment for git: this one, less what could point git at another repository."""
     inherited = {name: value for name, value in os.environ.items() if name not in _GIT_LOCATION_VARIABLES}
     return {**inherited, **_GIT_ENV}
 
@@ -276,6 +277,6 @@ def _first_line(stderr: bytes) -> str:
     return lines[0].removeprefix("fatal: ") if lines else "no reason given"
 
 
-def _hidden(relpath: str) -> bool:
+def hidden_path(relpath: str) -> bool:
     """Hidden files and folders are skipped, as in the working tree."""
     return any(part.startswith(".") for part in relpath.split("/"))
