@@ -153,3 +153,18 @@ def site_files(root: Path) -> dict[str, bytes]:
 
 def page_html(site: Path, address: str) -> str:
     return (site / address / "index.html").read_text("utf-8")
+
+
+# -- a site with git history ---------------------------------------------------
+
+STORY_NOW = "1727000000"  # 2024-09-22T10:13:20Z: after every step of testing.story
+
+
+def build_story_site(tmp_path: Path, monkeypatch) -> tuple[Path, dict]:
+    """testing.story's repository built into ``tmp_path/site`` at ``STORY_NOW``: (site, commit of each step)."""
+    from testing.story import story_repo
+
+    repo, commits = story_repo(tmp_path, monkeypatch)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", STORY_NOW)
+    build(repo.catalog, tmp_path / "site", cwd=repo.path)
+    return tmp_path / "site", commits

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from testing.site import build_story_site
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
@@ -31,7 +33,11 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture
 def server(example_site):
-    handler = functools.partial(_Quiet, directory=str(example_site))
+    yield from _serve(example_site)
+
+
+def _serve(site):
+    handler = functools.partial(_Quiet, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -71,4 +77,52 @@ def test_search_open_asset_follow_lineage_offline(server):
             page.wait_for_selector("a.cg-result")
         finally:
             browser.close()
+    assert foreign == []
+
+
+def _prod_model(page) -> str:
+    row = page.locator('.cg-status-stage[data-stage="prod"] table.cg-status-endpoints tbody tr')
+    return row.locator("td").nth(3).inner_text() if row.count() else ""
+
+
+def _pick(page, day: str, time: str) -> None:
+    page.fill(".cg-status-when input[name=time]", time)
+    page.fill(".cg-status-when input[name=date]", day)
+
+
+@pytest.mark.parametrize("served", [True, False], ids=["http", "file"])
+def test_status_page_shows_the_model_serving_at_a_past_date(tmp_path, monkeypatch, served):
+    """testing.story: m@1 from 09-01, m@2 from 09-10, m@1 again from 09-20 10:00 (UTC); file:// works too."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    site, _ = build_story_site(tmp_path, monkeypatch)
+    serving = _serve(site) if served else None
+    base = next(serving) if serving else site.as_uri() + "/"
+    foreign = []
+    try:
+        with playwright.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            try:
+                page = browser.new_page()
+                page.on("request", lambda r: foreign.append(r.url) if not r.url.startswith(("file:", "data:"))
+                        and urlsplit(r.url).hostname != "127.0.0.1" else None)
+                page.goto(base + "status/" + ("" if served else "index.html"))
+                assert _prod_model(page) == "model:m@1"  # now, from the static HTML
+                page.wait_for_selector("form.cg-status-when:not([hidden])")
+                _pick(page, "2024-09-12", "12:00")
+                assert _prod_model(page) == "model:m@2"
+                assert "2024-09-12T12:00:59Z" in page.locator(".cg-status-showing").inner_text()
+                _pick(page, "2024-09-20", "09:30")  # revoked, not yet rolled back: m@2 with no standing promotion
+                assert _prod_model(page) == "model:m@2"
+                assert "(revoked)" in page.locator('.cg-status-stage[data-stage="prod"] tbody').inner_text()
+                _pick(page, "2024-09-05", "08:00")
+                assert _prod_model(page) == "model:m@1"
+                _pick(page, "2024-08-01", "08:00")
+                assert _prod_model(page) == "" and "Nothing deployed" in page.locator(".cg-status-view").inner_text()
+                page.click(".cg-status-when button[name=now]")
+                assert _prod_model(page) == "model:m@1"
+            finally:
+                browser.close()
+    finally:
+        if serving:
+            next(serving, None)
     assert foreign == []

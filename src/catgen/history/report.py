@@ -31,11 +31,11 @@ def _endpoints(timeline, stage: str, served, at: datetime) -> list:
         if workspace is None or workspace.spec.get("stage") != stage:
             continue
         key = (workspace.ref, deployment.endpoint or "")
-        endpoints.setdefault(key, []).append(_deployment(timeline, stage, deployment, at))
+        endpoints.setdefault(key, []).append(deployment_entry(timeline, stage, deployment, at))
     return [{"workspace": w, "endpoint": e, "deployments": endpoints[(w, e)]} for w, e in sorted(endpoints)]
 
 
-def _deployment(timeline, stage: str, deployment, at: datetime) -> dict:
+def deployment_entry(timeline, stage: str, deployment, at: datetime) -> dict:
     model = timeline.manifest_of(deployment.model)
     event, revoked = timeline.standing_promotion(model, stage, at) if model is not None else (None, False)
     promotion = None if revoked else event

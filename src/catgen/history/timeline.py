@@ -103,7 +103,7 @@ class Timeline:
         for path in self.deployment_paths:
             versions = [v for v in self.versions[path] if v.change.date <= at]
             if versions and versions[-1].spec is not None:
-                served.append(self._served(path, versions[-1].name, versions[-1].spec, versions))
+                served.append(self.served(path, versions[-1].name, versions[-1].spec, versions))
         return sorted(served, key=lambda s: (s.ref, s.relpath))
 
     def _working_tree(self) -> list[Served]:
@@ -114,10 +114,10 @@ class Timeline:
             versions = list(self.versions.get(manifest.relpath, []))
             if not versions or versions[-1].spec != manifest.spec:  # a change not committed yet: it starts now
                 versions.append(Version(None, manifest.name, manifest.spec))
-            served.append(self._served(manifest.relpath, manifest.name, manifest.spec, versions))
+            served.append(self.served(manifest.relpath, manifest.name, manifest.spec, versions))
         return sorted(served, key=lambda s: (s.ref, s.relpath))
 
-    def _served(self, path: str, name, spec: dict, versions: list[Version]) -> Served:
+    def served(self, path: str, name, spec: dict, versions: list[Version]) -> Served:
         start = _run_start(versions)
         if start.change is not None:
             since, commit = start.change.date, start.change.commit

@@ -8,8 +8,9 @@ from importlib import resources
 from catgen.load.schemas import SCHEMA_FILES, schema_text
 from catgen.website import searchindex
 from catgen.website.catalogjson import catalog_json
+from catgen.website.statusdata import TIMELINE_PATH, status_timeline, timeline_json
 
-ASSETS = ("catgen.css", "catgen.js")  # vendored: the site loads nothing from another host
+ASSETS = ("catgen.css", "catgen.js", "catgen-status.js")  # vendored: the site loads nothing from another host
 ASSET_PATHS = tuple(f"assets/catgen/{name}" for name in ASSETS)  # where the site serves them
 
 
@@ -20,8 +21,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def data_files(site) -> dict[str, str]:
-    """``{path under the site: text}`` of the catalog, the schemas and the search index."""
-    data = {"catalog.json": catalog_json(site)}
+    """``{path under the site: text}`` of the catalog, the status timeline, the schemas and the search index."""
+    data = {"catalog.json": catalog_json(site), TIMELINE_PATH: timeline_json(status_timeline(site))}
     data.update({f"schemas/{name}.json": schema_text(name) for name in SCHEMA_FILES})
     data.update(searchindex.build_index(site))
     return {path: _SURROGATE.sub(_escaped_byte, text) for path, text in data.items()}

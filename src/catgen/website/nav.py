@@ -1,4 +1,4 @@
-"""The site's navigation: home, the kind indexes, audit, checks, search, then the user guide.
+"""The site's navigation: home, the kind indexes, status, audit, checks, search, then the user guide.
 
 Per-manifest pages stay out of it (thousands of entries would bury the
 rest). The guide follows the project's own ``nav`` when it has one (entries
@@ -19,7 +19,8 @@ def site_nav(guide: list, user_nav) -> list:
     nav = [{"Home": "index.md"}]
     plurals = [KINDS[k].plural for k in KINDS if k != "Policy"]
     nav += [{plural.capitalize(): urls.src_uri(urls.index_url(plural))} for plural in plurals]
-    nav += [{"Audit": "audit/index.md"}, {"Checks": "checks/index.md"}, {"Search": "search/index.md"}]
+    nav += [{"Status": "status/index.md"}, {"Audit": "audit/index.md"}, {"Checks": "checks/index.md"},
+            {"Search": "search/index.md"}]
     present = {f.src_uri for f in guide}
     guide_nav = _filter_nav(user_nav, present) if user_nav else None
     if not guide_nav:

@@ -6,6 +6,7 @@ table of the same numbers next to the charts.
 
 from __future__ import annotations
 
+from catgen.history.report import stamp
 from catgen.website import urls
 from catgen.website.graphics.charts import line_chart_svg
 from catgen.website.markup import dl, link, page, section, table
@@ -65,6 +66,7 @@ def version_page(ctx: PageContext, manifest) -> tuple[str, str]:
         deployed = site.deployments_of(manifest)
         placement.append(("Deployments", ", ".join(ctx.ref(d, d.name) for d in deployed) or "—"))
     body = header(ctx, manifest) + dl(placement) + _training(ctx, manifest)
+    body += _serving(ctx, manifest) if manifest.kind == "Model" else ""
     body += lineage_section(ctx, manifest) + promotion_timeline(ctx, manifest)
     body += fields_section(ctx, manifest) + findings(ctx, manifest)
     title = f"{manifest.name} {manifest.version}"
@@ -96,3 +98,20 @@ def _training(ctx, asset) -> str:
     if baseline is not None:
         pairs.append(("Baseline job", ctx.ref(baseline)))
     return section("Training", dl(pairs), anchor="training")
+
+
+SERVING_HEADERS = ["Deployment", "Endpoint", "From", "Until"]
+
+
+def _serving(ctx, model) -> str:
+    """Where and when the model has served: each committed run of a deployment on it (git history)."""
+    spells = ctx.site.serving_spells(model)
+    if not spells:
+        return ""
+    pages = {d.relpath: d for d in ctx.site.by_kind.get("Deployment", [])}
+    rows = []
+    for relpath, name, spec, start, until in sorted(spells, key=lambda s: (s[3], s[0])):
+        deployment = pages.get(relpath)
+        label = ctx.ref(deployment, deployment.name) if deployment is not None else esc(name or relpath)
+        rows.append([label, esc(spec.get("endpoint")) or "—", esc(stamp(start)), esc(stamp(until)) or "now"])
+    return section("Serving history", table(SERVING_HEADERS, rows, cls="cg-serving"), anchor="serving")

@@ -14,11 +14,13 @@ from catgen.website.pages.job import job_page
 from catgen.website.pages.places import deployment_page, registry_page, workspace_page
 from catgen.website.pages.promotions import promotion_page
 from catgen.website.pages.search import search_page
+from catgen.website.pages.status import status_page
 
 # The page of each kind that is not a versioned asset (those get ``version_page``).
 MANIFEST_PAGES = {"Job": job_page, "Workspace": workspace_page, "Registry": registry_page,
                   "Deployment": deployment_page, "Promotion": promotion_page}
-WHOLE_CATALOG_PAGES = (("", home_page), ("audit/", audit_page), ("checks/", checks_page), ("search/", search_page))
+WHOLE_CATALOG_PAGES = (("", home_page), ("status/", status_page), ("audit/", audit_page),
+                       ("checks/", checks_page), ("search/", search_page))
 
 
 def generated_pages(site):

@@ -27,7 +27,8 @@ def home_page(ctx: PageContext) -> tuple[str, str]:
     headers = ["Date", "Asset", "To", "Requested by", "Promotion"]
     body += section("Latest promotions", table(headers, rows) if rows else "<p>No promotions yet.</p>")
     body += (f'<p>{link(ctx.href("catalog.json"), "catalog.json")} — the whole catalog and lineage graph, '
-             f'machine-readable. {link(ctx.href("audit/"), "Audit trail")}.</p>')
+             f'machine-readable. {link(ctx.href("status/"), "Status")}: what served where, now or at any past date. '
+             f'{link(ctx.href("audit/"), "Audit trail")}.</p>')
     return "Home", page("Catalog", body)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from catgen.history.report import deployment_events
 from catgen.website.markup import badge, dl, page, section, table
 from catgen.website.pages.context import PageContext
 from catgen.website.pages.sections import capped_list, fields_section, findings, header, lineage_section, ref_field
@@ -61,6 +62,32 @@ def deployment_page(ctx: PageContext, deployment) -> tuple[str, str]:
     summary = [("Model", ref_field(ctx, deployment, "model")), ("Workspace", ref_field(ctx, deployment, "workspace")),
                ("Stage", badge(str(stage), "cg-stage") if stage else "—"),
                ("Traffic", esc(deployment.spec.get("traffic")))]
-    body = header(ctx, deployment) + dl(summary)
+    body = header(ctx, deployment) + dl(summary) + deployment_history(ctx, deployment)
     body += lineage_section(ctx, deployment) + fields_section(ctx, deployment) + findings(ctx, deployment)
     return f"{deployment.name} · {deployment.kind}", page(esc(deployment.name), body, subtitle=esc(deployment.kind))
+
+
+HISTORY_HEADERS = ["Date", "Event", "Author", "Commit", "Model", "Traffic"]
+
+
+def deployment_history(ctx: PageContext, deployment) -> str:
+    """Each commit that changed the deployment's manifest, oldest first: model and traffic before and after."""
+    events = deployment_events(ctx.site.timeline, deployment.relpath)
+    if not events:
+        note = ctx.site.history_note
+        return section("History", f"<p>{esc(note or 'Not committed yet.')}</p>", anchor="history")
+    rows = [[esc(e["date"]), esc(e["event"]), esc(e["author"]), f'<code title="{esc(e["commit"])}">'
+             f'{esc(e["commit"][:12])}</code>', _before_after(ctx, e["model"], link_model=True),
+             _before_after(ctx, e["traffic"])] for e in events]
+    return section("History", table(HISTORY_HEADERS, rows, cls="cg-deployment-history"), anchor="history")
+
+
+def _before_after(ctx: PageContext, change: dict, *, link_model: bool = False) -> str:
+    def shown(value) -> str:
+        if value is None:
+            return "—"
+        manifest = ctx.site.timeline.manifest_of(value) if link_model and isinstance(value, str) else None
+        return ctx.ref(manifest, value) if manifest is not None else esc(value)
+    if change["from"] == change["to"]:
+        return shown(change["to"])
+    return f"{shown(change['from'])} → {shown(change['to'])}"
