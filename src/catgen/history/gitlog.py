@@ -74,6 +74,13 @@ class History:
         return blobs
 
 
+def history_of(catalog) -> History:
+    """The history of an opened catalog's folder (none, with a note, for a catalog read from git objects)."""
+    if getattr(catalog.source, "ref", None) is not None:
+        return History(note="note: no git history for this catalog")
+    return read_history(catalog.source.display_root)  # as the user names it: notes quote it
+
+
 def read_history(root: str) -> History:
     """The catalog's history, or an empty one with a note (outside git, no git, no commits)."""
     shown = root

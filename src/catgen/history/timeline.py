@@ -10,13 +10,18 @@ deployment manifest, deleted ones included; "now" is the working tree.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from datetime import datetime
 
 from catgen.dates import parse_timestamp
-from catgen.graph.lineage import is_revocation
+from catgen.errors import log_safe
+from catgen.graph.lineage import LineageGraph, is_revocation
+from catgen.history.gitlog import history_of
 from catgen.load import yamlsafe
+from catgen.load.catalog import open_catalog
 from catgen.model import parse_ref_text
+from catgen.policy import read_policy
 
 VERSIONED_KINDS = ("Model", "Environment", "Component", "Data")
 DEPLOYMENTS_FOLDER = "deployments/"
@@ -164,16 +169,8 @@ def _text(value) -> str | None:
 
 def open_timeline(catalog_root: str, now: datetime) -> Timeline:
     """Open the catalog and read its history once; a note on missing history goes to stderr (log-safe)."""
-    import sys
-
-    from catgen.errors import log_safe
-    from catgen.graph.lineage import LineageGraph
-    from catgen.history.gitlog import read_history
-    from catgen.load.catalog import open_catalog
-    from catgen.policy import read_policy
-
     catalog = open_catalog(catalog_root)
-    history = read_history(catalog_root)
+    history = history_of(catalog)
     if history.note:
         sys.stderr.write(log_safe(history.note) + "\n")
     return Timeline(catalog, LineageGraph.build(catalog), read_policy(catalog.policy), history, now)

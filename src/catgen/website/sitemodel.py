@@ -15,7 +15,7 @@ from datetime import datetime
 from catgen.checking.engine import CheckResult, run_check
 from catgen.dates import utc_now
 from catgen.graph.lineage import LineageGraph, promotion_date
-from catgen.history.gitlog import History, read_history
+from catgen.history.gitlog import history_of
 from catgen.history.timeline import Timeline
 from catgen.load.catalog import Catalog, open_catalog
 from catgen.model import KINDS, VERSIONED_ASSETS, Manifest, fold
@@ -52,7 +52,7 @@ class SiteModel:
         catalog = result.catalog
         site = cls(result, graph or result.graph or LineageGraph.build(catalog), result.policy)
         site.now = now or utc_now()
-        site.timeline = Timeline(catalog, site.graph, site.policy, _history(catalog), site.now)
+        site.timeline = Timeline(catalog, site.graph, site.policy, history_of(catalog), site.now)
         site.pages = [m for m in catalog.manifests if _has_page(catalog, m)]
         site.url_of = {m: urls.manifest_url(m) for m in site.pages}
         for kind in KINDS:
@@ -89,7 +89,7 @@ class SiteModel:
         note = self.timeline.history.note
         if note is None:
             return None
-        root = getattr(self.catalog.source, "root", None)
+        root = getattr(self.catalog.source, "display_root", None)  # the path the note quotes (history_of)
         for form in ("for {}", "of {}"):
             note = note.replace(form.format(root), form.format("the catalog")) if root else note
         return note.removeprefix("note: ")
@@ -110,11 +110,6 @@ class SiteModel:
     def promotions_in_date_order(self) -> list:
         promotions = self.by_kind.get("Promotion", [])
         return sorted(promotions, key=lambda p: (_date_key(p), p.name))
-
-
-def _history(catalog) -> History:
-    root = getattr(catalog.source, "root", None)
-    return read_history(root) if root is not None else History(note="note: no git history for this catalog")
 
 
 def _runs(versions: list) -> list[tuple]:
