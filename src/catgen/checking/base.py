@@ -88,6 +88,7 @@ def check_against_base(catalog: Catalog, base: Catalog, ref: str, *, changed_onl
         result.waived = only_changed(result.waived, before.waived, changes)
     judged_by = "base" if base.policy is not None else "working tree (the base has no policy)"
     result.summary_extra["changes"] = changes.summary(ref, policy=judged_by, only_changed=changed_only)
+    result.changes = changes
     return result
 
 

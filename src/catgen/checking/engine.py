@@ -27,6 +27,7 @@ class CheckResult:
     summary_extra: dict = field(default_factory=dict)
     graph: object = None  # the LineageGraph the rules used, for the site (built once)
     policy: Policy | None = None  # the policy that judged (the base's under --base)
+    changes: object = None  # under --base: the checking.base.ChangeSet, compared before any rule ran
     _by_path: tuple = field(default=(None, {}), repr=False, compare=False)
 
     def findings_in(self, path: str) -> list[Finding]:

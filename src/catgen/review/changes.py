@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from catgen.checking.base import ChangeSet, check_against_base, compute_changes
+from catgen.checking.base import ChangeSet, check_against_base
 from catgen.diff import diff
 from catgen.graph.lineage import LineageGraph, is_revocation, promotion_date
 from catgen.review.gates import GateResult, Incumbent, judge_gates
@@ -85,7 +85,7 @@ class Review:
 def review_change(catalog, base, ref: str, *, now=None) -> Review:
     """Check ``catalog`` against ``base`` and read the change for a reviewer."""
     result = check_against_base(catalog, base, ref, now=now)
-    changes = compute_changes(base, catalog)
+    changes = result.changes  # compared before the rules ran, once
     base_graph = LineageGraph.build(base)
     touched = [(m, "added") for m in changes.added] + [(m, "modified") for m in changes.modified]
     promotions = [_review_promotion(result, base_graph, m, change) for m, change in touched if m.kind == "Promotion"]
