@@ -4,7 +4,7 @@ The example catalog (two model families with several versions, sample and
 production data, dev and prod jobs with baselines, promotions with approvals,
 deployments, shared environments and components) is replicated: copy k
 renames every model, environment, component, data, job, promotion and
-deployment with the suffix ``-c<k>`` and rewrites the references to match,
+deployment (and endpoint) with the suffix ``-c<k>`` and rewrites the references to match,
 while the policy, the registry and the three workspaces stay shared. The
 result checks clean under the example's prod-gating policy.
 
@@ -23,6 +23,7 @@ SHARED = ("policy.yaml", "registries/", "workspaces/")
 RENAMED = ("model", "environment", "component", "data", "job", "promotion", "deployment")
 _REFERENCE = re.compile(r"\b(" + "|".join(RENAMED) + r"):([A-Za-z0-9][A-Za-z0-9._-]*)")
 _NAME = re.compile(r"^(  name: )(\S+)$", re.M)
+_ENDPOINT = re.compile(r"^(  endpoint: )(\S+)$", re.M)  # each copy serves on endpoints of its own (CG513 sums traffic)
 
 
 def replicable_files() -> list[tuple[str, str]]:
@@ -38,6 +39,7 @@ def copy_of(rel: str, text: str, k: int) -> tuple[str, str]:
     suffix = f"-c{k}"
     text = _REFERENCE.sub(lambda m: f"{m.group(1)}:{m.group(2)}{suffix}", text)
     text = _NAME.sub(lambda m: m.group(1) + m.group(2) + suffix, text, count=1)
+    text = _ENDPOINT.sub(lambda m: m.group(1) + m.group(2) + suffix, text, count=1)
     parts = rel.split("/")
     if len(parts) == 3:  # <plural>/<name>/<version>.yaml
         parts[1] += suffix
