@@ -224,6 +224,61 @@ def history(ref: str, catalog_root: str, output_format: str) -> int:
     return command.run(ref, catalog_root, output_format=output_format)
 
 
+@cli.group("import", cls=_Commands)
+def import_group() -> None:
+    """Bring in what teams already have: Azure ML CLI v2 YAML or an MLflow tracking server, as manifests.
+
+    Exit 0: everything imported; 1: some files or runs were skipped (each said why); 2: the import could not run.
+    """
+
+# the bridges' commands: `import azureml` (commands/import_azureml.py), `import mlflow` (commands/import_mlflow.py)
+
+
+@import_group.command("azureml")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...", type=click.Path())
+@click.option("--workspace", metavar="W", help="Workspace of the catalog the assets, jobs and deployments live in.")
+@click.option("--registry", metavar="R", help="Registry of the catalog the assets live in (instead of --workspace).")
+@click.option("--labels", metavar="FILE", type=click.Path(dir_okay=False),
+              help="YAML mapping: a moving reference exactly as written (azureml:env@latest) -> its pinned version.")
+@click.option("--version", "version", metavar="V", help="The version of assets whose file gives none.")
+@click.option("--name-template", "name_templates", multiple=True, metavar="KIND=TEMPLATE",
+              help="Catalog names from Azure names, KIND deployment or job (repeatable; default "
+                   "deployment={endpoint}-{name}, job={name}); placeholders {name} {endpoint} {workspace} {file}.")
+@click.option("--stage", metavar="S", help="The policy stage of workspaces imported from workspace files.")
+@click.option("--catalog", "catalog_root", default=DEFAULT_CATALOG, show_default=True, type=click.Path(file_okay=False))
+@click.option("--dry-run", is_flag=True, help="Report what would be written; write nothing.")
+def import_azureml(paths: tuple, workspace: str | None, registry: str | None, labels: str | None,
+                   version: str | None, name_templates: tuple, stage: str | None, catalog_root: str,
+                   dry_run: bool) -> int:
+    """Azure ML CLI v2 YAML files (or folders of them) as manifests; what is not carried over is reported."""
+    from catgen.commands import import_azureml as command
+
+    return command.run(list(paths), catalog_root, workspace=workspace, registry=registry, labels=labels,
+                       version=version, name_templates=name_templates, stage=stage, dry_run=dry_run)
+
+
+@import_group.command("mlflow")
+@click.option("--tracking-uri", metavar="URI", help="The MLflow tracking server or store (default: MLflow's own, "
+              "e.g. MLFLOW_TRACKING_URI); its model registry is read at the same URI.")
+@click.option("--workspace", required=True, metavar="W", help="Workspace of the catalog the runs become Jobs in.")
+@click.option("--registry", metavar="R", help="Registry of the catalog the models are at home in (default: W).")
+@click.option("--model", "models", multiple=True, metavar="NAME", help="Only this registered model (repeatable; "
+              "default: every one).")
+@click.option("--alias", "aliases", multiple=True, metavar="ALIAS=STAGE",
+              help="Promote the version an MLflow alias points at to a stage of the policy (repeatable).")
+@click.option("--requested-by", metavar="WHO", help="Who requests the promotions (default: the MLflow user of the "
+              "model version, else mlflow-import).")
+@click.option("--catalog", "catalog_root", default=DEFAULT_CATALOG, show_default=True, type=click.Path(file_okay=False))
+@click.option("--dry-run", is_flag=True, help="Report what would be written; write nothing.")
+def import_mlflow(tracking_uri: str | None, workspace: str, registry: str | None, models: tuple, aliases: tuple,
+                  requested_by: str | None, catalog_root: str, dry_run: bool) -> int:
+    """Registered model versions, their finished runs and datasets, and mapped aliases as Promotions (append-only)."""
+    from catgen.commands import import_mlflow as command
+
+    return command.run(catalog_root, tracking_uri=tracking_uri, workspace=workspace, registry=registry,
+                       models=list(models), aliases=list(aliases), requested_by=requested_by, dry_run=dry_run)
+
+
 def _today() -> str:
     from catgen.dates import utc_now
 
