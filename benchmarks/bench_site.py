@@ -18,7 +18,6 @@ renames, so the lineage resolves), then measures in one run:
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import re
@@ -82,28 +81,15 @@ def site_size(site: Path) -> tuple[int, int]:
     return len(files), sum(p.stat().st_size for p in files)
 
 
-def first_search_bytes(site: Path, query: str, limit: int = 50) -> tuple[int, int]:
-    """(bytes fetched, hits) for a first search, as catgen.js does it."""
-    search = site / "search"
-    manifest = json.loads((search / "manifest.json").read_text())
-    fetched = (search / "manifest.json").stat().st_size
-    scores: dict | None = None
-    for word in [w for w in re.findall(r"[0-9a-z]+(?:[.@_-][0-9a-z]+)*", query.lower()) if len(w) >= 2]:
-        shard_file = search / f"{word[:2]}.json"
-        hits: dict = {}
-        if shard_file.exists():
-            fetched += shard_file.stat().st_size
-            for token, (name_ids, other_ids) in json.loads(shard_file.read_text()).items():
-                if token.startswith(word):
-                    for i in name_ids:
-                        hits[i] = max(hits.get(i, 0), 4)
-                    for i in other_ids:
-                        hits[i] = max(hits.get(i, 0), 1)
-        scores = hits if scores is None else {i: s + hits[i] for i, s in scores.items() if i in hits}
-    ranked = sorted(scores or {}, key=lambda i: (-scores[i], i))
-    for chunk in sorted({i // manifest["chunk"] for i in ranked[:limit]}):
-        fetched += (search / f"docs-{chunk}.json").stat().st_size
-    return fetched, len(ranked)
+def first_search_bytes(site: Path, query: str, limit: int = 20) -> tuple[int, int]:
+    """(bytes fetched, hits) for a first search and its first ``limit`` results, as catgen-search.js does it
+    (``catgen.website.search.reader``; ``bench_search.py`` measures more)."""
+    from catgen.website.search.reader import IndexReader
+
+    reader = IndexReader(site)
+    found = reader.search(query)
+    reader.records_of(found, found.ids[:limit])
+    return sum(size for _, size in found.fetched), found.total
 
 
 def plain_mkdocs(root: Path, pages: int) -> float:

@@ -7,6 +7,7 @@ What each page shows is tested in ``pages/``; the site folder in ``test_safedir.
 from __future__ import annotations
 
 import json
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -257,3 +258,22 @@ def test_mkdocs_messages_are_one_inert_line_each(capsys):
         logging.getLogger("mkdocs").warning("Doc file 'a\n::error::forged.md' ##[add-mask]x")
     err = capsys.readouterr().err
     assert err == "catgen: WARNING: Doc file 'a\\n::error::forged.md' #\\x23[add-mask]x\n"
+
+
+# -- modes ---------------------------------------------------------------------------------------
+
+
+def test_a_built_site_is_world_readable_under_a_strict_umask(tmp_path):
+    """Copied as-is to a web server running as another user, every folder and file can be read."""
+    project = small_project(tmp_path, "site_name: x\n")
+    saved = os.umask(0o077)
+    try:
+        build(project / "catalog", project / "site", cwd=project)
+    finally:
+        os.umask(saved)
+    site = project / "site"
+    entries = [site, *site.rglob("*")]
+    wrong = {p.relative_to(site).as_posix(): oct(p.stat().st_mode & 0o777) for p in entries
+             if p.stat().st_mode & 0o777 != (0o755 if p.is_dir() else 0o644)}
+    assert wrong == {} and len(entries) > 20
+    assert (site / "audit" / "index.html").stat().st_mode & 0o777 == 0o644

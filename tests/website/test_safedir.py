@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -15,8 +16,9 @@ from testing.catalogs import EXAMPLE, POLICY, WORKSPACE, write
 from testing.cli import one_error_line, run
 from testing.site import build, site_files, working_dir
 from catgen.cli import main
+from catgen.errors import CatalogError
 from catgen.website.pages import generate
-from catgen.website.safedir import MARKER, OWNER, is_catgen_site
+from catgen.website.safedir import MARKER, OWNER, is_catgen_site, staged_site
 
 
 def test_site_dir_refuses_a_foreign_folder(tmp_path, capsys):
@@ -170,3 +172,42 @@ def test_stale_staging_of_a_dead_build_is_removed_and_nothing_else(tmp_path):
     build(small_catalog(tmp_path), tmp_path / "site")
     assert not dead.exists() and not reused.exists()  # "reused": the pid now names a later process
     assert alive.exists() and no_owner.exists() and other_host.exists() and other_site.exists()
+
+
+# -- modes: a web server running as another user must read the site -------------------------------
+
+
+@pytest.fixture
+def strict_umask():
+    saved = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(saved)
+
+
+def modes(root) -> dict[str, int]:
+    """{path under ``root`` ("." for itself): permission bits} of every folder and file."""
+    found = {".": root.stat().st_mode & 0o7777}
+    found.update({p.relative_to(root).as_posix(): p.stat().st_mode & 0o7777 for p in root.rglob("*")})
+    return found
+
+
+def test_the_staged_site_is_world_readable_whatever_the_umask(tmp_path, strict_umask):
+    with staged_site(str(tmp_path / "site")) as site:
+        write(Path(site), "a/b/page.html", "<p>x</p>")
+        (Path(site) / "open.txt").write_text("x")
+        os.chmod(Path(site) / "open.txt", 0o666)  # group and other write go too
+    found = modes(tmp_path / "site")
+    assert {p for p, m in found.items() if m != (0o755 if (tmp_path / "site" / p).is_dir() else 0o644)} == set()
+    assert found["a"] == 0o755 and found["a/b/page.html"] == 0o644 and found[MARKER] == 0o644
+
+
+def test_a_refused_build_changes_no_mode(tmp_path, strict_umask):
+    foreign = tmp_path / "mine"
+    write(foreign, "notes.txt", "private")
+    os.chmod(foreign / "notes.txt", 0o600)
+    with pytest.raises(CatalogError):
+        with staged_site(str(foreign)):
+            pass
+    assert modes(foreign)["notes.txt"] == 0o600

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from catgen.website.text import allowed_href, description_html, summary_text
+from catgen.website.text import LINK_REL, allowed_href, description_html, linked_text, summary_text, uri_html, web_href
 from testing.site import parse_html
 
 
@@ -34,3 +34,31 @@ def test_summary_text_drops_markdown_marks_and_cuts_long_text():
     assert summary_text("A *bold* `code` [link](x)\n\nmore") == "A bold code link(x) more"
     assert len(summary_text("word " * 100)) == 120 and summary_text("word " * 100).endswith("…")
     assert summary_text(None) == ""
+
+
+@pytest.mark.parametrize("value, linked", [
+    ("https://example.com/a?b=1&c=2", True), ("http://example.com", True),
+    ("azureml://runs/1", False), ("s3://bucket/key", False), ("javascript:alert(1)", False),
+    ("https://example.com/a b", False), ("see https://example.com", False), (42, False),
+])
+def test_web_href_is_exactly_one_http_uri(value, linked):
+    assert web_href(value) == (value if linked else None)
+    link = parse_html(uri_html(value)).find_all("a")
+    assert [(a.attrs["href"], a.attrs["rel"]) for a in link] == ([(value, LINK_REL)] if linked else [])
+
+
+def test_linked_text_links_each_http_uri_and_keeps_the_rest_text():
+    node = parse_html(linked_text("run <b> https://a.example/x_y, then ftp://b.example\nand https://c.example.",
+                                  block=True))
+    assert [(a.text(), a.attrs["href"]) for a in node.find_all("a")] == [
+        ("https://a.example/x_y", "https://a.example/x_y"), ("https://c.example", "https://c.example")]
+    assert node.find_all("b") == [] and "\n" in "".join(c for c in node.children if isinstance(c, str))
+    assert "\\u000a" in linked_text("a\nb")  # inline: a newline is spelled out
+
+
+def test_a_bare_uri_in_a_description_is_a_link_but_not_inside_a_link_or_code():
+    paragraph = parse_html(description_html("See https://x.example/a_b_ and [doc https://in.example](https://y.example/)"
+                                            " and `https://code.example`")).find("p")
+    assert [(a.text(), a.attrs["href"]) for a in paragraph.find_all("a")] == [
+        ("https://x.example/a_b_", "https://x.example/a_b_"), ("doc https://in.example", "https://y.example/")]
+    assert {a.attrs["rel"] for a in paragraph.find_all("a")} == {LINK_REL}

@@ -97,6 +97,28 @@ def load_mkdocs_config(catalog_root: str, site_dir: str, work_dir: str):
         raise CatalogError(f"site configuration: {str(err).splitlines()[0] if str(err) else 'invalid'}") from None
 
 
+def catalog_path(catalog: str, config_file: str | None) -> str:
+    """The plugin's ``catalog`` option as an absolute path: relative to the folder of the configuration file.
+
+    As MkDocs resolves ``docs_dir``: ``mkdocs build -f other/mkdocs.yml`` reads ``other/catalog``,
+    whatever the current directory (without a file, the current directory).
+    """
+    base = os.path.dirname(os.path.abspath(config_file)) if config_file else os.getcwd()
+    return os.path.normpath(os.path.join(base, os.path.expanduser(catalog)))
+
+
+MOVED_INDEX = ("docs/index.md is published at /guide/, not /: the catalog's home page takes / "
+               "(see 'Using the plugin in your own mkdocs.yml' in docs/site.md)")
+
+
+def moved_index_message(files, config) -> str | None:
+    """The one-line warning for a user's own ``index.md`` that the catalog's home page displaces."""
+    index = files.get_file_from_path("index.md")
+    if index is None or index.generated_by:
+        return None
+    return MOVED_INDEX.replace("docs/", os.path.basename(os.path.normpath(config.docs_dir)) + "/", 1)
+
+
 def add_catgen_settings(config, catalog_root: str):
     """What the catgen plugin needs of any configuration: offline theme, its assets, the catalog watched."""
     if config.theme.name == "material":

@@ -10,7 +10,8 @@ from catgen.website import searchindex
 from catgen.website.catalogjson import catalog_json
 from catgen.website.statusdata import TIMELINE_PATH, status_timeline, timeline_json
 
-ASSETS = ("catgen.css", "catgen.js", "catgen-status.js")  # vendored: the site loads nothing from another host
+# Vendored: the site loads nothing from another host.
+ASSETS = ("catgen.css", "catgen.js", "catgen-status.js", "catgen-audit.js", "catgen-search.js")
 ASSET_PATHS = tuple(f"assets/catgen/{name}" for name in ASSETS)  # where the site serves them
 
 
@@ -20,11 +21,12 @@ ASSET_PATHS = tuple(f"assets/catgen/{name}" for name in ASSETS)  # where the sit
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def data_files(site) -> dict[str, str]:
-    """``{path under the site: text}`` of the catalog, the status timeline, the schemas and the search index."""
+def data_files(site, guide=()) -> dict[str, str]:
+    """``{path under the site: text}`` of the catalog, the status timeline, the schemas and the search index
+    (of the catalog and the ``guide`` files)."""
     data = {"catalog.json": catalog_json(site), TIMELINE_PATH: timeline_json(status_timeline(site))}
     data.update({f"schemas/{name}.json": schema_text(name) for name in SCHEMA_FILES})
-    data.update(searchindex.build_index(site))
+    data.update(searchindex.build_index(site, guide))
     return {path: _SURROGATE.sub(_escaped_byte, text) for path, text in data.items()}
 
 

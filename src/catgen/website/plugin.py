@@ -5,20 +5,25 @@
 never meets the Markdown or template engines), the JSON files and vendored
 assets (``datafiles``), arranges the user guide (``guide``) and sets the
 navigation (``nav``). Unchanged pages of a previous build are reused
-(``pagecache``).
+(``pagecache``). In a user's own ``mkdocs.yml`` (``mkdocs build``), the
+``catalog`` option is relative to that file's folder, and a ``docs/index.md``
+that the catalog's home displaces is reported with one warning.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from catgen.errors import CatalogError
 from catgen.website import urls
-from catgen.website.config import add_catgen_settings
+from catgen.website.config import add_catgen_settings, catalog_path, moved_index_message
 from catgen.website.datafiles import ASSET_PATHS, ASSETS, asset_bytes, data_files
 from catgen.website.guide import arrange_guide, rule_anchors
 from catgen.website.nav import site_nav
@@ -28,6 +33,7 @@ from catgen.website.sitemap import normalise_sitemap
 from catgen.website.sitemodel import SiteModel
 
 BODY_PLACEHOLDER = "<!-- catgen: page body -->\n"
+log = logging.getLogger("mkdocs.plugins.catgen")
 
 
 class CatalogPluginConfig(Config):
@@ -44,15 +50,22 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
 
     def on_config(self, config):
         self.user_nav = config.nav
+        self.config.catalog = catalog_path(self.config.catalog, config.config_file_path)
         return add_catgen_settings(config, self.config.catalog)
 
     def on_pre_build(self, config):
         if self.site is None or self.loaded_here:
-            self.site = SiteModel.load(self.config.catalog)
+            try:
+                self.site = SiteModel.load(self.config.catalog)
+            except CatalogError as err:  # MkDocs shows a plugin error as one line, without a traceback
+                raise PluginError(f"catgen: {err}") from None
             self.loaded_here = True
 
     def on_files(self, files: Files, config):
         site = self.site
+        moved = moved_index_message(files, config) if self.loaded_here else None  # catgen build: documented
+        if moved:
+            log.warning("catgen: %s", moved)
         site.has_rules_page = files.get_file_from_path("rules.md") is not None  # finding codes link there
         generated = dict(generated_pages(site))
         guide = arrange_guide(files, config, generated)
@@ -64,7 +77,7 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
             src_uri = urls.src_uri(url)
             self.bodies[src_uri] = body
             self.page_cache.add(files, config, src_uri, _front_matter(title) + BODY_PLACEHOLDER, key, body)
-        for path, text in data_files(site).items():
+        for path, text in data_files(site, guide).items():
             files.append(File.generated(config, path, content=text))
         for path, name in zip(ASSET_PATHS, ASSETS):
             files.append(File.generated(config, path, content=asset_bytes(name)))

@@ -6,7 +6,9 @@ and start time of the build's process). When the build is complete the old
 site is moved into the staging folder, the new one out of it, and the staging
 folder removed: a build killed at any point leaves the previous site or the
 whole staging folder, and the next build removes staging folders whose
-process is gone (``remove_stale_staging``), never anything else.
+process is gone (``remove_stale_staging``), never anything else. The site is
+world-readable whatever the umask (folders 0755, files 0644): it is meant to be
+copied to a web server that runs as another user.
 
 catgen replaces a folder only when it can show that catgen wrote everything in
 it: the ``.catgen-site`` marker lists every file of the site with its SHA-256
@@ -129,10 +131,25 @@ def staged_site(site_dir: str, protected: tuple[str, ...] = ()):
         os.mkdir(site)
         yield site
         seal(site)
+        make_world_readable(site)  # the marker too: seal wrote it
         _swap(staging, site, target, protected)
     finally:
         if os.path.isdir(staging):
             shutil.rmtree(staging)
+
+
+def make_world_readable(site: str) -> None:
+    """Folders 0755, files 0644, whatever the umask: a web server running as another user must read the site.
+
+    Nothing else is anyone's to write, so group and other write bits go too. Symbolic links (none in a
+    site catgen wrote; ``seal``'s check refuses them) are left alone rather than followed.
+    """
+    os.chmod(site, 0o755)
+    for root, dirs, names in os.walk(site):
+        for name in dirs + names:
+            path = os.path.join(root, name)
+            if not os.path.islink(path):
+                os.chmod(path, 0o755 if os.path.isdir(path) else 0o644)
 
 
 def _swap(staging: str, site: str, target: str, protected: tuple[str, ...]) -> None:

@@ -4,23 +4,51 @@ Loaded and checked once per build; the catalog's git history is read once too
 (``catgen.history``: one ``git log``), into ``timeline``. It decides which manifests get a page
 (identified ones, the first of each case-insensitive identity) and
 precomputes the relations pages ask for, so rendering stays linear.
+
+Stage marks (``stage_marks``, ``event_mark``) say what each stage an asset shows
+really is at ``now`` (SPEC §7): in force, pending (its promotion is dated after
+now), revoked, or with errors (error findings about the promotion or the asset).
+They are computed here once per asset, so every page shows the same truth.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from catgen.checking.engine import CheckResult, run_check
 from catgen.dates import utc_now
-from catgen.graph.lineage import LineageGraph, promotion_date
+from catgen.graph.lineage import LineageGraph, is_revocation, promotion_date
 from catgen.history.gitlog import history_of
 from catgen.history.timeline import Timeline
 from catgen.load.catalog import Catalog, open_catalog
 from catgen.model import KINDS, VERSIONED_ASSETS, Manifest, fold
 from catgen.policy import Policy
 from catgen.website import urls
+
+IN_FORCE, PENDING, REVOKED, ERRORS = "in force", "pending", "revoked", "with errors"
+REVOCATION = "revocation"  # the state of a revocation event in force (it takes the asset out; ``event_mark``)
+
+
+@dataclass(frozen=True)
+class StageMark:
+    """One stage (or registry) as a page shows it: its state at ``SiteModel.now`` and the event that decides it.
+
+    ``event`` is the Promotion to link as the reason (None for the first stage, which needs none);
+    ``errors`` the error findings that mark it ``ERRORS``.
+    """
+
+    stage: str
+    state: str
+    event: object = None
+    errors: tuple = ()
+
+    @property
+    def reached(self) -> bool:
+        """In the stage now (SPEC §5 at now): in force, or in force with errors marked."""
+        return self.state in (IN_FORCE, ERRORS)
 
 
 @dataclass
@@ -37,6 +65,10 @@ class SiteModel:
     now: datetime | None = None  # dates.utc_now: SOURCE_DATE_EPOCH when set
     status_data: dict | None = None  # the /status/ page's timeline (``statusdata``), computed once
     _serving: dict | None = None  # model -> its serving spells (``serving_spells``), computed once
+    _about: dict | None = None  # finding subject -> findings (``findings_about``), indexed once
+    _by_path: dict | None = None  # shown path -> manifest (``manifest_at``), indexed once
+    _marks: dict = field(default_factory=dict)  # asset -> its stage marks (``stage_marks``), computed once each
+    _event_marks: dict = field(default_factory=dict)  # promotion -> its own mark (``event_mark``), computed once each
 
     @property
     def catalog(self) -> Catalog:
@@ -67,12 +99,92 @@ class SiteModel:
         """The check's findings in ``manifest``'s file (read from the result, never copied)."""
         return self.result.findings_in(manifest.path)
 
+    def findings_about(self, manifest) -> list:
+        """SPEC §7: the findings in ``manifest``'s file, then those in other files whose subject is ``manifest``."""
+        if self._about is None:
+            self._about = {}
+            for found in self.result.findings:
+                if found.subject is not None:
+                    self._about.setdefault(found.subject, []).append(found)
+        own = self.findings_of(manifest)
+        return own + [f for f in self._about.get(manifest.ref, []) if f.path != manifest.path]
+
+    def _errors_about(self, promotion, asset=None) -> tuple:
+        """The error findings about ``promotion`` (its file, or naming it), then those in ``asset``'s own file.
+
+        Findings about the asset from other files (another promotion's gates, a deployment) mark those, not this.
+        """
+        found = {id(f): f for f in self.findings_about(promotion) if f.level == "error"}
+        found.update((id(f), f) for f in (self.findings_of(asset) if asset is not None else []) if f.level == "error")
+        return tuple(found.values())
+
+    def manifest_at(self, path: str):
+        """The manifest in the file shown as ``path`` (a finding's ``path``), or None."""
+        if self._by_path is None:
+            self._by_path = {m.path: m for m in self.catalog.manifests}
+        return self._by_path.get(path)
+
     def url(self, manifest) -> str | None:
         """The address of a manifest's page, or None when it has none."""
         return self.url_of.get(manifest)
 
     def stages(self, asset) -> list[str]:
-        return self.graph.stages(asset, self.policy)
+        """The stages ``asset`` is in now (promotions dated after now do not count), in policy order."""
+        return [mark.stage for mark in self.stage_marks(asset) if mark.reached]
+
+    def stage_marks(self, asset) -> list[StageMark]:
+        """Each stage ``asset`` is in, is pending for or was revoked from, in policy order then by name."""
+        if asset not in self._marks:
+            names = [stage.name for stage in self.policy.stages]
+            events = {p.spec.get("stage") for p in self.graph.promotions(asset)}
+            names += sorted(name for name in events - set(names) if isinstance(name, str))
+            marks = (self._stage_mark(asset, name) for name in names)
+            self._marks[asset] = [mark for mark in marks if mark is not None]
+        return self._marks[asset]
+
+    def _stage_mark(self, asset, stage: str) -> StageMark | None:
+        history = self.graph.stage_history(asset, stage)
+        count = bisect_right(history.dates, self.now)  # events in force now; an unreadable date never is
+        current = history.events[count - 1] if count else None
+        upcoming = next((e for e in history.events[count:] if not is_revocation(e)), None)
+        if current is not None and not is_revocation(current):
+            errors = self._errors_about(current, asset)
+            return StageMark(stage, ERRORS if errors else IN_FORCE, current, errors)
+        if upcoming is not None:
+            return StageMark(stage, PENDING, upcoming)
+        if current is not None:
+            return StageMark(stage, REVOKED, current)
+        first = self.policy.first_stage
+        return StageMark(stage, IN_FORCE) if first is not None and first.name == stage else None
+
+    def event_mark(self, promotion) -> StageMark:
+        """One promotion's own state now: pending, revoked by a later event, with errors, a revocation, or in force."""
+        if promotion not in self._event_marks:
+            self._event_marks[promotion] = self._event_mark(promotion)
+        return self._event_marks[promotion]
+
+    def _event_mark(self, promotion) -> StageMark:
+        spec = promotion.spec
+        stage = spec.get("stage")
+        label = str(stage) if "stage" in spec else f"registry {spec.get('registry')}"
+        if self.is_pending(promotion):
+            return StageMark(label, PENDING, promotion)
+        asset = self.graph.target(promotion, "promotes")
+        if isinstance(stage, str) and asset is not None and not is_revocation(promotion):
+            history = self.graph.stage_history(asset, stage)
+            count = bisect_right(history.dates, self.now)
+            current = history.events[count - 1] if count else None
+            if current is not None and is_revocation(current) and history.events.index(promotion) < count:
+                return StageMark(label, REVOKED, current)
+        errors = self._errors_about(promotion)
+        if errors:
+            return StageMark(label, ERRORS, promotion, errors)
+        return StageMark(label, REVOCATION if is_revocation(promotion) else IN_FORCE, promotion)
+
+    def is_pending(self, promotion) -> bool:
+        """Dated after now (or with no readable date): not in force yet."""
+        date = promotion_date(promotion)
+        return date is None or date > self.now
 
     def deployments_of(self, model) -> list:
         return sorted((e.source for e in self.graph.in_edges(model, {"deploys"})), key=lambda m: m.name)

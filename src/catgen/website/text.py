@@ -17,7 +17,9 @@ import xml.etree.ElementTree as etree
 
 import markdown
 from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 # C0/C1 controls, DEL, and the characters that change text direction or hide:
 # ALM, LRM/RLM, LRE..RLO, LRI..PDI, zero-width and BOM, line/paragraph separators; and lone
@@ -28,6 +30,11 @@ _INVISIBLE_BLOCK = re.compile(_INVISIBLE)  # descriptions keep tabs and newlines
 _SAFE_SCHEMES = ("http", "https", "mailto")
 SUMMARY_CHARS = 120
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+_WEB_URI = re.compile(r"https?://[^\s\x00-\x1f\x7f-\x9f<>\"`]+\Z", re.IGNORECASE)
+# A bare http(s) URI inside text: printable ASCII only (nothing invisible), trailing punctuation stays text.
+_BARE_URI = r"(https?://[A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]*[A-Za-z0-9\-_~/#@$&*+=%])"
+_BARE_URI_RE = re.compile(_BARE_URI)
+LINK_REL = "noopener noreferrer nofollow"  # manifest text is untrusted: no referrer, no endorsement
 
 
 def visible(text: str, *, block: bool = False) -> str:
@@ -48,6 +55,35 @@ def esc(value) -> str:
     if isinstance(value, bool):
         value = "true" if value else "false"
     return html.escape(visible(str(value)), quote=True)
+
+
+def web_href(value) -> str | None:
+    """``value`` when it is exactly one http(s) URI a page may link to, else None (other schemes stay text)."""
+    if not isinstance(value, str) or not _WEB_URI.match(value):
+        return None
+    return allowed_href(value)
+
+
+def linked_text(value, *, block: bool = False) -> str:
+    """``value`` as escaped, visible text with each http(s) URI in it a link (rel ``LINK_REL``).
+
+    ``block`` keeps newlines and tabs (show it pre-wrapped) instead of spelling them out.
+    """
+    text, parts, last = str(value), [], 0
+    for match in _BARE_URI_RE.finditer(text):
+        parts.append(html.escape(visible(text[last:match.start()], block=block), quote=True))
+        uri = html.escape(match.group(1), quote=True)
+        parts.append(f'<a href="{uri}" rel="{LINK_REL}">{uri}</a>')
+        last = match.end()
+    return "".join(parts) + html.escape(visible(text[last:], block=block), quote=True)
+
+
+def uri_html(value) -> str:
+    """A value as ``<code>`` text, linked (rel ``LINK_REL``) when it is an http(s) URI."""
+    href = web_href(value)
+    if href is None:
+        return f"<code>{esc(value)}</code>"
+    return f'<a href="{esc(href)}" rel="{LINK_REL}"><code>{esc(value)}</code></a>'
 
 
 def allowed_href(href: str | None) -> str | None:
@@ -78,7 +114,7 @@ class _SanitizeLinks(Treeprocessor):
             href = allowed_href(anchor.get("href"))
             if href is None:
                 anchor.attrib.pop("href", None)
-            anchor.set("rel", "nofollow noopener")
+            anchor.set("rel", LINK_REL)
 
 
 def _image_as_link(image: etree.Element) -> etree.Element:
@@ -91,9 +127,23 @@ def _image_as_link(image: etree.Element) -> etree.Element:
     return link
 
 
+class _BareLinks(InlineProcessor):
+    """A bare http(s) URI in a description becomes a link (never inside another link)."""
+
+    ANCESTOR_EXCLUDES = ("a",)
+
+    def handleMatch(self, m, data):  # noqa: N802 (Markdown's API name)
+        anchor = etree.Element("a")
+        anchor.set("href", m.group(1))
+        anchor.text = AtomicString(m.group(1))
+        return anchor, m.start(0), m.end(0)
+
+
 class _SafeMarkdown(Extension):
     def extendMarkdown(self, md) -> None:  # noqa: N802 (Markdown's API name)
         md.treeprocessors.register(_SanitizeLinks(md), "catgen_sanitize", 0)
+        # Before emphasis (and after `code` and [links](...)), so a `_` in a URI stays part of it.
+        md.inlinePatterns.register(_BareLinks(_BARE_URI, md), "catgen_bare_links", 115)
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.inlinePatterns.deregister("entity")

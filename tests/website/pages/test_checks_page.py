@@ -47,7 +47,8 @@ def test_a_manifest_page_shows_the_findings_of_its_file(site_with_findings):
     page = page_tree(site_with_findings, "models/m/1")
     checks = rows(page_tree(site_with_findings, "checks").find("table"))
     table = section(page, "findings").find("table")
-    assert headers(table) == FINDING_HEADERS and rows(table) == checks
+    assert headers(table) == FINDING_HEADERS[:3] + ["File"] + FINDING_HEADERS[3:]
+    assert rows(table) == [row[:3] + ["this file"] + row[3:] for row in checks]
     summary = {dt.text(): dd for dt, dd in zip(page.find_all("dt"), page.find_all("dd"))}
     assert summary["Check"].links()[0][1] == "#findings"
 

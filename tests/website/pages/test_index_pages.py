@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from testing.site import headers, page_tree, rows
+from testing.marks import marks_in, marks_site, render, rendered
+from testing.site import headers, page_tree, row_nodes, rows
 
 
 def test_model_index_lists_every_version_with_its_stages(example_site):
@@ -19,3 +20,13 @@ def test_promotion_index_shows_where_each_promotion_goes(example_site):
     assert headers(table)[:2] == ["Name", "To"]
     targets = {row[0]: row[1] for row in rows(table)}
     assert targets["credit-risk-2-to-prod"] == "prod"
+
+
+def test_model_index_marks_stages_that_are_not_in_force(tmp_path):
+    table = render(rendered(marks_site(tmp_path)), "models/").find("table", cls="cg-filterable")
+    stages = {(row[0], row[1]): marks_in(tr.find_all("td")[2]) for row, tr in zip(rows(table), row_nodes(table))}
+    assert stages[("credit-risk", "1")] == {"dev": "in force", "test": "in force", "prod": "pending"}
+    assert stages[("credit-risk", "2")]["prod"] == "revoked"
+    assert stages[("credit-risk", "3")] == {"dev": "in force", "test": "in force", "prod": "in force"}
+    findings = {(row[0], row[1]): row[-1] for row in rows(table)}
+    assert findings[("credit-risk", "1")] != "" and findings[("credit-risk", "3")] == ""  # about it, from elsewhere

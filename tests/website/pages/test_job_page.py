@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from testing.catalogs import EXAMPLE
 from testing.site import headers, page_tree, parse_html, row_nodes, rows, section
 from catgen.checking.engine import run_check
 from catgen.load.catalog import open_catalog
 from catgen.website.pages.context import PageContext
 from catgen.website.pages.job import job_comparison
+from catgen.website.pages.sections import code_html, commit_url
 from catgen.website.sitemodel import SiteModel
 
 JOB = "jobs/train-credit-risk-prod-0912"
@@ -52,3 +55,26 @@ def test_job_page_compares_inputs_with_the_baseline():
     assert headers(inputs) == ["Input", "train-credit-risk-prod-0912", BASELINE]
     assert rows(inputs) == [["training_data", "data:loans-prod@7 (production)", "data:loans-sample@1 (sample)"]]
     assert row_nodes(inputs)[0].attrs.get("class") == "cg-diff"
+
+
+def test_job_summary_shows_the_code_commit_and_the_logs(example_site):
+    page = page_tree(example_site, JOB)
+    fields = {dt.text(): dd for dt, dd in zip(page.find_all("dt"), page.find_all("dd"))}
+    commit = fields["Code"].find_all("a")[1]
+    assert commit.attrs["href"] == "https://github.com/contoso/credit-ml/commit/6b1f53303a732ccc8c6aae6640399827c15250e3"
+    assert commit.text() == "6b1f53303a73"
+    assert fields["Logs"].text() == "azureml://experiments/credit-risk/runs/train-credit-risk-prod-0912"
+    assert fields["Logs"].find_all("a") == []  # azureml:// is not http(s): text
+
+
+@pytest.mark.parametrize("repository, commit, expected", [
+    ("https://github.com/o/r.git", "abcdef1", "https://github.com/o/r/commit/abcdef1"),
+    ("https://gitlab.example.com/g/r/", "abcdef1", "https://gitlab.example.com/g/r/-/commit/abcdef1"),
+    ("git@github.com:o/r.git", "abcdef1", None),  # not http(s): the commit stays text
+    ("https://github.com/o/r", "main", None),  # not a commit id
+    ("javascript:alert(1)//", "abcdef1", None),
+])
+def test_commit_links_only_for_http_repositories_and_commit_ids(repository, commit, expected):
+    assert commit_url(repository, commit) == expected
+    cell = parse_html(code_html({"repository": repository, "commit": commit}))
+    assert [a.attrs["href"] for a in cell.find_all("a")][1:] == ([expected] if expected else [])

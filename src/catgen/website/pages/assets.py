@@ -11,9 +11,10 @@ from catgen.website import urls
 from catgen.website.graphics.charts import line_chart_svg
 from catgen.website.markup import dl, link, page, section, table
 from catgen.website.pages.context import PageContext
+from catgen.website.pages.job import input_cell, job_code
 from catgen.website.pages.promotions import promotion_timeline
-from catgen.website.pages.sections import fields_section, findings, header, lineage_section, metric_number
-from catgen.website.text import esc
+from catgen.website.pages.sections import code_html, fields_section, findings, header, lineage_section, metric_number
+from catgen.website.text import esc, uri_html
 
 VERSION_HEADERS = ["Version", "Created", "Stages", "Home", "Registries", "Deployed as"]
 
@@ -65,7 +66,7 @@ def version_page(ctx: PageContext, manifest) -> tuple[str, str]:
     if manifest.kind == "Model":
         deployed = site.deployments_of(manifest)
         placement.append(("Deployments", ", ".join(ctx.ref(d, d.name) for d in deployed) or "—"))
-    body = header(ctx, manifest) + dl(placement) + _training(ctx, manifest)
+    body = header(ctx, manifest) + dl(placement) + _training(ctx, manifest) + _metrics(ctx, manifest)
     body += _serving(ctx, manifest) if manifest.kind == "Model" else ""
     body += lineage_section(ctx, manifest) + promotion_timeline(ctx, manifest)
     body += fields_section(ctx, manifest) + findings(ctx, manifest)
@@ -84,20 +85,53 @@ def _training(ctx, asset) -> str:
     component = graph.target(job, "runs_component")
     environments = [graph.target(job, "uses_environment")]
     environments += [graph.target(component, "uses_environment")] if component is not None else []
-    code = job.spec.get("code") if isinstance(job.spec.get("code"), dict) else (
-        component.spec.get("code") if component is not None else None)
     inputs = sorted(graph.out_edges(job, {"uses_data", "uses_model"}), key=lambda e: e.ref.field)
-    named_inputs = [f"<code>{esc(e.ref.path[-1])}</code>: {ctx.ref(e.target)}" for e in inputs]
+    named_inputs = [f"<code>{esc(e.ref.path[-1])}</code>: {input_cell(ctx, e.target)}" for e in inputs]
     pairs.append(("Inputs", ", ".join(named_inputs) or "—"))
     pairs.append(("Component", ctx.ref(component) if component is not None else "—"))
     used = dict.fromkeys(e for e in environments if e is not None)
     pairs.append(("Environments", ", ".join(ctx.ref(e) for e in used) or "—"))
-    if isinstance(code, dict):
-        pairs.append(("Code", f"<code>{esc(code.get('repository'))}</code> @ <code>{esc(code.get('commit'))}</code>"))
+    pairs.append(("Code", code_html(job_code(ctx, job))))
+    pairs.append(("Logs", uri_html(job.spec.get("logs")) if job.spec.get("logs") is not None else "—"))
     baseline = graph.target(job, "baseline")
     if baseline is not None:
         pairs.append(("Baseline job", ctx.ref(baseline)))
     return section("Training", dl(pairs), anchor="training")
+
+
+def _metrics(ctx, asset) -> str:
+    """The training job's metrics next to its baseline job's, with the policy's gates on each."""
+    job = ctx.site.training_job(asset)
+    mine = job.spec.get("metrics") if job is not None else None
+    if not isinstance(mine, dict) or not mine:
+        return ""
+    baseline = ctx.site.graph.target(job, "baseline")
+    theirs = baseline.spec.get("metrics") if baseline is not None else None
+    theirs = theirs if isinstance(theirs, dict) else {}
+    headers = ["Metric", "This version"] + ([f"Baseline {ctx.ref(baseline, baseline.name)}", "Difference"]
+                                            if baseline is not None else []) + ["Policy gates"]
+    rows = []
+    for name in sorted(mine, key=str):
+        a, b = metric_number(mine[name]), metric_number(theirs.get(name))
+        row = [f"<code>{esc(name)}</code>", esc(mine[name])]
+        if baseline is not None:
+            row += [esc(theirs.get(name, "—")), esc(f"{a - b:+.6g}") if a is not None and b is not None else "—"]
+        rows.append(row + [esc("; ".join(_gates_on(ctx.site.policy, name))) or "—"])
+    return section("Metrics", table(headers, rows, cls="cg-version-metrics"), anchor="version-metrics")
+
+
+def _gates_on(policy, metric) -> list[str]:
+    """Each stage's bounds and allowed regression for ``metric`` (``min``/``max`` inclusive)."""
+    found = []
+    for stage in policy.stages:
+        gate = stage.gate
+        bounds = gate.metrics.get(metric) if gate is not None else None
+        if isinstance(bounds, dict):
+            limits = [f"{sign} {bounds[key]}" for key, sign in (("min", "≥"), ("max", "≤")) if key in bounds]
+            found.append(f"{stage.name}: {' and '.join(limits)}")
+        if gate is not None and metric in gate.max_regression:
+            found.append(f"{stage.name}: regression ≤ {gate.max_regression[metric]} against the baseline")
+    return found
 
 
 SERVING_HEADERS = ["Deployment", "Endpoint", "From", "Until"]

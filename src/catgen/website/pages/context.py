@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from catgen.website import urls
-from catgen.website.markup import badge, link
+from catgen.website.markup import link
+from catgen.website.pages.marks import stage_marks
 from catgen.website.text import esc
 
 
@@ -23,10 +24,8 @@ class PageContext:
         return link(self.href(self.site.url(manifest)), label)
 
     def stage_badges(self, asset) -> str:
-        names = [s.name for s in self.site.policy.stages]
-        return " ".join(
-            badge(s, f"cg-stage cg-stage-{names.index(s) if s in names else 'x'}") for s in self.site.stages(asset)
-        )
+        """The asset's stage marks (``marks``): in force, pending, revoked or with errors, each saying which."""
+        return stage_marks(self, asset)
 
     def rule_link(self, code: str) -> str:
         return link(self.href("rules/") + f"#{code.lower()}" if self.site.has_rules_page else None, esc(code))

@@ -15,6 +15,7 @@ from catgen.website.pages.places import deployment_page, registry_page, workspac
 from catgen.website.pages.promotions import promotion_page
 from catgen.website.pages.search import search_page
 from catgen.website.pages.status import status_page
+from catgen.website.pages.usedby import used_by_pages
 
 # The page of each kind that is not a versioned asset (those get ``version_page``).
 MANIFEST_PAGES = {"Job": job_page, "Workspace": workspace_page, "Registry": registry_page,
@@ -34,6 +35,7 @@ def generated_pages(site):
     for manifest in site.pages:
         url = site.url(manifest)
         yield url, manifest_page(PageContext(site, url), manifest)
+    yield from used_by_pages(site)  # "+N more" on a heavily used manifest's page links there
     for (kind, name), versions in site.assets.items():
         url = urls.asset_url(kind, name)
         yield url, asset_page(PageContext(site, url), kind, name, versions)

@@ -53,15 +53,15 @@ def _index_rows(ctx, kind: str, manifests: list) -> tuple[list, list]:
         name = link(ctx.href(urls.asset_url(kind, m.name)), esc(m.name)) if versioned else ctx.ref(m, m.name)
         row = [name] + ([ctx.ref(m, m.version), ctx.stage_badges(m)] if versioned else [])
         tags = m.metadata.get("tags")
-        found = ctx.site.findings_of(m)
-        row += [_kind_cell(m), esc(m.metadata.get("owner")),
+        found = ctx.site.findings_about(m)
+        row += [_kind_cell(ctx, m), esc(m.metadata.get("owner")),
                 esc(", ".join(f"{k}: {v}" for k, v in tags.items())) if isinstance(tags, dict) else "",
                 esc(summary_text(m.metadata.get("description"))), str(len(found)) if found else ""]
         rows.append(row)
     return headers, rows
 
 
-def _kind_cell(manifest) -> str:
+def _kind_cell(ctx, manifest) -> str:
     if manifest.kind == "Promotion":
-        return promotion_target_cell(manifest)
+        return promotion_target_cell(manifest, ctx)
     return esc(manifest.spec.get(_KIND_COLUMN[manifest.kind][1]))

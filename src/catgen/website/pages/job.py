@@ -9,8 +9,10 @@ from __future__ import annotations
 from catgen.website.graphics.charts import compare_bars_svg
 from catgen.website.markup import badge, dl, page, section, table
 from catgen.website.pages.context import PageContext
-from catgen.website.pages.sections import fields_section, findings, header, lineage_section, metric_number, ref_field
-from catgen.website.text import esc
+from catgen.website.pages.sections import (
+    code_html, fields_section, findings, header, lineage_section, metric_number, ref_field,
+)
+from catgen.website.text import esc, uri_html
 
 
 def job_page(ctx: PageContext, job) -> tuple[str, str]:
@@ -18,7 +20,9 @@ def job_page(ctx: PageContext, job) -> tuple[str, str]:
     baseline = ctx.site.graph.target(job, "baseline")
     status = badge(str(spec.get("status")), f"cg-status-{esc(spec.get('status'))}")
     summary = [("Status", status), ("Workspace", ref_field(ctx, job, "workspace")),
-               ("Started", esc(spec.get("started"))), ("Ended", esc(spec.get("ended")))]
+               ("Started", esc(spec.get("started"))), ("Ended", esc(spec.get("ended"))),
+               ("Code", code_html(job_code(ctx, job))),
+               ("Logs", uri_html(spec.get("logs")) if spec.get("logs") is not None else "—")]
     if baseline is not None:
         summary.append(("Baseline", ctx.ref(baseline)))
     made = [e.source for e in ctx.site.graph.in_edges(job, {"trained_by", "produced_by"})]
@@ -29,6 +33,15 @@ def job_page(ctx: PageContext, job) -> tuple[str, str]:
     body += section(title, job_comparison(ctx, job, baseline), anchor="comparison")
     body += lineage_section(ctx, job) + fields_section(ctx, job) + findings(ctx, job)
     return f"{job.name} · Job", page(esc(job.name), body, subtitle="Job")
+
+
+def job_code(ctx, job):
+    """The code a job ran: its own ``code``, else its component's."""
+    code = job.spec.get("code")
+    if isinstance(code, dict):
+        return code
+    component = ctx.site.graph.target(job, "runs_component")
+    return component.spec.get("code") if component is not None else None
 
 
 def job_comparison(ctx, job, baseline) -> str:
@@ -53,9 +66,9 @@ def _inputs_comparison(ctx, job, baseline) -> str:
     headers = ["Input", esc(job.name)] + ([esc(baseline.name)] if baseline is not None else [])
     rows, attrs = [], []
     for name in sorted(set(mine) | set(theirs), key=str):
-        row = [f"<code>{esc(name)}</code>", _input_cell(ctx, mine.get(name))]
+        row = [f"<code>{esc(name)}</code>", input_cell(ctx, mine.get(name))]
         if baseline is not None:
-            row.append(_input_cell(ctx, theirs.get(name)))
+            row.append(input_cell(ctx, theirs.get(name)))
         rows.append(row)
         attrs.append('class="cg-diff"' if baseline is not None and mine.get(name) is not theirs.get(name) else "")
     return "<h3>Inputs</h3>" + table(headers, rows, cls="cg-compare", row_attrs=attrs)
@@ -65,7 +78,8 @@ def _inputs(ctx, job) -> dict:
     return {e.ref.path[-1]: e.target for e in ctx.site.graph.out_edges(job, {"uses_data", "uses_model"})}
 
 
-def _input_cell(ctx, target) -> str:
+def input_cell(ctx, target) -> str:
+    """A job input's link, with the data's classification (sample, production, ...)."""
     if target is None:
         return "—"
     classification = target.spec.get("classification") if target.kind == "Data" else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from catgen.history.report import deployment_events
 from catgen.website.markup import badge, dl, page, section, table
 from catgen.website.pages.context import PageContext
+from catgen.website.pages.marks import mark_html
 from catgen.website.pages.sections import capped_list, fields_section, findings, header, lineage_section, ref_field
 from catgen.website.text import esc
 
@@ -28,8 +29,8 @@ def workspace_page(ctx: PageContext, workspace) -> tuple[str, str]:
     deployed = table(["Deployment", "Endpoint", "Model", "Traffic"], deployment_rows, cls="cg-sortable")
     body = header(ctx, workspace) + dl(summary)
     body += section("Deployed here", deployed if deployment_rows else "<p>Nothing deployed.</p>")
-    body += section("Assets registered here", capped_list(ctx, homed))
-    body += section("Jobs run here", capped_list(ctx, jobs))
+    body += section("Assets registered here", capped_list(ctx, homed, owner=workspace))
+    body += section("Jobs run here", capped_list(ctx, jobs, owner=workspace))
     body += fields_section(ctx, workspace) + findings(ctx, workspace)
     return f"{workspace.name} · Workspace", page(esc(workspace.name), body, subtitle="Workspace")
 
@@ -48,7 +49,7 @@ def registry_page(ctx: PageContext, registry) -> tuple[str, str]:
         asset = site.graph.target(promotion, "promotes")
         if asset is not None:
             published.add(asset)
-    listed = capped_list(ctx, sorted(published, key=lambda m: m.relpath))
+    listed = capped_list(ctx, sorted(published, key=lambda m: m.relpath), owner=registry)
     body = header(ctx, registry) + dl(summary)
     body += section("Published here", listed or "<p>Nothing published.</p>")
     body += fields_section(ctx, registry) + findings(ctx, registry)
@@ -61,10 +62,21 @@ def deployment_page(ctx: PageContext, deployment) -> tuple[str, str]:
     stage = workspace.spec.get("stage") if workspace is not None else None
     summary = [("Model", ref_field(ctx, deployment, "model")), ("Workspace", ref_field(ctx, deployment, "workspace")),
                ("Stage", badge(str(stage), "cg-stage") if stage else "—"),
+               ("Model in the stage", _model_in_stage(ctx, ctx.site.graph.target(deployment, "deploys"), stage)),
                ("Traffic", esc(deployment.spec.get("traffic")))]
     body = header(ctx, deployment) + dl(summary) + deployment_history(ctx, deployment)
     body += lineage_section(ctx, deployment) + fields_section(ctx, deployment) + findings(ctx, deployment)
     return f"{deployment.name} · {deployment.kind}", page(esc(deployment.name), body, subtitle=esc(deployment.kind))
+
+
+def _model_in_stage(ctx: PageContext, model, stage) -> str:
+    """The deployed model's mark for the workspace's stage: in force, pending, revoked, with errors, or absent."""
+    if model is None or not isinstance(stage, str):
+        return "—"
+    mark = next((m for m in ctx.site.stage_marks(model) if m.stage == stage), None)
+    if mark is None:
+        return f'<span class="cg-mark-absent">not promoted to {esc(stage)}</span>'
+    return mark_html(ctx, mark, model)
 
 
 HISTORY_HEADERS = ["Date", "Event", "Author", "Commit", "Model", "Traffic"]

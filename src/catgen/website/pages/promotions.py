@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from catgen.website.markup import badge, dl, page, section
 from catgen.website.pages.context import PageContext
+from catgen.website.pages.marks import event_mark_html, reason
 from catgen.website.pages.sections import fields_section, findings, header, lineage_section, ref_field
 from catgen.website.text import esc
 
@@ -12,7 +13,10 @@ def promotion_page(ctx: PageContext, promotion) -> tuple[str, str]:
     """What was promoted where and when, the asset's whole timeline, lineage, fields, findings."""
     spec = promotion.spec
     asset = ctx.site.graph.target(promotion, "promotes")
+    mark = ctx.site.event_mark(promotion)
     summary = [("Asset", ctx.ref(asset) if asset else ref_field(ctx, promotion, "asset")),
+               ("To", event_mark_html(ctx, promotion)),
+               ("State", f'<span class="cg-mark-reason">{esc(mark.state)}: {esc(reason(ctx, mark))}</span>'),
                ("Date", esc(spec.get("date"))), ("Requested by", esc(spec.get("requested_by")))]
     body = header(ctx, promotion) + dl(summary)
     body += section("Timeline of the asset", promotion_timeline(ctx, asset)) if asset is not None else ""
@@ -29,7 +33,7 @@ def promotion_timeline(ctx: PageContext, asset) -> str:
 
 def _timeline_item(ctx, promotion) -> str:
     spec = promotion.spec
-    target = f"stage {badge(str(spec['stage']), 'cg-stage')}" if "stage" in spec else _registry_target(spec)
+    target = ("stage " if "stage" in spec else "") + event_mark_html(ctx, promotion)
     approvals = [a for a in spec.get("approvals") or [] if isinstance(a, dict)]
     approved = "".join(_approval_item(a) for a in approvals)
     return (
@@ -49,8 +53,10 @@ def promoted_asset_cell(ctx, promotion) -> str:
     return ctx.ref(asset) if asset is not None else f"<code>{esc(promotion.spec.get('asset'))}</code>"
 
 
-def promotion_target_cell(promotion) -> str:
-    """Where a promotion goes: a stage badge, or the registry."""
+def promotion_target_cell(promotion, ctx: PageContext | None = None) -> str:
+    """Where a promotion goes: a stage badge, or the registry; with ``ctx``, marked with its state (``marks``)."""
+    if ctx is not None:
+        return event_mark_html(ctx, promotion)
     spec = promotion.spec
     return badge(str(spec["stage"]), "cg-stage") if "stage" in spec else _registry_target(spec)
 

@@ -1,0 +1,52 @@
+"""Words as the index stores them and the browser looks them up, and how much each kind of match weighs.
+
+A word is a run of ASCII letters and digits, possibly joined by ``. @ _ : -``
+(``model:credit-risk@3``, ``alice@contoso.com``, ``6b1f5330``). The index keeps
+the whole word, the part after each ``:`` or ``@`` (``credit-risk@3``,
+``contoso.com``) and every plain part (``credit``, ``risk``, ``3``), so a query
+finds a reference as it is written everywhere and any piece of it. The browser
+(``catgen-search.js``) cuts a query with the same pattern and keeps each word whole.
+
+Each (word, document) pair carries the *field class* of the best field the word
+came from; the score of a match is ``EXACT[class]`` when the query word equals
+the indexed word, ``PREFIX[class]`` when it only starts it. Both rows fall from
+class 0 to class 4, so one order of the documents of a word serves both.
+"""
+
+from __future__ import annotations
+
+import re
+
+REFERENCE, NAME, NAME_PART, KEYWORD, TEXT = range(5)  # field classes, strongest first
+EXACT = (100, 80, 45, 20, 6)  # the whole reference, the exact name, a word of the name, people/commits/tags, text
+PREFIX = (55, 50, 30, 12, 3)  # the query word starts the indexed word
+MAX_WORD = 80  # longer words (digests, blobs) are cut: nobody types more
+
+WORD = re.compile(r"[0-9a-z]+(?:[.@_:-][0-9a-z]+)*")
+_PART = re.compile(r"[0-9a-z]+")
+_QUALIFIED = re.compile(r"[:@]")
+
+
+def words(text) -> set[str]:
+    """The indexed words of ``text``: each whole word, its tails after ``:``/``@``, and its plain parts."""
+    if text is None or isinstance(text, (dict, list)):
+        return set()
+    found = set()
+    for word in WORD.findall(str(text).casefold()):
+        word = word[:MAX_WORD]
+        found.add(word)
+        found.update(word[m.end():] for m in _QUALIFIED.finditer(word) if m.end() < len(word))
+        found.update(_PART.findall(word))
+    return found
+
+
+def query_words(text: str) -> list[str]:
+    """A query's words, whole and in order (what the browser looks up)."""
+    return [w[:MAX_WORD] for w in WORD.findall(text.casefold())]
+
+
+def add(target: dict, text, field_class: int) -> None:
+    """Record the words of ``text`` in ``target`` ({word: best class}) under ``field_class``."""
+    for word in words(text):
+        if target.get(word, TEXT + 1) > field_class:
+            target[word] = field_class

@@ -1,0 +1,79 @@
+"""The trie of shards: every word reachable, each leaf under the byte budget, postings capped, records inline."""
+
+from __future__ import annotations
+
+import json
+
+from catgen.website.search.documents import Document, kind_ranges
+from catgen.website.search.reader import IndexReader, postings_of
+from catgen.website.search.shards import CAP, compact, file_key, index_files
+from catgen.website.search.tokens import NAME, TEXT
+
+
+def _write(tmp_path, files: dict):
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text, encoding="utf-8")
+    return IndexReader(tmp_path)
+
+
+def _family(count: int) -> list[Document]:
+    """``count`` models fam-0000... sharing a long prefix, as a catalog of one family would."""
+    return [Document([f"fam-{i:04d} 1", f"models/fam-{i:04d}/1/", "Model", f"model:fam-{i:04d}@1", "A family member."],
+                     {f"fam-{i:04d}": NAME, "family": TEXT, "member": TEXT}, f"fam-{i:04d}", "1")
+            for i in range(count)]
+
+
+def test_a_shared_prefix_splits_until_each_leaf_fits_the_budget(tmp_path):
+    documents = _family(600)
+    files = index_files(documents, kind_ranges(documents), budget=3000)
+    reader = _write(tmp_path, files)
+    leaves = [files[f"search/w/{file_key(p)}.js"] for p in reader.leaves]
+    assert len(reader.leaves) > 10 and max(len(text) for text in leaves) < 3000 + 600
+    found = reader.search("fam-0421")
+    assert [reader.expand(n, found.records[n])[3] for n in found.ids] == ["model:fam-0421@1"]
+    assert len(found.fetched) == 2 and sum(size for _, size in found.fetched) < 8000
+
+
+def test_a_short_prefix_reads_the_ranking_of_its_inner_node(tmp_path):
+    documents = _family(600)
+    reader = _write(tmp_path, index_files(documents, kind_ranges(documents), budget=3000))
+    assert "fam-0" in reader.inner
+    found = reader.search("fam-0")
+    assert found.total == 600 and found.ids[:3] == [0, 1, 2]
+    assert all(n in found.records for n in found.ids[:20])  # the first screen needs no document table
+    assert reader.search("fam-9").ids == [] and reader.search("zzz").ids == []
+
+
+def test_postings_are_capped_but_counted(tmp_path):
+    documents = _family(CAP + 200)
+    files = index_files(documents, kind_ranges(documents))
+    reader = _write(tmp_path, files)
+    prefix = next(p for p in sorted(reader.leaves | reader.inner, key=len, reverse=True) if "family".startswith(p))
+    node = json.loads(files[f"search/w/{file_key(prefix)}.js"].split(",", 1)[1][:-3])
+    assert node["w"]["family"][0] == CAP + 200 and len(postings_of(node["w"]["family"])) == CAP
+    assert reader.search("family").total == CAP + 200
+
+
+def test_inline_records_are_short_only_when_the_browser_can_rebuild_them():
+    assert compact(["credit-risk 3", "models/credit-risk/3/", "Model", "model:credit-risk@3", "x"]) == \
+        "model:credit-risk@3"
+    assert compact(["job-a", "jobs/job-a/", "Job", "job:job-a", ""]) == "job:job-a"
+    assert compact(["CG511 chronology", "rules/#cg511", "Guide", "Rules", ""]) == ["CG511 chronology", "rules/#cg511",
+                                                                                   "Rules"]
+    assert compact(["odd", "models/odd/1/", "Model", "model:odd@1", ""]) == ["odd", "models/odd/1/", "model:odd@1"]
+
+
+def test_file_names_are_safe_and_distinct():
+    keys = [file_key(p) for p in ("model:c", "model_3ac", "a.b", "a-b", "a@b", "a_b")]
+    assert len(set(keys)) == len(keys) and all(k.replace("_", "").isalnum() for k in keys)
+
+
+def test_files_are_inert_scripts_and_deterministic(tmp_path):
+    documents = [Document(["</script><b>x\u2028", "models/m/1/", "Model", "model:m@1", "<img onerror=1>"],
+                          {"m": NAME}, "m", "1")]
+    files = index_files(documents, kind_ranges(documents))
+    assert files == index_files(documents, kind_ranges(documents))
+    text = files["search/d/0.js"]
+    assert "\u2028" not in text and text.startswith('catgenSearchData("d/0",') and text.endswith(");\n")
+    assert json.loads(text[len('catgenSearchData("d/0",'):-3])[0][0] == "</script><b>x\u2028"
