@@ -154,11 +154,23 @@ def component(ctx: FileContext, body: dict, name: str, version: str, prefix: str
         if ports:
             spec[side] = ports
     if "code" in body:
-        ctx.lose(f"{prefix}code", "a local code folder is not a repository and commit: record them in catgen by hand")
+        _code(ctx, body["code"], spec, f"{prefix}code", folder)
     ctx.add(ctx.document("Component", name, version, spec, body))
     used = ASSET_FIELDS | {"type", "environment", "command", "jobs", "inputs", "outputs", "code"}
     ctx.carry(body, used, prefix)
     return spec.get("outputs", {})
+
+
+def _code(ctx: FileContext, value, spec: dict, field: str, folder: str) -> None:
+    """A local code folder becomes ``code: {repository, commit}`` from git (``importing.gitcode``), else a reason."""
+    if not isinstance(value, str) or not value or "://" in value or value.startswith("azureml:"):
+        ctx.lose(field, "only a local code folder is carried over (as its git repository and commit)")
+        return
+    code = ctx.importer.code_folders.code_of(os.path.join(folder, value))
+    if isinstance(code, str):
+        ctx.lose(field, code)
+    else:
+        spec["code"] = code
 
 
 def step_component(ctx: FileContext, owner: str, key: str, step: dict, field: str, folder: str):

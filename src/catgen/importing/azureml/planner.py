@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from catgen.importing.azureml import assets, endpoints, jobs
 from catgen.importing.azureml.context import FileContext, Options, Skip
 from catgen.importing.azureml.files import AzureFile, Refusal, classify, find_files, read_yaml
+from catgen.importing.gitcode import CodeFolders
 from catgen.importing.plan import ImportPlan, Note
 
 ASSET_KINDS = {"model": "Model", "environment": "Environment", "data": "Data", "commandComponent": "Component",
@@ -33,6 +34,7 @@ class Importer:
     plan: ImportPlan = field(default_factory=ImportPlan)
     endpoints: dict = field(default_factory=dict)  # Azure endpoint name -> its file's data
     defined: set = field(default_factory=set)  # (kind, name, version) the imported asset files define
+    code_folders: CodeFolders = field(default_factory=CodeFolders)  # git asked once per code folder
 
     def run(self, paths: list[str]) -> ImportPlan:
         files = []
