@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 
@@ -36,8 +37,24 @@ def _umask() -> int:
 
 
 def write_report(text: str, output: str | None) -> None:
-    """A report to ``output`` (written whole, atomically) or, without one, to standard output."""
-    if output:
+    """A report to ``output`` (written whole, atomically) or, without one, to standard output.
+
+    An ``output`` that exists and is not a regular file (``/dev/stdout``, ``/dev/null``, a pipe) is
+    written through: a rename would put a regular file in the device's place (as root, ``/dev/null``).
+    """
+    if output and _is_special(output):
+        with open(output, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+    elif output:
         atomic_write(output, text)
     else:
         sys.stdout.write(text)
+
+
+def _is_special(path: str) -> bool:
+    """Whether ``path`` (followed through links) exists and is neither a regular file nor a folder."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)

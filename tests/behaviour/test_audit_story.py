@@ -26,7 +26,8 @@ QUOTED = re.compile(r'<!-- output of "(catgen [^"]+)" -->\s*\n```text\n(.*?)^```
 
 
 def make_demo(folder):
-    subprocess.run([sys.executable, str(SCRIPT), str(folder)], check=True, capture_output=True)
+    made = subprocess.run([sys.executable, str(SCRIPT), str(folder)], capture_output=True, text=True)
+    assert made.returncode == 0, f"make_history.py exited {made.returncode}:\n{made.stdout}\n{made.stderr}"
     return subprocess.run(["git", "rev-parse", "HEAD"], cwd=folder, check=True, capture_output=True,
                           text=True).stdout.strip()
 

@@ -11,8 +11,11 @@ site folder's own safety (``catgen.website.safedir``) is tested in
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
+import stat
+import threading
 
 import pytest
 
@@ -178,6 +181,21 @@ def test_check_output_failing_mid_write_keeps_the_previous_report(catalog, tmp_p
     code, _, err = run_cli(capsys, "check", str(catalog), "--format", "json", "--output", str(report))
     assert code == 2 and "No space left on device" in err
     assert report.read_text(encoding="utf-8") == '{"previous": true}\n'
+    assert leftovers(tmp_path) == []
+
+
+def test_check_output_to_a_pipe_writes_through_it_and_leaves_the_pipe(catalog, tmp_path, capsys):
+    # /dev/stdout and /dev/null are such files: a rename would put a regular file in their place.
+    pipe = tmp_path / "report.pipe"
+    os.mkfifo(pipe)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text(encoding="utf-8")))
+    reader.start()
+    code, _, err = run_cli(capsys, "check", str(catalog), "--format", "json", "--output", str(pipe))
+    reader.join(timeout=30)
+    assert (code, err) == (0, "")
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert json.loads(received[0])["summary"]["errors"] == 0
     assert leftovers(tmp_path) == []
 
 
