@@ -3,15 +3,18 @@
 Page tests assert on structure, not substrings: ``page_tree`` parses a page
 into ``Node`` objects (``html.parser``, tolerant of HTML's optional end
 tags), ``section`` finds the nodes under one ``<h2>``, ``rows`` reads a table.
+``broken_links`` is a link checker over a whole built site.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import posixpath
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -144,6 +147,45 @@ def rows(table: Node) -> list[list[str]]:
 
 def row_nodes(table: Node) -> list[Node]:
     return table.find("tbody").find_all("tr")
+
+
+# -- links between the files of a built site -----------------------------------
+
+LINK_ATTRIBUTES = ("href", "src", "action")
+
+
+def page_links(html: str) -> list[str]:
+    """Every ``href``/``src``/``action`` of every element of a page, in document order."""
+    found, stack = [], [parse_html(html)]
+    while stack:
+        node = stack.pop()
+        found += [node.attrs[a] for a in LINK_ATTRIBUTES if node.attrs.get(a)]
+        stack += reversed([c for c in node.children if isinstance(c, Node)])
+    return found
+
+
+def resolve_link(site: Path, page: str, link: str) -> Path | None:
+    """The file of the site that ``link`` on ``page`` (a path under ``site``) opens, as a static host
+    serves it (a folder: its index.html); None for links that leave the site or stay on the page."""
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc or not parts.path:  # another host, mailto:, data:, or "#anchor" / "?query"
+        return None
+    path = posixpath.normpath(posixpath.join(posixpath.dirname("/" + page), unquote(parts.path)))
+    target = site / path.lstrip("/")
+    return target / "index.html" if parts.path.endswith("/") or target.is_dir() else target
+
+
+def broken_links(site: Path) -> list[tuple[str, str]]:
+    """(page, link) of every link of every HTML page of ``site`` whose target file does not exist
+    (links that leave the site or the site's root folder count as broken too)."""
+    broken = []
+    for file in sorted(site.rglob("*.html")):
+        page = file.relative_to(site).as_posix()
+        for link in page_links(file.read_text("utf-8")):
+            target = resolve_link(site, page, link)
+            if target is not None and (not target.resolve().is_relative_to(site.resolve()) or not target.is_file()):
+                broken.append((page, link))
+    return broken
 
 
 def site_files(root: Path) -> dict[str, bytes]:

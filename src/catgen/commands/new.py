@@ -22,7 +22,7 @@ from catgen.fsutil import atomic_write
 from catgen.load.validation import file_problems
 from catgen.load.yamlsafe import Problem, load
 from catgen.model import KINDS, NAME_RE, VERSION_RE, canonical_relpath
-from catgen.siteurl import site_url
+from catgen.siteurl import catalog_site_url
 
 BUILT_SITE = "site"  # where ``catgen build`` writes the site by default; its schemas are at site/schemas/
 
@@ -75,7 +75,7 @@ def run(kind_text: str, name: str, version: str | None, catalog_root: str, today
 
 def schema_address(kind: str, path: str) -> str:
     """The kind's schema on the user's site, else in the built site folder, relative to the file at ``path``."""
-    site = site_url()
+    site = catalog_site_url()
     if site:
         return f"{site}schemas/{kind.lower()}.json"
     built = os.path.abspath(os.path.join(BUILT_SITE, "schemas", f"{kind.lower()}.json"))

@@ -8,11 +8,16 @@ in place of Material's, and the ``catgen`` plugin pointed at the catalog.
 
 from __future__ import annotations
 
+import logging
 import os
 
-from catgen.errors import CatalogError
-from catgen.website.datafiles import ASSET_PATHS
+from mkdocs.config import config_options
 
+from catgen.errors import CatalogError
+from catgen.siteurl import normalised_catalog_url
+from catgen.website.datafiles import asset_paths
+
+log = logging.getLogger("mkdocs.plugins.catgen")
 PROJECT_CONFIG = "mkdocs.yml"
 DEFAULT_SITE_NAME = "ML asset catalog"
 DEFAULT_THEME = {
@@ -75,13 +80,20 @@ def _user_theme(theme) -> dict:
     return {"name": theme} if isinstance(theme, str) else {}
 
 
+IGNORED_CATALOG_URL = ("the catgen plugin's catalog_url is for mkdocs build; catgen build publishes "
+                       "the catalog at / (SPEC §7, see docs/site.md)")
+
+
 def _plugins(user_plugins, catalog_root: str) -> list:
-    """The project's plugins without Material's search (ours replaces it), plus catgen."""
+    """The project's plugins without Material's search (ours replaces it), plus catgen (at ``/``, SPEC §7)."""
     kept = []
     for item in user_plugins if isinstance(user_plugins, list) else []:
         name = item if isinstance(item, str) else next(iter(item), None) if isinstance(item, dict) else None
         if name not in ("search", "material/search", "catgen"):
             kept.append(item)
+        elif isinstance(item, dict) and isinstance(item.get("catgen"), dict):
+            if item["catgen"].get("catalog_url") not in (None, "", "/"):
+                log.warning("catgen: %s", IGNORED_CATALOG_URL)
     return kept + [{"catgen": {"catalog": os.path.abspath(catalog_root)}}]
 
 
@@ -111,19 +123,37 @@ MOVED_INDEX = ("docs/index.md is published at /guide/, not /: the catalog's home
                "(see 'Using the plugin in your own mkdocs.yml' in docs/site.md)")
 
 
-def moved_index_message(files, config) -> str | None:
-    """The one-line warning for a user's own ``index.md`` that the catalog's home page displaces."""
-    index = files.get_file_from_path("index.md")
+class CatalogUrl(config_options.BaseConfigOption[str]):
+    """The plugin's ``catalog_url``: where the catalog's pages live, a relative folder ending in ``/`` ("" is ``/``).
+
+    A bad value is MkDocs' one-line configuration error (``siteurl.normalised_catalog_url`` says why).
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.default = ""
+
+    def run_validation(self, value) -> str:
+        try:
+            return normalised_catalog_url(value)
+        except ValueError as err:
+            raise config_options.ValidationError(str(err)) from None
+
+
+def moved_index_message(files, config, prefix: str = "") -> str | None:
+    """The one-line warning for a user's own ``index.md`` that the catalog's home page displaces (at ``/`` only)."""
+    index = files.get_file_from_path("index.md") if not prefix else None
     if index is None or index.generated_by:
         return None
     return MOVED_INDEX.replace("docs/", os.path.basename(os.path.normpath(config.docs_dir)) + "/", 1)
 
 
-def add_catgen_settings(config, catalog_root: str):
-    """What the catgen plugin needs of any configuration: offline theme, its assets, the catalog watched."""
+def add_catgen_settings(config, catalog_root: str, prefix: str = ""):
+    """What the catgen plugin needs of any configuration: offline theme, its assets (under the catalog's
+    folder ``prefix``), the catalog watched."""
     if config.theme.name == "material":
         config.theme["font"] = False  # Google Fonts otherwise: the site must work offline
-    for path in ASSET_PATHS:
+    for path in asset_paths(prefix):
         target = config.extra_css if path.endswith(".css") else config.extra_javascript
         if path not in [str(x) for x in target]:
             target.append(path)

@@ -12,7 +12,14 @@ from catgen.website.statusdata import TIMELINE_PATH, status_timeline, timeline_j
 
 # Vendored: the site loads nothing from another host.
 ASSETS = ("catgen.css", "catgen.js", "catgen-status.js", "catgen-audit.js", "catgen-search.js")
-ASSET_PATHS = tuple(f"assets/catgen/{name}" for name in ASSETS)  # where the site serves them
+
+
+def asset_paths(prefix: str = "") -> tuple[str, ...]:
+    """Where the site serves ``ASSETS``: under the catalog's folder, so their scripts find its data next to them."""
+    return tuple(f"{prefix}assets/catgen/{name}" for name in ASSETS)
+
+
+ASSET_PATHS = asset_paths()  # with the catalog at /
 
 
 # A file name's bytes that are not UTF-8 reach here as lone surrogates, which no file can be written
@@ -21,13 +28,13 @@ ASSET_PATHS = tuple(f"assets/catgen/{name}" for name in ASSETS)  # where the sit
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def data_files(site, guide=()) -> dict[str, str]:
+def data_files(site, guide=(), prefix: str = "") -> dict[str, str]:
     """``{path under the site: text}`` of the catalog, the status timeline, the schemas and the search index
-    (of the catalog and the ``guide`` files)."""
+    (of the catalog and the ``guide`` files), all under the catalog's folder ``prefix`` ("" the site's root)."""
     data = {"catalog.json": catalog_json(site), TIMELINE_PATH: timeline_json(status_timeline(site))}
     data.update({f"schemas/{name}.json": schema_text(name) for name in SCHEMA_FILES})
-    data.update(searchindex.build_index(site, guide))
-    return {path: _SURROGATE.sub(_escaped_byte, text) for path, text in data.items()}
+    data.update(searchindex.build_index(site, guide, prefix))
+    return {prefix + path: _SURROGATE.sub(_escaped_byte, text) for path, text in data.items()}
 
 
 def _escaped_byte(match: re.Match) -> str:

@@ -7,7 +7,9 @@ assets (``datafiles``), arranges the user guide (``guide``) and sets the
 navigation (``nav``). Unchanged pages of a previous build are reused
 (``pagecache``). In a user's own ``mkdocs.yml`` (``mkdocs build``), the
 ``catalog`` option is relative to that file's folder, and a ``docs/index.md``
-that the catalog's home displaces is reported with one warning.
+that the catalog's home displaces is reported with one warning; ``catalog_url``
+puts every catalog page and file in a folder of the site instead of ``/``
+(``catgen build`` keeps ``/``, SPEC §7).
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ from mkdocs.structure.files import File, Files
 
 from catgen.errors import CatalogError
 from catgen.website import urls
-from catgen.website.config import add_catgen_settings, catalog_path, moved_index_message
-from catgen.website.datafiles import ASSET_PATHS, ASSETS, asset_bytes, data_files
+from catgen.website.config import CatalogUrl, add_catgen_settings, catalog_path, moved_index_message
+from catgen.website.datafiles import ASSETS, asset_bytes, asset_paths, data_files
 from catgen.website.guide import arrange_guide, rule_anchors
 from catgen.website.nav import site_nav
 from catgen.website.pagecache import PageCache, global_key
@@ -38,6 +40,7 @@ log = logging.getLogger("mkdocs.plugins.catgen")
 
 class CatalogPluginConfig(Config):
     catalog = config_options.Type(str, default="catalog")
+    catalog_url = CatalogUrl()  # the catalog's folder in the site, "" or ending in "/"
 
 
 class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
@@ -51,7 +54,7 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
     def on_config(self, config):
         self.user_nav = config.nav
         self.config.catalog = catalog_path(self.config.catalog, config.config_file_path)
-        return add_catgen_settings(config, self.config.catalog)
+        return add_catgen_settings(config, self.config.catalog, self.config.catalog_url)
 
     def on_pre_build(self, config):
         if self.site is None or self.loaded_here:
@@ -62,26 +65,26 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
             self.loaded_here = True
 
     def on_files(self, files: Files, config):
-        site = self.site
-        moved = moved_index_message(files, config) if self.loaded_here else None  # catgen build: documented
+        site, prefix = self.site, self.config.catalog_url
+        moved = moved_index_message(files, config, prefix) if self.loaded_here else None  # catgen build: documented
         if moved:
             log.warning("catgen: %s", moved)
         site.has_rules_page = files.get_file_from_path("rules.md") is not None  # finding codes link there
-        generated = dict(generated_pages(site))
-        guide = arrange_guide(files, config, generated)
+        generated = dict(generated_pages(site, prefix))
+        guide = arrange_guide(files, config, generated, prefix)
         key = global_key(config, guide, self.user_nav)
         for url, (title, body) in generated.items():
             # The body skips Python-Markdown (parsing a large raw-HTML block is
             # most of a page's build time): the page holds a placeholder and
             # ``on_page_content`` puts the finished HTML in its place.
-            src_uri = urls.src_uri(url)
+            src_uri = prefix + urls.src_uri(url)
             self.bodies[src_uri] = body
             self.page_cache.add(files, config, src_uri, _front_matter(title) + BODY_PLACEHOLDER, key, body)
-        for path, text in data_files(site, guide).items():
+        for path, text in data_files(site, guide, prefix).items():
             files.append(File.generated(config, path, content=text))
-        for path, name in zip(ASSET_PATHS, ASSETS):
+        for path, name in zip(asset_paths(prefix), ASSETS):
             files.append(File.generated(config, path, content=asset_bytes(name)))
-        config.nav = site_nav(guide, self.user_nav)
+        config.nav = site_nav(guide, self.user_nav, prefix)
         return files
 
     def on_page_content(self, html, page, config, files):

@@ -7,25 +7,28 @@ browser side is ``assets/catgen-search.js``. See docs/site.md, "Search".
 
 from __future__ import annotations
 
+from catgen.website import urls
 from catgen.website.search.documents import all_documents, kind_ranges
 from catgen.website.search.shards import index_files
 
 
-def build_index(site, guide=()) -> dict[str, str]:
-    """``{path under the site: text}`` of every index file, deterministic.
+def build_index(site, guide=(), prefix: str = "") -> dict[str, str]:
+    """``{path under the catalog's folder: text}`` of every index file, deterministic.
 
-    ``guide`` holds the user guide's MkDocs files (``url`` and ``content_string``).
+    ``guide`` holds the user guide's MkDocs files (``url`` and ``content_string``); ``prefix`` is the
+    catalog's folder in the site, which every address in the index is relative to.
     """
-    documents = all_documents(site, guide_pages(guide))
+    documents = all_documents(site, guide_pages(guide, prefix))
     return index_files(documents, kind_ranges(documents))
 
 
-def guide_pages(guide) -> list[tuple[str, str]]:
-    """(address, Markdown) of each guide page that can be read (MkDocs reports the others itself)."""
+def guide_pages(guide, prefix: str = "") -> list[tuple[str, str]]:
+    """(address from the catalog's folder ``prefix``, Markdown) of each guide page that can be read
+    (MkDocs reports the others itself)."""
     pages = []
     for file in guide:
         try:
-            pages.append((file.url, file.content_string))
+            pages.append((urls.relative(prefix, file.url) if prefix else file.url, file.content_string))
         except (OSError, UnicodeError, AssertionError):
             continue
     return sorted(pages)

@@ -24,21 +24,21 @@ WHOLE_CATALOG_PAGES = (("", home_page), ("status/", status_page), ("audit/", aud
                        ("checks/", checks_page), ("search/", search_page))
 
 
-def generated_pages(site):
-    """``(address, (title, html))`` of every catalog page."""
+def generated_pages(site, prefix: str = ""):
+    """``(address, (title, html))`` of every catalog page; ``prefix`` is the catalog's folder in the site."""
     for url, render in WHOLE_CATALOG_PAGES:
-        yield url, render(PageContext(site, url))
+        yield url, render(PageContext(site, url, prefix))
     for kind in KINDS:
         if kind != "Policy":
-            for url, title, body in index_pages(site, kind):
+            for url, title, body in index_pages(site, kind, prefix):
                 yield url, (title, body)
     for manifest in site.pages:
         url = site.url(manifest)
-        yield url, manifest_page(PageContext(site, url), manifest)
-    yield from used_by_pages(site)  # "+N more" on a heavily used manifest's page links there
+        yield url, manifest_page(PageContext(site, url, prefix), manifest)
+    yield from used_by_pages(site, prefix)  # "+N more" on a heavily used manifest's page links there
     for (kind, name), versions in site.assets.items():
         url = urls.asset_url(kind, name)
-        yield url, asset_page(PageContext(site, url), kind, name, versions)
+        yield url, asset_page(PageContext(site, url, prefix), kind, name, versions)
 
 
 def manifest_page(ctx: PageContext, manifest) -> tuple[str, str]:

@@ -16,14 +16,14 @@ _KIND_COLUMN = {"Model": ("Type", "type"), "Environment": ("Image", "image"), "C
                 "Registry": ("Location", "location")}
 
 
-def index_pages(site, kind: str):
+def index_pages(site, kind: str, prefix: str = ""):
     """``(url, title, html)`` for each page of one kind's index."""
     plural = KINDS[kind].plural
     manifests = site.by_kind[kind]
     pages = max(1, -(-len(manifests) // urls.PAGE_SIZE))
     for number in range(1, pages + 1):
         url = urls.index_url(plural, number)
-        ctx = PageContext(site, url)
+        ctx = PageContext(site, url, prefix)
         chunk = manifests[(number - 1) * urls.PAGE_SIZE: number * urls.PAGE_SIZE]
         headers, rows = _index_rows(ctx, kind, chunk)
         body = _pager(ctx, plural, number, pages)

@@ -26,19 +26,19 @@ def has_used_by_page(site, manifest) -> bool:
     return site.url(manifest) is not None and len(site.graph.in_edges(manifest)) > LIST_CAP
 
 
-def used_by_pages(site):
+def used_by_pages(site, prefix: str = ""):
     """``(address, (title, html))`` of each page of each used-by list, in the site model's page order."""
     for manifest in site.pages:
         if has_used_by_page(site, manifest):
-            yield from _pages_of(site, manifest)
+            yield from _pages_of(site, manifest, prefix)
 
 
-def _pages_of(site, manifest):
+def _pages_of(site, manifest, prefix: str):
     edges = sorted(site.graph.in_edges(manifest), key=lambda e: (e.type, e.source.relpath))
     count = -(-len(edges) // urls.PAGE_SIZE)
     for number in range(1, count + 1):
         url = used_by_url(site.url(manifest), number)
-        ctx = PageContext(site, url)
+        ctx = PageContext(site, url, prefix)
         chunk = edges[(number - 1) * urls.PAGE_SIZE: number * urls.PAGE_SIZE]
         rows = [[esc(e.type), esc(e.source.kind), ctx.ref(e.source)] for e in chunk]
         pager = _pager(ctx, site.url(manifest), number, count)
