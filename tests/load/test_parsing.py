@@ -101,7 +101,7 @@ def test_two_checks_at_once_share_the_cache_safely(example, tmp_path):
         for run in runs:
             out, err = run.communicate(timeout=120)
             assert run.returncode == 0, out + err
-    caches = [p for p in (tmp_path / "shared").iterdir() if p.suffix == ".marshal"]
+    caches = [p for p in (tmp_path / "shared").iterdir() if p.name.startswith("parsed-") and p.suffix == ".marshal"]
     assert len(caches) == 1 and not [p for p in (tmp_path / "shared").iterdir() if p.suffix == ".tmp"]
     assert ParseCache(str(example), str(tmp_path / "shared")).entries
 
@@ -182,7 +182,7 @@ def _alive(pid: int) -> bool:
 def test_killing_a_check_mid_parse_leaves_no_worker_behind(tmp_path):
     """SIGKILL the check while its workers parse: each worker ends too, instead of waiting forever."""
     root = tmp_path / "catalog"
-    for number in range(parsing.PARALLEL_THRESHOLD * 6):
+    for number in range(parsing.PARALLEL_THRESHOLD * 3):
         write(root, f"models/m{number}/1.yaml", MANY_KEYS.format(number=number))
     check = subprocess.Popen([sys.executable, "-m", "catgen", "check", str(root), "--no-cache"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -219,3 +219,39 @@ spec:
   type: custom_model
   path: models/m{number}
 """.replace("{tags}", ", ".join(f"k{i}: v{i}" for i in range(300)))
+
+
+PARSED_FILES = [
+    b"apiVersion: catgen/v1\nkind: Workspace\nmetadata: {name: w}\nspec: {stage: dev, region: eastus}\n",
+    b"description: The **bold** and R&D\nname: x\n",  # the fast path
+    b"a: &x 1\nb: *x\n",  # CG103, from the positioned loader
+    b"a: [1,\n",  # CG101
+    b"\xff",  # CG106
+]
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs 2 cores")
+def test_all_cores_parse_exactly_as_this_process_does(monkeypatch):
+    raws = PARSED_FILES * 40
+    monkeypatch.setattr(parsing, "PARALLEL_THRESHOLD", 10**9)
+    serial = parsing.parse_all(raws)
+    monkeypatch.setattr(parsing, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(parsing, "CHUNK_MIN", 3)  # many chunks: order must survive them
+    parallel = parsing.parse_all(raws)
+    shape = [(repr(d.data) if isinstance(d, parsing.Document) else d, problems) for d, problems in serial]
+    assert shape == [(repr(d.data) if isinstance(d, parsing.Document) else d, problems) for d, problems in parallel]
+    assert [type(d).__name__ for d, _ in serial[:5]] == ["Document", "Document", "Problem", "Problem", "Problem"]
+
+
+def test_the_cycle_collector_is_paused_only_while_parsing():
+    import gc
+
+    assert gc.isenabled()
+    parsing.parse_all(PARSED_FILES)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        parsing.parse_all(PARSED_FILES)
+        assert not gc.isenabled()  # whoever turned it off keeps it off
+    finally:
+        gc.enable()

@@ -3,7 +3,9 @@
 Each file's bytes are hashed together with a *salt* made of catgen's version,
 the Python version and the schema files, so a cached result is only ever
 reused for the very same bytes under the very same catgen. Misses are parsed
-in worker processes when there are enough of them to pay for the pool.
+by the fast loader (``fastyaml``: no positions; ``Manifest.locate`` finds a
+line when a finding needs one), in one worker process per core when there
+are enough of them to pay for the pool (``benchmarks/bench_parse.py``).
 
 The cache stores plain data with ``marshal`` (dicts, lists, strings,
 numbers): loading it can never construct an object or run code. It lives in
@@ -20,22 +22,31 @@ killed mid-parse must not leave workers blocked on a queue nobody will feed.
 from __future__ import annotations
 
 import ctypes
+import gc
 import hashlib
 import marshal
+import multiprocessing
 import os
 import signal
 import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import cache
 
 from catgen import __version__
-from catgen.load import schemas, yamlsafe
+from catgen.load import fastyaml, schemas
 from catgen.load.validation import file_problems
 from catgen.load.yamlsafe import Document, Problem
 
-PARALLEL_THRESHOLD = 400  # below this many misses a process pool costs more than it saves
+PARALLEL_THRESHOLD = 800  # below this many misses a process pool costs more than it saves (bench_parse.py)
+MAX_CORES = 4  # beyond this, shipping results back to this one process costs more than the parse saves
+CHUNKS_PER_CORE = 8  # small enough that the workers finish together, few enough that each costs nothing
+CHUNK_MIN = 16
+# fork: a worker starts with catgen already imported (forkserver or spawn would import it again,
+# about 0.1 s per worker); where fork is unsafe or missing (macOS, Windows) Python's default.
+_START = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
 CACHE_FORMAT = 3
 
 
@@ -97,10 +108,6 @@ def _plain(data: dict) -> bool:
                 return False
             stack.extend(value for value in node if type(value) in _CONTAINERS)
     return True
-
-
-def _parse_packed(raw: bytes) -> tuple:
-    return pack(yamlsafe.load(raw))
 
 
 @cache
@@ -171,6 +178,11 @@ def default_cache_dir() -> str:
 
 def parse_all(raws: list[bytes], parse_cache: ParseCache | None = None) -> list[tuple[Document | Problem, list]]:
     """Parse each file's bytes (cached results first, then misses on all cores)."""
+    with _collector_paused():
+        return _parse_all(raws, parse_cache)
+
+
+def _parse_all(raws: list[bytes], parse_cache: ParseCache | None) -> list[tuple[Document | Problem, list]]:
     digests = [hashlib.blake2b(raw, digest_size=20).hexdigest() for raw in raws] if parse_cache else []
     packed: list = [parse_cache.get(d) if parse_cache else None for d in digests] if parse_cache else [None] * len(raws)
     missing = [i for i, found in enumerate(packed) if found is None]
@@ -184,14 +196,37 @@ def parse_all(raws: list[bytes], parse_cache: ParseCache | None = None) -> list[
 
 
 def _parse_many(raws: list[bytes]) -> list[tuple]:
-    workers = min(os.cpu_count() or 1, 4)
-    if len(raws) < PARALLEL_THRESHOLD or workers < 2:
-        return [_parse_packed(raw) for raw in raws]
+    """Pack each file's parse: in this process when few, else in one worker process per core."""
+    cores = min(os.cpu_count() or 1, MAX_CORES)
+    if len(raws) < PARALLEL_THRESHOLD or cores < 2:
+        return _parse_chunk(raws)
+    size = max(CHUNK_MIN, -(-len(raws) // (cores * CHUNKS_PER_CORE)))
+    chunks = [raws[start:start + size] for start in range(0, len(raws), size)]
     try:
-        with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
-            return list(pool.map(_parse_packed, raws, chunksize=max(16, len(raws) // (workers * 8))))
+        with ProcessPoolExecutor(max_workers=cores, mp_context=_START, initializer=die_with_parent) as pool:
+            return [packed for done in pool.map(_parse_chunk, chunks) for packed in done]
     except (OSError, RuntimeError):  # no fork/semaphores here (some sandboxes): parse serially
-        return [_parse_packed(raw) for raw in raws]
+        return _parse_chunk(raws)
+
+
+def _parse_chunk(raws: list[bytes]) -> list[tuple]:
+    return [pack(fastyaml.load(raw)) for raw in raws]
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cycle collector off meanwhile (forked workers inherit it off).
+
+    Parsing builds only plain data, with no reference cycle to find, and the
+    collections that many new dicts trigger cost about 7% of the parse.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h

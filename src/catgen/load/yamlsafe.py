@@ -46,7 +46,7 @@ _SPECIAL_FLOATS = {
     "-.inf": float("-inf"), "-.Inf": float("-inf"), "-.INF": float("-inf"),
     ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan"),
 }
-_CONSTANTS = {
+PLAIN_CONSTANTS = {  # the plain scalars that are not strings or numbers (read by fastyaml too)
     "": None, "~": None, "null": None, "Null": None, "NULL": None,
     "true": True, "True": True, "TRUE": True,
     "false": False, "False": False, "FALSE": False,
@@ -93,8 +93,8 @@ class Document:
 
 def resolve_plain(text: str):
     """The value of a plain (unquoted) scalar under the YAML 1.2 core schema."""
-    if text in _CONSTANTS:
-        return _CONSTANTS[text]
+    if text in PLAIN_CONSTANTS:
+        return PLAIN_CONSTANTS[text]
     first = text[0]
     if first.isdigit() or first in "+-.":
         if _INT.match(text):
