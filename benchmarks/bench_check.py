@@ -6,8 +6,11 @@ commits it in a temporary git repository, and measures, as separate
 processes timed from outside (so start-up counts):
 
 - ``catgen check --no-cache`` (cold: every file parsed, every rule run);
-- ``catgen check`` with a warm parse cache after one manifest changed;
+- ``catgen check`` with a warm parse cache and check state after one manifest changed: the root
+  of the 500-model chain (every model of the chain is judged again) and a model of one copy
+  (only its neighbourhood is), and after nothing changed;
 - ``catgen check --base HEAD`` after one manifest changed (cache warm);
+- the ratios of the warm and ``--base`` checks to the cold one (issue 17's goals);
 - ``catgen lineage`` downstream of the root of a 500-model fine-tuning chain;
 - peak memory (max RSS) of the cold check;
 - ``check-jsonschema --schemafile <envelope>`` over the same files (the peer
@@ -105,17 +108,13 @@ def bench_size(size: int, runs: int, work: Path) -> dict:
     env = {**os.environ, "CATGEN_CACHE_DIR": str(work / f"cache-{size}")}
     catgen = str(BIN / "catgen")
     cold, cold_rss = best(runs, [catgen, "check", "catalog", "--no-cache"], repo, env)
-    target = root / "models" / "chain" / "0.yaml"
-    original = target.read_text()
-    flip = {"n": 0}
-
-    def change_one_file():  # a different edit each run, so exactly one file misses the cache
-        flip["n"] += 1
-        target.write_text(original.replace("custom_model", "custom_model" if flip["n"] % 2 else "mlflow_model"))
-
-    timed([catgen, "check", "catalog"], repo, env)  # fill the cache
-    warm, _ = best(runs, [catgen, "check", "catalog"], repo, env, before=change_one_file)
-    base, _ = best(runs, [catgen, "check", "catalog", "--base", "HEAD"], repo, env, before=change_one_file)
+    change_chain_root = one_file_changer(root / "models" / "chain" / "0.yaml")
+    change_leaf = one_file_changer(sorted(root.glob("models/credit-risk-c*/*.yaml"))[0])
+    timed([catgen, "check", "catalog"], repo, env)  # fill the cache and the check state
+    unchanged, _ = best(runs, [catgen, "check", "catalog"], repo, env)
+    warm, _ = best(runs, [catgen, "check", "catalog"], repo, env, before=change_chain_root)
+    warm_leaf, _ = best(runs, [catgen, "check", "catalog"], repo, env, before=change_leaf)
+    base, _ = best(runs, [catgen, "check", "catalog", "--base", "HEAD"], repo, env, before=change_chain_root)
     lineage, _ = best(runs, [catgen, "lineage", chain_root, "--downstream", "--catalog", "catalog"], repo, env)
     schema_dir = work / "schemas"
     schema_dir.mkdir(exist_ok=True)
@@ -125,8 +124,21 @@ def bench_size(size: int, runs: int, work: Path) -> dict:
     files = sorted(str(p.relative_to(repo)) for p in root.rglob("*.yaml"))
     peer_seconds = peer(files, schema_dir / "instance.json", repo)
     return {"manifests": count, "cold_s": cold, "warm_one_changed_s": warm, "base_one_changed_s": base,
+            "warm_leaf_changed_s": warm_leaf, "warm_unchanged_s": unchanged,
             "lineage_chain_s": lineage, "peak_rss_mib": cold_rss / 1024, "check_jsonschema_s": peer_seconds,
             "speedup_vs_peer": peer_seconds / cold}
+
+
+def one_file_changer(target: Path):
+    """An edit of ``target`` that differs from its bytes before each run (so it is never a no-op)."""
+    original = target.read_text()
+    flip = {"n": 0}
+
+    def change():
+        flip["n"] += 1
+        target.write_text(original.replace("custom_model", "mlflow_model" if flip["n"] % 2 else "custom_model")
+                          .replace("description: ", f"description: ({flip['n']}) ", 1))
+    return change
 
 
 def machine() -> str:
@@ -145,12 +157,23 @@ def main() -> None:
     print("| manifests | cold check | warm, 1 changed | --base, 1 changed | lineage (500-chain) | peak RSS "
           "| check-jsonschema | catgen speed-up |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    results = []
     with tempfile.TemporaryDirectory(prefix="catgen-bench-") as work:
         for size in args.sizes:
             r = bench_size(size, args.runs, Path(work))
             print(f"| {r['manifests']:,} | {r['cold_s']:.2f} s | {r['warm_one_changed_s']:.2f} s "
                   f"| {r['base_one_changed_s']:.2f} s | {r['lineage_chain_s']:.2f} s | {r['peak_rss_mib']:.0f} MiB "
                   f"| {r['check_jsonschema_s']:.2f} s | {r['speedup_vs_peer']:.1f}x |", flush=True)
+            results.append(r)
+    print("\nIssue 17: warm re-check and --base (ratios to the cold check of the same run)")
+    print("| manifests | cold | warm, nothing changed | warm, 1 copy model changed | warm, chain root changed "
+          "| --base, chain root changed |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        cold = r["cold_s"]
+        cells = [f"{r[k]:.2f} s ({r[k] / cold:.2f}x)" for k in
+                 ("warm_unchanged_s", "warm_leaf_changed_s", "warm_one_changed_s", "base_one_changed_s")]
+        print(f"| {r['manifests']:,} | {cold:.2f} s | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ class CheckResult:
     graph: object = None  # the LineageGraph the rules used, for the site (built once)
     policy: Policy | None = None  # the policy that judged (the base's under --base)
     changes: object = None  # under --base: the checking.base.ChangeSet, compared before any rule ran
+    judged: int | None = None  # files judged again by the warm re-check (checking/incremental.py); None: all
     _by_path: tuple = field(default=(None, {}), repr=False, compare=False)
 
     def findings_in(self, path: str) -> list[Finding]:
@@ -68,10 +69,15 @@ def run_check(catalog: Catalog, *, now: datetime | None = None, policy: Policy |
     own = read_policy(catalog.policy)
     judge = policy if policy is not None else own
     ctx = Context(catalog, judge, now, rules, base=base, own_policy=own)
-    raw = [found for checked in rules.values() for found in checked.check(ctx)]
+    raw = raw_findings(ctx)
     reported, waived = apply_policy(raw, judge, rules, now)
     reported.sort(key=lambda f: f.sort_key)
     return CheckResult(catalog, reported, waived, graph=ctx.graph, policy=judge)
+
+
+def raw_findings(ctx: Context) -> list[Finding]:
+    """What every rule finds, at its own level, before the policy's levels and exceptions."""
+    return [found for checked in ctx.rules.values() for found in checked.check(ctx)]
 
 
 def apply_policy(findings: list[Finding], policy: Policy, rules, now: datetime) -> tuple[list, list]:

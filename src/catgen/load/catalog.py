@@ -85,13 +85,15 @@ def open_catalog(root: str, *, ref: str | None = None, cache: bool | ParseCache 
     return read_catalog(source, parse_cache)
 
 
-def read_catalog(source, parse_cache: ParseCache | None = None) -> Catalog:
+def read_catalog(source, parse_cache: ParseCache | None = None, *, parse=None) -> Catalog:
     """Read, identify and index every manifest ``source`` lists; resolve references.
 
     ``source`` is a ``DirectorySource``, a ``GitSource`` or anything with their
     ``files()``, ``read()`` and ``display()``; ``open_catalog`` picks one.
+    ``parse`` (bytes of many files -> ``parse_all``'s results) replaces ``parse_all``:
+    the warm re-check (``checking/incremental.py``) validates only the files that changed.
     """
-    manifests = _load_files(source, source.files(), parse_cache)
+    manifests = _load_files(source, source.files(), parse or (lambda raws: parse_all(raws, parse_cache)))
     catalog = Catalog(source, manifests, parse_cache=parse_cache)
     for manifest in manifests:
         _identify(manifest)
@@ -109,7 +111,7 @@ def read_catalog(source, parse_cache: ParseCache | None = None) -> Catalog:
     return catalog
 
 
-def _load_files(source, entries: list[SourceFile], parse_cache) -> list[Manifest]:
+def _load_files(source, entries: list[SourceFile], parse) -> list[Manifest]:
     manifests = [Manifest(entry.relpath, source.display(entry.relpath), source=source) for entry in entries]
     readable = []
     for manifest, entry in zip(manifests, entries):
@@ -121,7 +123,7 @@ def _load_files(source, entries: list[SourceFile], parse_cache) -> list[Manifest
             readable.append(manifest)
     raws, vanished = _read_present(source, readable)
     readable = [m for m in readable if m.relpath not in vanished]
-    for manifest, (loaded, schema_problems) in zip(readable, parse_all(raws, parse_cache)):
+    for manifest, (loaded, schema_problems) in zip(readable, parse(raws)):
         if isinstance(loaded, Problem):
             manifest.problem = loaded
         else:

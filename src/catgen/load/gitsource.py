@@ -96,6 +96,37 @@ class GitSource:
             where = f"{self.display(relpath)} at {self.ref}"
             raise CatalogError(f"cannot read {where}: not a manifest file there") from None
 
+    def changed_in_work_tree(self) -> set[str] | None:
+        """Catalog paths whose working-tree file differs from the commit's, or that one side lacks.
+
+        ``git diff`` against the commit (through the index's stat cache) and ``git ls-files
+        --others`` (untracked and ignored files: catgen reads them too). None when git may
+        rewrite bytes between the two (attributes, ``core.autocrlf``): then "unchanged" would
+        not mean "the same bytes".
+        """
+        if self._rewrites_bytes():
+            return None
+        pathspec = [self.prefix] if self.prefix else []
+        diff = _git(self.toplevel, "--literal-pathspecs", "diff", "--name-only", "-z", "--no-renames", "--no-ext-diff",
+                    "--no-textconv", self.commit, "--", *pathspec)
+        others = _git(self.toplevel, "--literal-pathspecs", "ls-files", "--others", "-z", "--full-name", "--",
+                      *pathspec)
+        paths = (diff.stdout + b"\0" + others.stdout).split(b"\0")
+        changed = {path.decode("utf-8", "surrogateescape")[len(self.prefix):] for path in paths if path}
+        return {relpath for relpath in changed if relpath.endswith(MANIFEST_SUFFIXES) and not hidden_path(relpath)}
+
+    def _rewrites_bytes(self) -> bool:
+        eol = _git(self.toplevel, "config", "--get-regexp", r"^core\.(autocrlf|eol)$", check=False).stdout.strip()
+        attributes = _git(self.toplevel, "ls-files", "-z", "--cached", "--others", "--", ":(glob)**/.gitattributes",
+                          check=False).stdout
+        info = _git(self.toplevel, "rev-parse", "--git-path", "info/attributes", check=False).stdout.decode().strip()
+        return bool(eol or attributes or (info and os.path.exists(os.path.join(self.toplevel, info))))
+
+    def read_only(self, relpaths: set) -> None:
+        """Read just these blobs on the first ``read()`` (the others of the listing are never asked for)."""
+        self._entries = {relpath: found for relpath, found in self._entries.items() if relpath in relpaths}
+        self._blobs = None
+
     def display(self, relpath: str) -> str:
         """A catalog path as shown to the user: the working tree's path for it."""
         return relpath if self.display_root == "." else f"{self.display_root}/{relpath}"

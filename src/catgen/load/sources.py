@@ -8,7 +8,8 @@ a base revision.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from stat import S_ISLNK, S_ISREG
 
 from catgen.errors import CatalogError
 from catgen.load.yamlsafe import MAX_BYTES
@@ -23,6 +24,9 @@ class SourceFile:
     symlink: bool = False
     folder: bool = False  # a symbolic link to a folder (reported, never walked)
     special: bool = False  # not a regular file (a named pipe, a socket, a device): never opened
+    # What the listing's stat saw (checking/incremental.py compares it with its state), not what the file is.
+    mtime_ns: int = field(default=0, compare=False)
+    inode: int = field(default=0, compare=False)
 
 
 class DirectorySource:
@@ -70,14 +74,15 @@ class DirectorySource:
 
     @staticmethod
     def _describe(entry, rel: str) -> SourceFile:
-        if entry.is_symlink():
-            return SourceFile(rel, 0, symlink=True)
-        if not entry.is_file(follow_symlinks=False):  # a named pipe would block the read forever
-            return SourceFile(rel, 0, special=True)
-        try:
-            return SourceFile(rel, entry.stat(follow_symlinks=False).st_size)
+        try:  # one lstat tells the type, the size and the time
+            seen = entry.stat(follow_symlinks=False)
         except FileNotFoundError:  # vanished since the listing: the read will say so
             return SourceFile(rel, 0)
+        if S_ISLNK(seen.st_mode):
+            return SourceFile(rel, 0, symlink=True)
+        if not S_ISREG(seen.st_mode):  # a named pipe would block the read forever
+            return SourceFile(rel, 0, special=True)
+        return SourceFile(rel, seen.st_size, mtime_ns=seen.st_mtime_ns, inode=seen.st_ino)
 
     def read(self, relpath: str) -> bytes:
         """At most MAX_BYTES + 1 bytes: enough to know a file is too large.

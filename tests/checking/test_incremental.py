@@ -1,0 +1,232 @@
+"""The warm re-check (``checking/incremental.py``): the same report as a full check, judging less.
+
+The property: after any random edits, additions and deletions, the check from
+the stored state gives exactly what a from-scratch check (no cache, no state)
+gives, in every report format; and it judged again only part of the catalog
+when the change allows it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import re
+import shutil
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from catgen.checking import incremental
+from catgen.checking.engine import run_check
+from catgen.load.sources import DirectorySource
+from catgen.load.catalog import open_catalog
+from catgen.reporters import REPORTERS
+
+from testing.catalogs import EXAMPLE, NOW, edit
+
+FILES = sorted(p.relative_to(EXAMPLE).as_posix() for p in EXAMPLE.rglob("*.yaml"))
+FIELD = re.compile(r"^(\s*(?:- )?[\w.-]+: )(\S.*)$")
+
+
+def _values() -> list[str]:
+    """Every value written after a key in the example: references, stages, numbers, dates, flags."""
+    found = set()
+    for relpath in FILES:
+        for line in (EXAMPLE / relpath).read_text().splitlines():
+            match = FIELD.match(line)
+            if match:
+                found.add(match.group(2))
+    return sorted(found) + ["2999-01-01", "[", "100", "true", "model:credit-risk@9"]
+
+
+VALUES = _values()
+# An edit: (operation, file index, line index, value index); indexes wrap around what exists.
+EDITS = st.lists(
+    st.tuples(st.sampled_from(["set", "set", "set", "delete", "copy", "swap"]), st.integers(0, 10_000),
+              st.integers(0, 200), st.integers(0, len(VALUES) - 1)),
+    min_size=1, max_size=3,
+)
+
+
+def _apply(root: Path, operation: str, file_index: int, line_index: int, value_index: int) -> None:
+    present = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.yaml"))
+    target = root / present[file_index % len(present)]
+    other = root / present[value_index % len(present)]
+    if operation == "delete":
+        target.unlink()
+    elif operation == "copy":  # a second file of the same identity, or a file at another's path
+        elsewhere = line_index % 2 or other == target
+        shutil.copy(target, target.with_name(f"copy-{line_index}.yaml") if elsewhere else other)
+    elif operation == "swap":
+        target.write_bytes(other.read_bytes())
+    else:
+        lines = target.read_text().splitlines()
+        fields = [i for i, line in enumerate(lines) if FIELD.match(line)]
+        if fields:
+            at = fields[line_index % len(fields)]
+            lines[at] = FIELD.sub(lambda m: m.group(1) + VALUES[value_index], lines[at])
+        target.write_text("\n".join(lines) + "\n")
+
+
+def _reports(result) -> dict:
+    reports = {}
+    for name, reporter in REPORTERS.items():
+        buffer = io.StringIO()
+        reporter(result, buffer, strict=True)
+        reports[name] = buffer.getvalue()
+    return reports
+
+
+def _full(root: Path, now):
+    return run_check(open_catalog(str(root), cache=False), now=now)
+
+
+def _same(incremental_result, full_result) -> None:
+    assert incremental_result.findings == full_result.findings
+    assert sorted(incremental_result.waived, key=lambda f: f.sort_key) == sorted(
+        full_result.waived, key=lambda f: f.sort_key)
+    assert _reports(incremental_result) == _reports(full_result)
+
+
+def _copy_example(folder: str) -> Path:
+    root = Path(folder) / "catalog"
+    shutil.copytree(EXAMPLE, root)
+    return root
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=EDITS, rounds=st.lists(EDITS, min_size=1, max_size=3),
+       later=st.sampled_from([timedelta(0), timedelta(days=400)]))
+def test_the_check_from_the_state_is_the_full_check_after_random_changes(first, rounds, later):
+    """Rounds of edits, each checked from the state the previous check left (the first, full, check writes it)."""
+    with tempfile.TemporaryDirectory() as folder:
+        root = _copy_example(folder)
+        for operation in first:  # so the stored state has findings of its own
+            _apply(root, *operation)
+        incremental.check_catalog(str(root), now=NOW)
+        for edits in rounds:
+            for operation in edits:
+                _apply(root, *operation)
+            result = incremental.check_catalog(str(root), now=NOW + later)
+            _same(result, _full(root, NOW + later))
+        again = incremental.check_catalog(str(root), now=NOW + later)  # nothing changed since
+        _same(again, _full(root, NOW + later))
+
+
+def test_one_changed_model_judges_only_its_neighbourhood(example):
+    incremental.check_catalog(str(example), now=NOW)
+    edit(example, "models/fraud-detector-emea/1.yaml", "description:", "description: changed,")
+    result = incremental.check_catalog(str(example), now=NOW)
+    assert 0 < result.judged < len(FILES) // 2
+    _same(result, _full(example, NOW))
+
+
+def test_a_changed_deployment_is_judged_again_and_reported(example):
+    incremental.check_catalog(str(example), now=NOW)
+    edit(example, "deployments/credit-risk-dev.yaml", "model:credit-risk@3", "model:credit-risk@9")
+    result = incremental.check_catalog(str(example), now=NOW)
+    assert [f.code for f in result.findings] == ["CG302"]
+    assert result.judged is not None
+    _same(result, _full(example, NOW))
+
+
+def test_nothing_changed_judges_nothing_again(example):
+    first = incremental.check_catalog(str(example), now=NOW)
+    second = incremental.check_catalog(str(example), now=NOW)
+    assert first.judged is None and second.judged == 0
+    _same(second, first)
+
+
+def test_a_policy_change_is_a_full_check(example):
+    incremental.check_catalog(str(example), now=NOW)
+    edit(example, "policy.yaml", "name: prod", "name: production")
+    result = incremental.check_catalog(str(example), now=NOW)
+    assert result.judged is None
+    _same(result, _full(example, NOW))
+
+
+def test_time_passing_a_compared_date_is_a_full_check(example):
+    """A promotion dated after "now" is CG511; once "now" passes that date the verdict changes."""
+    promotion = "promotions/credit-risk-3-to-test.yaml"
+    text = (example / promotion).read_text()
+    date = re.search(r"date: (\S+)", text).group(1)
+    (example / promotion).write_text(text.replace(f"date: {date}", "date: 2026-02-01"))
+    before = incremental.check_catalog(str(example), now=NOW)
+    assert "CG511" in {f.code for f in before.findings}
+    after = incremental.check_catalog(str(example), now=NOW + timedelta(days=60))
+    assert after.judged is None
+    _same(after, _full(example, NOW + timedelta(days=60)))
+    unmoved = incremental.check_catalog(str(example), now=NOW + timedelta(days=61))
+    assert unmoved.judged == 0
+
+
+def test_a_state_of_another_shape_is_no_state(example):
+    incremental.check_catalog(str(example), now=NOW)
+    store = incremental.state_store(DirectorySource(str(example)))
+    Path(store.path).write_bytes(b"\x00not marshal")
+    result = incremental.check_catalog(str(example), now=NOW)
+    assert result.judged is None
+    _same(result, _full(example, NOW))
+
+
+def test_a_touched_file_with_the_same_bytes_is_not_judged_again(example):
+    incremental.check_catalog(str(example), now=NOW)
+    path = example / "workspaces/ml-dev-eus.yaml"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 5_000_000_000))
+    result = incremental.check_catalog(str(example), now=NOW)
+    assert result.judged == 0
+
+
+def test_random_edits_on_a_fixed_seed_judge_less_than_everything(example):
+    """Guards the property test's power: the incremental path is taken, not always the full one."""
+    incremental.check_catalog(str(example), now=NOW)
+    rng = random.Random(17)
+    judged = []
+    for _ in range(5):
+        _apply(example, "set", rng.randrange(100), rng.randrange(100), rng.randrange(len(VALUES)))
+        result = incremental.check_catalog(str(example), now=NOW)
+        judged.append(result.judged)
+        _same(result, _full(example, NOW))
+    assert any(count is not None and count < len(FILES) // 2 for count in judged)
+
+
+def _changed_and_compared(example, relpath: str, old: str, new: str, code: str, *, in_file: str) -> None:
+    incremental.check_catalog(str(example), now=NOW)
+    edit(example, relpath, old, new)
+    result = incremental.check_catalog(str(example), now=NOW)
+    assert result.judged is not None and result.judged < len(FILES)
+    assert any(f.code == code and f.path.endswith(in_file) for f in result.findings)
+    _same(result, _full(example, NOW))
+
+
+def test_more_traffic_on_one_deployment_is_reported_on_the_other_of_its_endpoint(example):
+    """CG513 on green, which names nothing blue names: the endpoint links them."""
+    _changed_and_compared(example, "deployments/credit-risk-prod-blue.yaml", "traffic: 90", "traffic: 100", "CG513",
+                          in_file="credit-risk-prod-green.yaml")
+
+
+def test_a_revocation_is_reported_on_the_deployment_of_the_model(example):
+    """CG501 on the deployment, which the promotion does not name: the promoted model links them."""
+    _changed_and_compared(example, "promotions/fraud-detector-emea-1-to-test.yaml", "stage: test",
+                          "stage: test\n  revoke: true", "CG501", in_file="fraud-detector-emea-test.yaml")
+
+
+def test_a_file_judged_again_keeps_its_schema_findings(example):
+    """CG201 depends on a file's bytes alone: an unchanged file judged again keeps it."""
+    edit(example, "deployments/fraud-detector-emea-test.yaml", "traffic: ", "traffic: lots # ")
+    incremental.check_catalog(str(example), now=NOW)
+    _changed_and_compared(example, "promotions/fraud-detector-emea-1-to-test.yaml", "stage: test",
+                          "stage: test\n  revoke: true", "CG201", in_file="fraud-detector-emea-test.yaml")
+
+
+def test_a_check_from_another_folder_shows_its_own_paths(example, monkeypatch):
+    incremental.check_catalog(str(example), now=NOW)
+    edit(example, "deployments/credit-risk-dev.yaml", "model:credit-risk@3", "model:credit-risk@9")
+    incremental.check_catalog(str(example), now=NOW)
+    monkeypatch.chdir(example)
+    result = incremental.check_catalog(".", now=NOW)
+    assert [f.path for f in result.findings] == ["deployments/credit-risk-dev.yaml"]
+    _same(result, _full(Path("."), NOW))
