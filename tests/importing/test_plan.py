@@ -14,7 +14,8 @@ from catgen.importing.plan import (
 from catgen.load.catalog import open_catalog
 from catgen.load.yamlsafe import load
 
-from testing.catalogs import POLICY, WORKSPACE, check, write
+from testing.catalogs import check, write
+from testing.cli import clean  # noqa: F401 (fixture)
 
 
 def model(version="1.10", *, path="azureml://models/churn/1", description=None, tag="azureml", name="churn"):
@@ -34,11 +35,8 @@ def deployment(traffic, tag="azureml"):
 
 
 @pytest.fixture
-def root(tmp_path):
-    folder = tmp_path / "catalog"
-    write(folder, "policy.yaml", POLICY)
-    write(folder, "workspaces/dev.yaml", WORKSPACE)
-    return folder
+def root(clean):
+    return clean
 
 
 def apply(root, *documents, dry_run=False):

@@ -25,6 +25,19 @@ spec:
     - name: dev
 """
 
+# Three stages, no promotion rules: where importers map registry aliases and stages.
+DEV_TEST_PROD_POLICY = """
+apiVersion: catgen/v1
+kind: Policy
+metadata:
+  name: default
+spec:
+  stages:
+    - name: dev
+    - name: test
+    - name: prod
+"""
+
 WORKSPACE = """
 apiVersion: catgen/v1
 kind: Workspace

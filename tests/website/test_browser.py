@@ -8,75 +8,47 @@ any other host for anything. Never runs ``playwright install``: it launches
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import threading
-from urllib.parse import urlsplit
+import contextlib
 
 import pytest
 
+from testing.browser import launched, needs_chromium, record_foreign, served as served_from
 from testing.site import build_story_site
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                                reason=f"{CHROMIUM} is missing (apt-get install chromium)")
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+pytestmark = needs_chromium
 
 
 @pytest.fixture
 def server(example_site):
-    yield from _serve(example_site)
-
-
-def _serve(site):
-    handler = functools.partial(_Quiet, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with served_from(example_site) as base:
+        yield base
 
 
 def test_search_open_asset_follow_lineage_offline(server):
-    playwright = pytest.importorskip("playwright.sync_api")
     foreign = []
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page()
-            page.on("request", lambda r: foreign.append(r.url)
-                    if urlsplit(r.url).hostname != "127.0.0.1" and not r.url.startswith("data:") else None)
-            page.goto(server)
-            page.fill(".cg-header-search input", "credit")
-            page.press(".cg-header-search input", "Enter")
-            page.wait_for_url("**/search/?q=credit")
-            page.wait_for_selector("a.cg-result")
-            titles = page.locator("a.cg-result").all_inner_texts()
-            assert any(t.startswith("credit-risk") for t in titles)
-            page.locator("a.cg-result", has_text="credit-risk 3").first.click()
-            page.wait_for_url("**/models/credit-risk/3/")
-            assert "credit-risk" in page.locator("h1").inner_text()
-            page.locator(".cg-lineage-up a", has_text="job:train-credit-risk-prod-0912").click()
-            page.wait_for_url("**/jobs/train-credit-risk-prod-0912/")
-            assert "train-credit-risk-prod-0912" in page.locator("h1").inner_text()
-            page.locator(".cg-lineage-svg a").first.click()  # a node of the drawn graph is a link too
-            page.wait_for_load_state()
-            assert page.url.startswith(server)
-            page.goto(server + "search/?q=risk-team")
-            page.wait_for_selector("a.cg-result")
-            page.goto(server + "search/?q=lightgbm")
-            page.wait_for_selector("a.cg-result")
-        finally:
-            browser.close()
+    with launched() as browser:
+        page = browser.new_page()
+        record_foreign(page, foreign)
+        page.goto(server)
+        page.fill(".cg-header-search input", "credit")
+        page.press(".cg-header-search input", "Enter")
+        page.wait_for_url("**/search/?q=credit")
+        page.wait_for_selector("a.cg-result")
+        titles = page.locator("a.cg-result").all_inner_texts()
+        assert any(t.startswith("credit-risk") for t in titles)
+        page.locator("a.cg-result", has_text="credit-risk 3").first.click()
+        page.wait_for_url("**/models/credit-risk/3/")
+        assert "credit-risk" in page.locator("h1").inner_text()
+        page.locator(".cg-lineage-up a", has_text="job:train-credit-risk-prod-0912").click()
+        page.wait_for_url("**/jobs/train-credit-risk-prod-0912/")
+        assert "train-credit-risk-prod-0912" in page.locator("h1").inner_text()
+        page.locator(".cg-lineage-svg a").first.click()  # a node of the drawn graph is a link too
+        page.wait_for_load_state()
+        assert page.url.startswith(server)
+        page.goto(server + "search/?q=risk-team")
+        page.wait_for_selector("a.cg-result")
+        page.goto(server + "search/?q=lightgbm")
+        page.wait_for_selector("a.cg-result")
     assert foreign == []
 
 
@@ -93,36 +65,25 @@ def _pick(page, day: str, time: str) -> None:
 @pytest.mark.parametrize("served", [True, False], ids=["http", "file"])
 def test_status_page_shows_the_model_serving_at_a_past_date(tmp_path, monkeypatch, served):
     """testing.story: m@1 from 09-01, m@2 from 09-10, m@1 again from 09-20 10:00 (UTC); file:// works too."""
-    playwright = pytest.importorskip("playwright.sync_api")
     site, _ = build_story_site(tmp_path, monkeypatch)
-    serving = _serve(site) if served else None
-    base = next(serving) if serving else site.as_uri() + "/"
     foreign = []
-    try:
-        with playwright.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            try:
-                page = browser.new_page()
-                page.on("request", lambda r: foreign.append(r.url) if not r.url.startswith(("file:", "data:"))
-                        and urlsplit(r.url).hostname != "127.0.0.1" else None)
-                page.goto(base + "status/" + ("" if served else "index.html"))
-                assert _prod_model(page) == "model:m@1"  # now, from the static HTML
-                page.wait_for_selector("form.cg-status-when:not([hidden])")
-                _pick(page, "2024-09-12", "12:00")
-                assert _prod_model(page) == "model:m@2"
-                assert "2024-09-12T12:00:59Z" in page.locator(".cg-status-showing").inner_text()
-                _pick(page, "2024-09-20", "09:30")  # revoked, not yet rolled back: m@2 with no standing promotion
-                assert _prod_model(page) == "model:m@2"
-                assert "(revoked)" in page.locator('.cg-status-stage[data-stage="prod"] tbody').inner_text()
-                _pick(page, "2024-09-05", "08:00")
-                assert _prod_model(page) == "model:m@1"
-                _pick(page, "2024-08-01", "08:00")
-                assert _prod_model(page) == "" and "Nothing deployed" in page.locator(".cg-status-view").inner_text()
-                page.click(".cg-status-when button[name=now]")
-                assert _prod_model(page) == "model:m@1"
-            finally:
-                browser.close()
-    finally:
-        if serving:
-            next(serving, None)
+    with contextlib.ExitStack() as stack:
+        base = stack.enter_context(served_from(site)) if served else site.as_uri() + "/"
+        page = stack.enter_context(launched()).new_page()
+        record_foreign(page, foreign)
+        page.goto(base + "status/" + ("" if served else "index.html"))
+        assert _prod_model(page) == "model:m@1"  # now, from the static HTML
+        page.wait_for_selector("form.cg-status-when:not([hidden])")
+        _pick(page, "2024-09-12", "12:00")
+        assert _prod_model(page) == "model:m@2"
+        assert "2024-09-12T12:00:59Z" in page.locator(".cg-status-showing").inner_text()
+        _pick(page, "2024-09-20", "09:30")  # revoked, not yet rolled back: m@2 with no standing promotion
+        assert _prod_model(page) == "model:m@2"
+        assert "(revoked)" in page.locator('.cg-status-stage[data-stage="prod"] tbody').inner_text()
+        _pick(page, "2024-09-05", "08:00")
+        assert _prod_model(page) == "model:m@1"
+        _pick(page, "2024-08-01", "08:00")
+        assert _prod_model(page) == "" and "Nothing deployed" in page.locator(".cg-status-view").inner_text()
+        page.click(".cg-status-when button[name=now]")
+        assert _prod_model(page) == "model:m@1"
     assert foreign == []

@@ -7,22 +7,13 @@ cut by the catalog search box, references must not wrap inside a word, and only 
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import threading
-
 import pytest
 
+from testing.browser import launched, needs_chromium, served
 from testing.site import STORY_NOW, build
 from testing.story import story_repo
 
-CHROMIUM = "/usr/bin/chromium"  # as in test_browser.py: never ``playwright install``
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                                reason=f"{CHROMIUM} is missing (apt-get install chromium)")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -32,28 +23,14 @@ def audit_url(tmp_path_factory):
         repo, _ = story_repo(root, monkeypatch)
         monkeypatch.setenv("SOURCE_DATE_EPOCH", STORY_NOW)
         build(repo.catalog, root / "site", cwd=repo.path)
-    handler = functools.partial(_Quiet, directory=str(root / "site"))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/audit/"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+    with served(root / "site") as base:
+        yield base + "audit/"
 
 
 @pytest.fixture
 def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with launched() as chromium:
+        yield chromium
 
 
 def _shown(page) -> tuple[int, int, str]:

@@ -5,22 +5,13 @@ One site build of ``testing.marks`` at its fixed now (SOURCE_DATE_EPOCH), served
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import threading
-
 import pytest
 
+from testing.browser import launched, needs_chromium, served
 from testing.marks import NOW_EPOCH, PENDING_PROMOTION, REVOCATION, write_marks_catalog
 from testing.site import build
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                                reason=f"{CHROMIUM} is missing (apt-get install chromium)")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -29,17 +20,8 @@ def server(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", NOW_EPOCH)
         build(write_marks_catalog(root), root / "site", cwd=root)
-    handler = functools.partial(_Quiet, directory=str(root / "site"))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+    with served(root / "site") as base:
+        yield base
 
 
 def _visible_mark(page, state: str):
@@ -49,25 +31,20 @@ def _visible_mark(page, state: str):
 
 
 def test_pending_and_revoked_marks_are_visible_and_lead_to_their_reason(server):
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(server + "models/credit-risk/1/")
-            pending = _visible_mark(page, "pending")
-            assert pending.inner_text() == "prod: pending"
-            assert page.locator('.cg-fields .cg-stage[data-stage="prod"]').count() == 0  # never a reached badge
-            pending.click()
-            page.wait_for_url(f"**/promotions/{PENDING_PROMOTION}/")
-            page.goto(server + "models/credit-risk/2/")
-            revoked = _visible_mark(page, "revoked")
-            assert revoked.inner_text() == "prod: revoked"
-            revoked.click()
-            page.wait_for_url(f"**/promotions/{REVOCATION}/")
-            page.goto(server)
-            board = page.locator(".cg-board-pending .cg-mark")
-            assert board.is_visible() and board.inner_text() == "prod: pending"
-            assert page.locator(".cg-as-of time").get_attribute("datetime") == "2025-06-01"
-        finally:
-            browser.close()
+    with launched() as browser:
+        page = browser.new_page()
+        page.goto(server + "models/credit-risk/1/")
+        pending = _visible_mark(page, "pending")
+        assert pending.inner_text() == "prod: pending"
+        assert page.locator('.cg-fields .cg-stage[data-stage="prod"]').count() == 0  # never a reached badge
+        pending.click()
+        page.wait_for_url(f"**/promotions/{PENDING_PROMOTION}/")
+        page.goto(server + "models/credit-risk/2/")
+        revoked = _visible_mark(page, "revoked")
+        assert revoked.inner_text() == "prod: revoked"
+        revoked.click()
+        page.wait_for_url(f"**/promotions/{REVOCATION}/")
+        page.goto(server)
+        board = page.locator(".cg-board-pending .cg-mark")
+        assert board.is_visible() and board.inner_text() == "prod: pending"
+        assert page.locator(".cg-as-of time").get_attribute("datetime") == "2025-06-01"

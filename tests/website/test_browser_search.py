@@ -8,16 +8,14 @@ fails if any page asks another host for anything.
 from __future__ import annotations
 
 import shutil
-from urllib.parse import urlsplit
 
 import pytest
 
+from testing.browser import launched, needs_chromium, record_foreign, served
 from testing.catalogs import EXAMPLE, REPO, write
 from testing.site import build
 
-from .test_browser import ARGS, CHROMIUM, _serve
-
-pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"{CHROMIUM} is missing")
+pytestmark = needs_chromium
 OPTIONS = "#cg-typeahead:not([hidden]) [role=option]"
 
 
@@ -34,19 +32,13 @@ def search_site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched() as chromium:
+        yield chromium
 
 
 def _page(browser, foreign: list):
     page = browser.new_page()
-    page.on("request", lambda r: foreign.append(r.url) if not r.url.startswith(("file:", "data:"))
-            and urlsplit(r.url).hostname != "127.0.0.1" else None)
+    record_foreign(page, foreign)
     return page
 
 
@@ -59,9 +51,7 @@ def _type(page, text: str) -> list[str]:
 
 def test_type_ahead_finds_a_reference_a_person_and_a_rule_code(search_site, browser):
     foreign = []
-    httpd = _serve(search_site)
-    base = next(httpd)
-    try:
+    with served(search_site) as base:
         page = _page(browser, foreign)
         page.goto(base)
         box = page.locator(".cg-header-search input")
@@ -81,16 +71,12 @@ def test_type_ahead_finds_a_reference_a_person_and_a_rule_code(search_site, brow
         assert box.get_attribute("aria-activedescendant") == first.get_attribute("id")
         page.keyboard.press("Enter")
         page.wait_for_url("**/models/credit-risk/3/")
-    finally:
-        next(httpd, None)
     assert foreign == []
 
 
 def test_search_page_ranks_the_version_typed_first_and_filters_by_kind(search_site, browser):
     foreign = []
-    httpd = _serve(search_site)
-    base = next(httpd)
-    try:
+    with served(search_site) as base:
         page = _page(browser, foreign)
         page.goto(base)
         page.fill(".cg-header-search input", "credit-risk 3")
@@ -103,8 +89,6 @@ def test_search_page_ranks_the_version_typed_first_and_filters_by_kind(search_si
         page.wait_for_url("**/search/?q=credit-risk+3&kind=Job")
         page.wait_for_selector("a.cg-result")
         assert set(page.locator(".cg-search-hit > .cg-kind").all_inner_texts()) == {"Job"}
-    finally:
-        next(httpd, None)
     assert foreign == []
 
 

@@ -13,27 +13,16 @@ from catgen.importing.plan import apply_plan
 from catgen.load.catalog import open_catalog
 from catgen.load.yamlsafe import load
 
-from testing.catalogs import WORKSPACE, check, write
+from testing.catalogs import DEV_TEST_PROD_POLICY, WORKSPACE, check, write
 
 RUN = "c" * 32
 DAY = datetime(2026, 1, 10, 9, 30, tzinfo=timezone.utc)
-POLICY = """
-apiVersion: catgen/v1
-kind: Policy
-metadata:
-  name: default
-spec:
-  stages:
-    - name: dev
-    - name: test
-    - name: prod
-"""
 
 
 @pytest.fixture
 def root(tmp_path):
     folder = tmp_path / "catalog"
-    write(folder, "policy.yaml", POLICY)
+    write(folder, "policy.yaml", DEV_TEST_PROD_POLICY)
     write(folder, "workspaces/dev.yaml", WORKSPACE)
     return folder
 

@@ -15,24 +15,13 @@ import pytest
 
 from catgen.load.yamlsafe import load
 
-from testing.catalogs import WORKSPACE, write
+from testing.catalogs import DEV_TEST_PROD_POLICY, WORKSPACE, write
 from testing.cli import one_error_line, run
 from testing.gitrepo import GitRepo, isolate_git
 from testing.mlflow_store import build_store
 
 pytestmark = pytest.mark.filterwarnings("ignore:The ``noload`` loader strategy:DeprecationWarning")
 
-POLICY = """
-apiVersion: catgen/v1
-kind: Policy
-metadata:
-  name: default
-spec:
-  stages:
-    - name: dev
-    - name: test
-    - name: prod
-"""
 ALIASES = ("--alias", "champion=test", "--alias", "challenger=prod")
 
 
@@ -51,7 +40,7 @@ def journey(tmp_path_factory):
         patch.setenv("CATGEN_CACHE_DIR", str(top / "cache"))
         patch.delenv("GITHUB_ACTIONS", raising=False)
         repo = record["repo"] = GitRepo(top / "repo")
-        write(repo.catalog, "policy.yaml", POLICY)
+        write(repo.catalog, "policy.yaml", DEV_TEST_PROD_POLICY)
         write(repo.catalog, "workspaces/dev.yaml", WORKSPACE)
         record["empty"] = repo.commit("an empty catalog")
         patch.chdir(repo.path)
@@ -179,7 +168,7 @@ def test_check_against_the_first_import_finds_nothing_rewritten_and_would_see_a_
     (("--workspace", "dev", "--tracking-uri", "sqlite:///nowhere.db"), "no MLflow store at sqlite:///nowhere.db"),
 ])
 def test_what_cannot_run_stops_with_one_line(tmp_path, extra, message):
-    write(tmp_path / "catalog", "policy.yaml", POLICY)
+    write(tmp_path / "catalog", "policy.yaml", DEV_TEST_PROD_POLICY)
     write(tmp_path / "catalog", "workspaces/dev.yaml", WORKSPACE)
     code, out, err = run("import", "mlflow", *extra)
     assert code == 2 and out == ""
