@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from catgen.errors import CatalogError
-from catgen.load.yamlsafe import MAX_BYTES, Problem, load
+from catgen.load.yamlsafe import MAX_BYTES, Document, Problem, load
 
 SUFFIXES = (".yml", ".yaml")
 
@@ -69,16 +69,20 @@ def _walk(top: str) -> list[str]:
     return found
 
 
+def load_yaml_file(path: str) -> Document | Problem:
+    """A YAML file through the safe loader (at most one byte past the size limit is read); ``OSError`` as is."""
+    with open(path, "rb") as handle:
+        return load(handle.read(MAX_BYTES + 1))
+
+
 def read_yaml(path: str) -> dict:
     """A file's top-level mapping through the safe loader, or ``Refusal`` with the reason."""
     if os.path.islink(path) or not os.path.isfile(path):
         raise Refusal("not a regular file (links are not followed)")
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+        loaded = load_yaml_file(path)
     except OSError as err:
         raise Refusal(f"cannot be read: {err.strerror or err}") from None
-    loaded = load(raw)
     if isinstance(loaded, Problem):
         raise Refusal(f"unsafe or broken YAML, line {loaded.line} ({loaded.code}): {loaded.message}")
     return loaded.data

@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 
 from catgen.errors import CatalogError
-from catgen.load.yamlsafe import MAX_BYTES, Problem, load
+from catgen.importing.azureml.files import load_yaml_file
+from catgen.load.yamlsafe import Problem
 
 PLURALS = {"models": "Model", "environments": "Environment", "components": "Component", "data": "Data"}
 _SHORT = re.compile(r"^azureml:(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)(?::(?P<version>[^:@/\s]+)|@(?P<label>[^:@/\s]+))?$")
@@ -87,11 +88,9 @@ def read_labels(path: str | None) -> dict[str, str]:
     if path is None:
         return {}
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+        loaded = load_yaml_file(path)
     except OSError as err:
         raise CatalogError(f"cannot read --labels {path}: {err.strerror or err}") from None
-    loaded = load(raw)
     if isinstance(loaded, Problem):
         raise CatalogError(f"--labels {path}: line {loaded.line}: {loaded.message}")
     labels = {}
