@@ -57,6 +57,7 @@ def test_type_ahead_finds_a_reference_a_person_and_a_rule_code(search_site, brow
         box = page.locator(".cg-header-search input")
         assert box.get_attribute("role") == "combobox" and box.get_attribute("aria-expanded") == "false"
         assert _type(page, "model:credit-risk@3")[0] == base + "models/credit-risk/3/"
+        assert _type(page, "MODEL:Crédit-Risk@3")[0] == base + "models/credit-risk/3/"  # folded as the index is
         assert page.locator("#cg-typeahead").get_attribute("role") == "listbox"
         assert box.get_attribute("aria-expanded") == "true"
         assert base + "promotions/credit-risk-3-to-prod/" in _type(page, "alice")

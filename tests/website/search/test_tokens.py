@@ -16,6 +16,12 @@ def test_an_address_keeps_its_domain_and_plain_text_has_no_compounds():
     assert words(None) == set() and words({"a": 1}) == set()
 
 
+def test_case_and_accents_fold_alike_in_text_and_queries():
+    assert words("Modèle de crédit, Straße") == {"modele", "de", "credit", "strasse"}
+    assert query_words("MODÈLE Crédit-Risk") == ["modele", "credit-risk"]
+    assert words("Δοκιμή 模型 ok") == {"ok"}  # other scripts are not indexed
+
+
 def test_query_words_stay_whole_and_in_order():
     assert query_words("Credit-Risk 3") == ["credit-risk", "3"]
     assert query_words("  ") == []

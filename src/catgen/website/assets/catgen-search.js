@@ -65,8 +65,13 @@
     return ROOT + path + file + address.slice(at);
   }
 
+  /* As the index folds text (catgen.website.search.tokens.folded): lower case, no accents, "ß" is "ss". */
+  function fold(text) {
+    return text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "").replace(/\u00df/g, "ss");
+  }
+
   function words(query) {
-    return (query.toLowerCase().match(WORD) || []).map(function (w) { return w.slice(0, 80); });
+    return (fold(query).match(WORD) || []).map(function (w) { return w.slice(0, 80); });
   }
 
   /* The entry of one word: [total, [class, first number, gap...]...] -> calls back (number, class). */
