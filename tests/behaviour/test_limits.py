@@ -248,14 +248,14 @@ def test_a_file_that_vanishes_before_it_is_read_is_treated_as_absent(root, monke
 
 def test_a_file_deleted_between_listing_and_reading_really_is_skipped(root, monkeypatch):
     write(root, "workspaces/other.yaml", workspace("other"))
-    real_files = DirectorySource.files
+    real_walk = DirectorySource.walk  # files() lists through it; a cold check reads while it walks
 
     def list_then_delete(self):
-        listed = real_files(self)
+        listed = list(real_walk(self))
         os.remove(os.path.join(self.root, "workspaces/other.yaml"))  # the tree changes under us
-        return listed
+        yield from listed
 
-    monkeypatch.setattr(DirectorySource, "files", list_then_delete)
+    monkeypatch.setattr(DirectorySource, "walk", list_then_delete)
     result = check(root)
     assert "workspaces/other.yaml" not in [m.relpath for m in result.catalog.manifests]
     assert codes(result) == []

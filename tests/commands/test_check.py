@@ -153,3 +153,24 @@ def test_unwritable_output(broken, tmp_path):
     assert code == 2
     one_error_line(err)
 
+
+
+def test_the_cycle_collector_is_off_while_a_check_runs_and_as_it_was_after(clean, monkeypatch):
+    """A check keeps everything it builds to the end: no collections meanwhile (benchmarks/README.md, issue 17)."""
+    import gc
+
+    from catgen.reporters import REPORTERS
+
+    seen = []
+    text = REPORTERS["text"]
+    monkeypatch.setitem(REPORTERS, "text", lambda result, stream, strict: seen.append(gc.isenabled()) or text(
+        result, stream, strict=strict))
+    assert gc.isenabled()
+    assert run("check", "--format", "text", str(clean))[0] == 0
+    assert (seen, gc.isenabled()) == ([False], True)
+    gc.disable()
+    try:
+        assert run("check", "--format", "text", str(clean))[0] == 0
+        assert not gc.isenabled()  # whoever turned it off keeps it off
+    finally:
+        gc.enable()

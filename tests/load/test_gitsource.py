@@ -110,3 +110,13 @@ def test_a_link_above_the_work_tree_to_a_link_inside_it_is_refused(repo, tmp_pat
     os.symlink("loop", tmp_path / "loop")
     with pytest.raises(CatalogError):
         catalog_prefix(str(tmp_path / "loop"), str(repo.path), "loop")
+
+
+def test_git_source_lists_only_the_paths_asked_for_the_same_way(repo):
+    """``check --base`` asks for the changed paths alone: git finds them, the rest of the tree is never parsed."""
+    every = {f.relpath: f for f in GitSource("catalog", repo.base).files()}
+    asked = {"policy.yaml", "models/credit-risk/3.yaml", "models/not-there/1.yaml", ".hidden.yaml"}
+    only = GitSource("catalog", repo.base).files(only=asked)
+    assert only == [every[path] for path in sorted(asked) if path in every]
+    assert [f.relpath for f in only] == ["models/credit-risk/3.yaml", "policy.yaml"]
+    assert GitSource("catalog", repo.base).files(only=set()) == []

@@ -255,3 +255,49 @@ def test_the_cycle_collector_is_paused_only_while_parsing():
         assert not gc.isenabled()  # whoever turned it off keeps it off
     finally:
         gc.enable()
+
+
+def _read_and_parse_on(source, relpaths, monkeypatch, *, all_cores: bool):
+    monkeypatch.setattr(parsing, "PARALLEL_THRESHOLD", 1 if all_cores else 10**9)
+    monkeypatch.setattr(parsing.ParseStream, "CHUNK", 2)  # many chunks: order must survive them
+    with parsing.ParseStream(source) as stream:
+        for relpath in relpaths:
+            stream.add(relpath)
+        results = stream.results()
+    found = [results[relpath] for relpath in relpaths]
+    return [None if f is None else (repr(f[0].data) if isinstance(f[0], parsing.Document) else f[0], f[1])
+            for f in found]
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs 2 cores")
+def test_workers_that_read_their_own_files_find_what_this_process_finds(tmp_path, monkeypatch):
+    """Without a cache each worker reads its files: the same results, a vanished file None, path order kept."""
+    from catgen.load.sources import DirectorySource
+
+    relpaths = []
+    for number, raw in enumerate(PARSED_FILES * 3):
+        (tmp_path / f"f{number:02}.yaml").write_bytes(raw)
+        relpaths.append(f"f{number:02}.yaml")
+    relpaths.insert(4, "gone.yaml")  # listed, then deleted before it was read
+    source = DirectorySource(str(tmp_path))
+    parallel = _read_and_parse_on(source, relpaths, monkeypatch, all_cores=True)
+    assert parallel == _read_and_parse_on(source, relpaths, monkeypatch, all_cores=False)
+    assert parallel[4] is None and parallel.count(None) == 1
+    assert [p for p in parallel if p is not None] == [
+        (repr(d.data) if isinstance(d, parsing.Document) else d, problems)
+        for d, problems in parsing.parse_all(PARSED_FILES * 3)]
+
+
+@pytest.mark.parametrize("all_cores", [False, True])
+def test_a_file_that_cannot_be_read_stops_the_read_at_the_first_in_path_order(tmp_path, monkeypatch, all_cores):
+    from catgen.errors import CatalogError
+    from catgen.load.sources import DirectorySource
+
+    relpaths = [f"f{number:02}.yaml" for number in range(12)][::-1]  # listed in any order
+    for relpath in relpaths:
+        (tmp_path / relpath).write_bytes(PARSED_FILES[0])
+    for unreadable in ("f03.yaml", "f09.yaml"):  # in different chunks on all cores
+        os.remove(tmp_path / unreadable)
+        os.mkdir(tmp_path / unreadable)
+    with pytest.raises(CatalogError, match=r"cannot read .*f03\.yaml"):
+        _read_and_parse_on(DirectorySource(str(tmp_path)), relpaths, monkeypatch, all_cores=all_cores)

@@ -40,12 +40,15 @@ def check_against_base_warm(catalog_root: str, ref: str, *, now=None) -> CheckRe
     """The result ``check_against_base`` gives without ``--changed``, or None when only it will do."""
     now = now or utc_now()
     git = GitSource(catalog_root, ref)
-    changed = git.changed_in_work_tree()
+    asked = git.changed_in_work_tree()  # git works meanwhile
+    try:
+        result, listed, files = check_with_state(catalog_root, now=now)
+    finally:
+        changed = asked.result()  # git's failure first, as when git was asked first
     if changed is None:
         return None
-    result, listed, files = check_with_state(catalog_root, now=now)
     policies = {path for path, record in files.items() if record[KIND] == "Policy"}
-    base_entries = {entry.relpath: entry for entry in git.files()}
+    base_entries = {entry.relpath: entry for entry in git.files(only=changed | policies | POLICY_PATHS)}
     if not policies or (policies | POLICY_PATHS) & changed or not policies <= set(base_entries):
         return None
     base_side, work_side = (changed | policies) & set(base_entries), (changed | policies) & set(files)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import sys
+from contextlib import contextmanager
 
-from catgen.checking.base import check_against_base, open_base
-from catgen.checking.engine import run_check
-from catgen.checking.incremental import check_catalog
-from catgen.checking.warmbase import check_against_base_warm
 from catgen.errors import CatalogError
 from catgen.fsutil import write_report
-from catgen.load.catalog import open_catalog
 from catgen.reporters import REPORTERS
 
 
@@ -19,20 +16,54 @@ def run(catalog_root: str, *, output_format: str, output: str | None, strict: bo
         base_ref: str | None = None, changed: bool = False, use_cache: bool = True) -> int:
     if changed and base_ref is None:
         raise CatalogError("--changed needs --base: it reports what changed since the base")
-    if base_ref is None and use_cache:  # the warm re-check: only what changed is judged again
-        result = check_catalog(catalog_root)
-    elif base_ref is not None:
-        result = check_against_base_warm(catalog_root, base_ref) if use_cache and not changed else None
-        if result is None:
-            catalog = open_catalog(catalog_root, cache=use_cache)
-            base = open_base(catalog, catalog_root, base_ref)
-            result = check_against_base(catalog, base, base_ref, changed_only=changed)
-        if result.summary_extra["changes"]["policy"] != "base":
-            note = f"{base_ref} has no policy; the working tree's policy judges this change"
-            sys.stderr.write(f"catgen: note: {note}\n")
-    else:
-        result = run_check(open_catalog(catalog_root, cache=False))
-    buffer = io.StringIO()
-    REPORTERS[output_format](result, buffer, strict=strict)
+    with _collector_off():
+        result = _check(catalog_root, base_ref, changed, use_cache)
+        buffer = io.StringIO()
+        REPORTERS[output_format](result, buffer, strict=strict)
     write_report(buffer.getvalue(), output)
     return result.exit_code(strict)
+
+
+def _check(catalog_root: str, base_ref: str | None, changed: bool, use_cache: bool):
+    # Each path imports only what it runs: the warm re-check is mostly start-up (benchmarks/README.md, issue 17).
+    if base_ref is None and use_cache:  # the warm re-check: only what changed is judged again
+        from catgen.checking.incremental import check_catalog
+
+        return check_catalog(catalog_root)
+    if base_ref is None:
+        from catgen.checking.engine import run_check
+        from catgen.load.catalog import open_catalog
+
+        return run_check(open_catalog(catalog_root, cache=False))
+    from catgen.checking.warmbase import check_against_base_warm
+
+    result = check_against_base_warm(catalog_root, base_ref) if use_cache and not changed else None
+    if result is None:
+        from catgen.checking.base import check_against_base, open_base
+        from catgen.load.catalog import open_catalog
+
+        catalog = open_catalog(catalog_root, cache=use_cache)
+        base = open_base(catalog, catalog_root, base_ref)
+        result = check_against_base(catalog, base, base_ref, changed_only=changed)
+    if result.summary_extra["changes"]["policy"] != "base":
+        note = f"{base_ref} has no policy; the working tree's policy judges this change"
+        sys.stderr.write(f"catgen: note: {note}\n")
+    return result
+
+
+@contextmanager
+def _collector_off():
+    """Python's cycle collector off for the one check a command runs (restored after, for callers in-process).
+
+    A check builds the whole catalog, its graph and findings and keeps them to
+    the end: nothing becomes garbage in a cycle worth finding, and the full
+    collections that so many new objects trigger cost about a quarter of a
+    check at 100,000 manifests, for the same peak memory (benchmarks/README.md).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

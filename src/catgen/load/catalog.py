@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 
 from catgen.errors import CatalogError
 from catgen.load import yamlsafe
-from catgen.load.gitsource import GitSource
-from catgen.load.parsing import ParseCache, parse_all
+from catgen.load.parsing import ParseCache, ParseStream, parse_all
 from catgen.load.sources import DirectorySource, SourceFile
 from catgen.load.yamlsafe import Problem
 from catgen.model import (
@@ -80,7 +79,12 @@ def open_catalog(root: str, *, ref: str | None = None, cache: bool | ParseCache 
     ``--base`` shares the working tree's: most files have the same bytes).
     Raises ``CatalogError`` when the catalog cannot be read at all.
     """
-    source = DirectorySource(root) if ref is None else GitSource(root, ref)
+    if ref is None:
+        source = DirectorySource(root)
+    else:
+        from catgen.load.gitsource import GitSource  # git runs only for a revision
+
+        source = GitSource(root, ref)
     parse_cache = ParseCache(source.root) if cache is True else (cache or None)
     return read_catalog(source, parse_cache)
 
@@ -93,7 +97,11 @@ def read_catalog(source, parse_cache: ParseCache | None = None, *, parse=None) -
     ``parse`` (bytes of many files -> ``parse_all``'s results) replaces ``parse_all``:
     the warm re-check (``checking/incremental.py``) validates only the files that changed.
     """
-    manifests = _load_files(source, source.files(), parse or (lambda raws: parse_all(raws, parse_cache)))
+    if parse is None and parse_cache is None and isinstance(source, DirectorySource):
+        manifests = _list_and_load(source)  # no cache to look bytes up in: parsed while the folder is listed
+    else:
+        read_parse = _read_then_parse(parse or (lambda raws: parse_all(raws, parse_cache)))
+        manifests = _load_files(source, source.files(), read_parse)
     catalog = Catalog(source, manifests, parse_cache=parse_cache)
     for manifest in manifests:
         _identify(manifest)
@@ -111,19 +119,31 @@ def read_catalog(source, parse_cache: ParseCache | None = None, *, parse=None) -
     return catalog
 
 
-def _load_files(source, entries: list[SourceFile], parse) -> list[Manifest]:
+def _list_and_load(source: DirectorySource) -> list[Manifest]:
+    entries = []
+    with ParseStream(source) as stream:
+        for entry in source.walk():
+            entries.append(entry)
+            if _unread_problem(entry) is None:
+                stream.add(entry.relpath)
+        results = stream.results()
+    entries.sort(key=lambda entry: entry.relpath)
+    return _load_files(source, entries, lambda _, relpaths: [results[relpath] for relpath in relpaths])
+
+
+def _load_files(source, entries: list[SourceFile], read_parse) -> list[Manifest]:
     manifests = [Manifest(entry.relpath, source.display(entry.relpath), source=source) for entry in entries]
     readable = []
     for manifest, entry in zip(manifests, entries):
-        if entry.symlink or entry.special:
-            manifest.problem = _unread_problem(entry)
-        elif entry.size > yamlsafe.MAX_BYTES:  # checked before reading a byte
-            manifest.problem = yamlsafe.too_large(entry.size)
-        else:
+        manifest.problem = _unread_problem(entry)
+        if manifest.problem is None:
             readable.append(manifest)
-    raws, vanished = _read_present(source, readable)
-    readable = [m for m in readable if m.relpath not in vanished]
-    for manifest, (loaded, schema_problems) in zip(readable, parse(raws)):
+    results = read_parse(source, [m.relpath for m in readable])
+    vanished = {m.relpath for m, result in zip(readable, results) if result is None}
+    for manifest, result in zip(readable, results):
+        if result is None:
+            continue
+        loaded, schema_problems = result
         if isinstance(loaded, Problem):
             manifest.problem = loaded
         else:
@@ -131,8 +151,13 @@ def _load_files(source, entries: list[SourceFile], parse) -> list[Manifest]:
     return [m for m in manifests if m.relpath not in vanished]
 
 
-def _unread_problem(entry: SourceFile) -> Problem:
-    """CG106 for what catgen never opens: links and files that are not regular files."""
+def _unread_problem(entry: SourceFile) -> Problem | None:
+    """CG106 for what catgen never opens: links and files that are not regular files; CG105 for one too large
+    (checked before reading a byte). None for a file to read."""
+    if entry.size > yamlsafe.MAX_BYTES:
+        return yamlsafe.too_large(entry.size)
+    if not (entry.symlink or entry.special):
+        return None
     if entry.special:
         return Problem("CG106", 1, 1, "not a regular file (a named pipe, socket or device); catgen does not open it")
     if entry.folder:
@@ -142,20 +167,24 @@ def _unread_problem(entry: SourceFile) -> Problem:
     return Problem("CG106", 1, 1, message)
 
 
-def _read_present(source, manifests: list[Manifest]) -> tuple[list[bytes], set]:
-    """The bytes of each file, and the paths of files deleted since the listing.
+def _read_then_parse(parse):
+    """Read every file here, then ``parse`` all the bytes: each file's result, ``None`` for one that vanished.
 
     A file that vanished between listing and reading was removed while the
     catalog was read (a branch switch, an editor, ``catgen serve`` watching):
     the catalog is read as it is now, without it, rather than failing.
     """
-    raws, vanished = [], set()
-    for manifest in manifests:
-        try:
-            raws.append(source.read(manifest.relpath))
-        except FileNotFoundError:
-            vanished.add(manifest.relpath)
-    return raws, vanished
+    def read_parse(source, relpaths: list[str]) -> list:
+        raws, present = [], []
+        for relpath in relpaths:
+            try:
+                raws.append(source.read(relpath))
+                present.append(True)
+            except FileNotFoundError:
+                present.append(False)
+        parsed = iter(parse(raws))
+        return [next(parsed) if here else None for here in present]
+    return read_parse
 
 
 def _identify(manifest: Manifest) -> None:

@@ -54,6 +54,8 @@ _GIT_LOCATION_VARIABLES = (
     "GIT_INDEX_FILE", "GIT_NAMESPACE", "GIT_REPLACE_REF_BASE", "GIT_PREFIX",
 )
 _OWN_REPOSITORY_MARKERS = ("HEAD", "objects", "refs")  # a bare repository's layout, with or without .git
+_FEW_PATHS = 1000  # at most this many named on git's command line (far below any system's limit)
+_NO_GIT = "git is not installed (or not on PATH); --base reads the base revision with git"
 _MAX_LINK_HOPS = 40  # as the kernel's ELOOP limit
 _AMBIGUOUS = re.compile(r"refname '(.*)' is ambiguous")
 _FULL_OBJECT_NAME = re.compile(r"[0-9a-fA-F]{40}(?:[0-9a-fA-F]{24})?(?![^~^])")  # git always reads it as the object
@@ -74,10 +76,10 @@ class GitSource:
         self._entries: dict[str, tuple[str, SourceFile]] = {}  # relpath -> (object id, file)
         self._blobs: dict[str, bytes] | None = None  # relpath -> bytes, filled on first read
 
-    def files(self) -> list[SourceFile]:
-        """The catalog's manifest files at the commit, sorted by path."""
+    def files(self, only: set[str] | None = None) -> list[SourceFile]:
+        """The catalog's manifest files at the commit, sorted by path (``only``: those of these paths)."""
         self._entries = {}
-        for mode, oid, size, path in self._list_tree():
+        for mode, oid, size, path in self._list_tree(only):
             relpath = path[len(self.prefix):]
             if hidden_path(relpath) or not relpath.endswith(MANIFEST_SUFFIXES):
                 continue
@@ -96,31 +98,34 @@ class GitSource:
             where = f"{self.display(relpath)} at {self.ref}"
             raise CatalogError(f"cannot read {where}: not a manifest file there") from None
 
-    def changed_in_work_tree(self) -> set[str] | None:
-        """Catalog paths whose working-tree file differs from the commit's, or that one side lacks.
+    def changed_in_work_tree(self):
+        """Start asking git which catalog paths differ in the working tree; the answer's ``result()`` gives them.
 
-        ``git diff`` against the commit (through the index's stat cache) and ``git ls-files
-        --others`` (untracked and ignored files: catgen reads them too). None when git may
-        rewrite bytes between the two (attributes, ``core.autocrlf``): then "unchanged" would
-        not mean "the same bytes".
+        The paths whose working-tree file differs from the commit's, or that one side
+        lacks: ``git diff`` against the commit (through the index's stat cache) and ``git
+        ls-files --others`` (untracked and ignored files: catgen reads them too). None when
+        git may rewrite bytes between the two (attributes, ``core.autocrlf``): then
+        "unchanged" would not mean "the same bytes". The git processes run meanwhile
+        (``check --base`` lists and judges the working tree in the time: issue 17).
         """
-        if self._rewrites_bytes():
-            return None
         pathspec = [self.prefix] if self.prefix else []
-        diff = _git(self.toplevel, "--literal-pathspecs", "diff", "--name-only", "-z", "--no-renames", "--no-ext-diff",
-                    "--no-textconv", self.commit, "--", *pathspec)
-        others = _git(self.toplevel, "--literal-pathspecs", "ls-files", "--others", "-z", "--full-name", "--",
-                      *pathspec)
-        paths = (diff.stdout + b"\0" + others.stdout).split(b"\0")
-        changed = {path.decode("utf-8", "surrogateescape")[len(self.prefix):] for path in paths if path}
-        return {relpath for relpath in changed if relpath.endswith(MANIFEST_SUFFIXES) and not hidden_path(relpath)}
-
-    def _rewrites_bytes(self) -> bool:
-        eol = _git(self.toplevel, "config", "--get-regexp", r"^core\.(autocrlf|eol)$", check=False).stdout.strip()
-        attributes = _git(self.toplevel, "ls-files", "-z", "--cached", "--others", "--", ":(glob)**/.gitattributes",
-                          check=False).stdout
-        info = _git(self.toplevel, "rev-parse", "--git-path", "info/attributes", check=False).stdout.decode().strip()
-        return bool(eol or attributes or (info and os.path.exists(os.path.join(self.toplevel, info))))
+        commands = [
+            ("config", "--get-regexp", r"^core\.(autocrlf|eol)$"),
+            ("ls-files", "-z", "--cached", "--others", "--", ":(glob)**/.gitattributes"),
+            ("rev-parse", "--git-path", "info/attributes"),
+            ("--literal-pathspecs", "diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--no-textconv",
+             self.commit, "--", *pathspec),
+            ("--literal-pathspecs", "ls-files", "--others", "-z", "--full-name", "--", *pathspec),
+        ]
+        started: list[_Started] = []
+        try:
+            for command in commands:
+                started.append(_Started(self.toplevel, *command))
+        except CatalogError:
+            for running in started:
+                running.stop()
+            raise
+        return _WorkTreeChanges(self, started)
 
     def read_only(self, relpaths: set) -> None:
         """Read just these blobs on the first ``read()`` (the others of the listing are never asked for)."""
@@ -158,9 +163,13 @@ class GitSource:
         listed = done.stdout.decode("utf-8", "replace").splitlines()
         return [refname for refname in listed if refname in candidates]
 
-    def _list_tree(self):
-        """(mode, object id, size, path from the top level) of each blob under the catalog."""
+    def _list_tree(self, only: set[str] | None = None):
+        """(mode, object id, size, path from the top level) of each blob under the catalog (or at ``only``)."""
         pathspec = [self.prefix] if self.prefix else []
+        if only is not None and len(only) <= _FEW_PATHS:  # git finds a few paths at once, the rest is never parsed
+            if not only:
+                return
+            pathspec = [self.prefix + relpath for relpath in sorted(only)]
         done = _git(self.toplevel, "--literal-pathspecs", "ls-tree", "-r", "-z", "--long", "--full-tree", self.commit,
                     "--", *pathspec)
         for record in done.stdout.split(b"\0"):
@@ -288,13 +297,68 @@ def _git(cwd: str, *args: str, stdin: bytes | None = None, check: bool = True) -
     try:
         done = subprocess.run(["git", "-C", cwd, *args], input=stdin, capture_output=True, env=git_environment())
     except FileNotFoundError:
-        raise CatalogError("git is not installed (or not on PATH); --base reads the base revision with git") from None
+        raise CatalogError(_NO_GIT) from None
     except OSError as err:
         raise CatalogError(f"cannot run git: {err.strerror or err}") from None
     if check and done.returncode != 0:
         command = next(arg for arg in args if not arg.startswith("-") and "=" not in arg)
         raise CatalogError(f"git {command} failed: {_first_line(done.stderr)}")
     return done
+
+
+class _Started:
+    """One read-only git command started now; ``result`` waits for it as ``_git`` would have run it.
+
+    Its output goes to a pipe: a short answer is all written meanwhile; a long one waits
+    in git until ``result`` reads it, which only costs the overlap.
+    """
+
+    def __init__(self, cwd: str, *args: str):
+        self.args = args
+        try:
+            self.process = subprocess.Popen(["git", "-C", cwd, *args], stdin=subprocess.DEVNULL,
+                                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=git_environment())
+        except FileNotFoundError:
+            raise CatalogError(_NO_GIT) from None
+        except OSError as err:
+            raise CatalogError(f"cannot run git: {err.strerror or err}") from None
+
+    def result(self, check: bool = True) -> subprocess.CompletedProcess:
+        out, err = self.process.communicate()
+        done = subprocess.CompletedProcess(self.process.args, self.process.returncode, out, err)
+        if check and done.returncode != 0:
+            command = next(arg for arg in self.args if not arg.startswith("-") and "=" not in arg)
+            raise CatalogError(f"git {command} failed: {_first_line(done.stderr)}")
+        return done
+
+    def stop(self) -> None:
+        """End it if no answer was waited for (one came first, or a failure)."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate()
+
+
+class _WorkTreeChanges:
+    """The answer of ``GitSource.changed_in_work_tree``, once its git commands are done."""
+
+    def __init__(self, git: GitSource, started: list[_Started]):
+        self.git, self.started = git, started
+
+    def result(self) -> set[str] | None:
+        eol, attributes, info, diff, others = self.started
+        try:
+            eol, attributes = eol.result(check=False).stdout.strip(), attributes.result(check=False).stdout
+            info = info.result(check=False).stdout.decode().strip()
+            if eol or attributes or (info and os.path.exists(os.path.join(self.git.toplevel, info))):
+                return None
+            diff, others = diff.result(), others.result()
+        finally:
+            for started in self.started:
+                started.stop()
+        prefix = self.git.prefix
+        paths = (diff.stdout + b"\0" + others.stdout).split(b"\0")
+        changed = {path.decode("utf-8", "surrogateescape")[len(prefix):] for path in paths if path}
+        return {relpath for relpath in changed if relpath.endswith(MANIFEST_SUFFIXES) and not hidden_path(relpath)}
 
 
 def git_environment() -> dict:

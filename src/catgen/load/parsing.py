@@ -6,6 +6,9 @@ reused for the very same bytes under the very same catgen. Misses are parsed
 by the fast loader (``fastyaml``: no positions; ``Manifest.locate`` finds a
 line when a finding needs one), in one worker process per core when there
 are enough of them to pay for the pool (``benchmarks/bench_parse.py``).
+Without a cache (``check --no-cache``) there are no bytes to look up first:
+``ParseStream`` has the workers read and parse while the folder is still
+being listed.
 
 The cache stores plain data with ``marshal`` (dicts, lists, strings,
 numbers): loading it can never construct an object or run code. It lives in
@@ -21,21 +24,16 @@ killed mid-parse must not leave workers blocked on a queue nobody will feed.
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import hashlib
 import marshal
-import multiprocessing
 import os
-import signal
 import sys
-import threading
-import time
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import cache
 
 from catgen import __version__
+from catgen.errors import CatalogError
 from catgen.load import fastyaml, schemas
 from catgen.load.validation import file_problems
 from catgen.load.yamlsafe import Document, Problem
@@ -44,9 +42,6 @@ PARALLEL_THRESHOLD = 800  # below this many misses a process pool costs more tha
 MAX_CORES = 4  # beyond this, shipping results back to this one process costs more than the parse saves
 CHUNKS_PER_CORE = 8  # small enough that the workers finish together, few enough that each costs nothing
 CHUNK_MIN = 16
-# fork: a worker starts with catgen already imported (forkserver or spawn would import it again,
-# about 0.1 s per worker); where fork is unsafe or missing (macOS, Windows) Python's default.
-_START = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
 CACHE_FORMAT = 3
 
 
@@ -195,22 +190,148 @@ def _parse_all(raws: list[bytes], parse_cache: ParseCache | None) -> list[tuple[
     return [unpack(p) for p in packed]
 
 
+class ParseStream:
+    """Read and parse the files of ``source`` as they are listed, without a cache (a cold check); a context.
+
+    Files are held until there are enough to pay for a pool; from then on the
+    workers read and parse chunks while this process lists the rest, so the
+    listing, the reading and the workers' start (each compiles the schemas)
+    overlap, and no file's bytes cross a process boundary. ``results`` gives
+    each file's parse, ``None`` for one that vanished since it was listed;
+    a file that cannot be read raises ``CatalogError``, the first in path
+    order, exactly as a serial read would: workers leave such files to it.
+    """
+
+    CHUNK = 256  # files per task: small enough that the workers finish together, large enough to cost nothing
+
+    def __init__(self, source):
+        self.source = source
+        self.waiting: list[str] = []
+        self.pool, self.tasks, self.tried = None, [], False
+
+    def add(self, relpath: str) -> None:
+        self.waiting.append(relpath)
+        if not self.tried and _pool_pays(len(self.waiting)):
+            self.pool, self.tried = _start_pool(), True
+        if self.pool is not None and len(self.waiting) >= self.CHUNK:
+            self._submit()
+
+    def _submit(self) -> None:
+        chunk, self.waiting = sorted(self.waiting), []
+        try:
+            self.tasks.append((chunk, self.pool.submit(_marshalled, (_read_parse_chunk, self.source, chunk, True))))
+        except (OSError, RuntimeError):  # the pool broke: this chunk is read here
+            self.tasks.append((chunk, None))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *failure) -> None:
+        """The workers end with the stream, also when the listing failed (no task left to wait for)."""
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def results(self) -> dict[str, tuple[Document | Problem, list] | None]:
+        with _collector_paused():
+            if self.waiting and self.pool is not None:
+                self._submit()
+            found = dict(zip(self.waiting, _read_parse_chunk(self.source, self.waiting, True)))
+            for chunk, task in self.tasks:
+                found.update(zip(chunk, _done(task) or _read_parse_chunk(self.source, chunk, True)))
+            for relpath in sorted(path for path, packed in found.items() if packed == UNREAD):
+                found[relpath] = _read_parse_chunk(self.source, [relpath])[0]  # raises its CatalogError
+            return {relpath: None if packed is None else unpack(packed) for relpath, packed in found.items()}
+
+
+UNREAD = ("u",)  # a worker could not read the file: this process reads it again, for the error in path order
+
+
+def _done(task) -> list | None:
+    """A task's results, or None when it never ran (no pool, or it broke: the caller does the work here)."""
+    if task is None:
+        return None
+    try:
+        return marshal.loads(task.result())
+    except (OSError, RuntimeError):
+        return None
+
+
+def _read_parse_chunk(source, relpaths: list[str], leave_failures: bool = False) -> list[tuple | None]:
+    """Each file's packed parse; None for one that vanished. A read failure raises, or with
+    ``leave_failures`` is ``UNREAD`` (a worker's exception would not say which file failed first)."""
+    packed: list = []
+    for relpath in relpaths:
+        try:
+            raw = source.read(relpath)
+        except FileNotFoundError:
+            packed.append(None)
+            continue
+        except CatalogError:
+            if not leave_failures:
+                raise
+            packed.append(UNREAD)
+            continue
+        packed.append(pack(fastyaml.load(raw)))
+    return packed
+
+
 def _parse_many(raws: list[bytes]) -> list[tuple]:
     """Pack each file's parse: in this process when few, else in one worker process per core."""
-    cores = min(os.cpu_count() or 1, MAX_CORES)
-    if len(raws) < PARALLEL_THRESHOLD or cores < 2:
+    if not _pool_pays(len(raws)):
         return _parse_chunk(raws)
-    size = max(CHUNK_MIN, -(-len(raws) // (cores * CHUNKS_PER_CORE)))
-    chunks = [raws[start:start + size] for start in range(0, len(raws), size)]
-    try:
-        with ProcessPoolExecutor(max_workers=cores, mp_context=_START, initializer=die_with_parent) as pool:
-            return [packed for done in pool.map(_parse_chunk, chunks) for packed in done]
-    except (OSError, RuntimeError):  # no fork/semaphores here (some sandboxes): parse serially
-        return _parse_chunk(raws)
+    found = _on_all_cores(_parse_chunk, [(chunk,) for chunk in _chunked(raws)])
+    return _parse_chunk(raws) if found is None else found
 
 
 def _parse_chunk(raws: list[bytes]) -> list[tuple]:
     return [pack(fastyaml.load(raw)) for raw in raws]
+
+
+def _pool_pays(files: int) -> bool:
+    return files >= PARALLEL_THRESHOLD and min(os.cpu_count() or 1, MAX_CORES) >= 2
+
+
+def _chunked(items: list) -> list[list]:
+    size = max(CHUNK_MIN, -(-len(items) // (min(os.cpu_count() or 1, MAX_CORES) * CHUNKS_PER_CORE)))
+    return [items[start:start + size] for start in range(0, len(items), size)]
+
+
+def _on_all_cores(work, calls: list[tuple]) -> list | None:
+    """``work(*call)`` for each call, one worker per core, results in call order, joined; None: no pool here."""
+    pool = _start_pool()
+    if pool is None:
+        return None
+    try:
+        with pool:
+            shipped = pool.map(_marshalled, [(work, *call) for call in calls])
+            return [item for done in shipped for item in marshal.loads(done)]
+    except (OSError, RuntimeError):  # the pool broke: the caller works serially
+        return None
+
+
+def _start_pool():
+    """One worker per core (at most MAX_CORES), or None where no pool can start (some sandboxes).
+
+    fork: a worker starts with catgen already imported (forkserver or spawn would
+    import it again, about 0.1 s per worker); where fork is unsafe or missing
+    (macOS, Windows) Python's default. Results come back as ``marshal`` bytes:
+    it dumps plain data about twice as fast as pickle, and the worker is this
+    process's own fork, so its bytes are trusted.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    start = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+    try:
+        return ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, MAX_CORES), mp_context=start,
+                                   initializer=die_with_parent)
+    except (OSError, RuntimeError):
+        return None
+
+
+def _marshalled(call: tuple) -> bytes:
+    work, *arguments = call
+    return marshal.dumps(work(*arguments))
 
 
 @contextmanager
@@ -241,6 +362,10 @@ def die_with_parent() -> None:
     handed to init) and ends the worker. The thread also covers the moment
     before ``prctl`` took effect.
     """
+    import ctypes
+    import signal
+    import threading
+
     parent = os.getppid()
     if sys.platform.startswith("linux"):
         try:
@@ -251,6 +376,8 @@ def die_with_parent() -> None:
 
 
 def _exit_when_orphaned(parent: int) -> None:
+    import time
+
     while os.getppid() == parent:
         time.sleep(PARENT_POLL_SECONDS)
     os._exit(1)

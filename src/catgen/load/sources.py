@@ -46,7 +46,11 @@ class DirectorySource:
         self.display_root = display_root_of(self.root)
 
     def files(self) -> list[SourceFile]:
-        found: list[SourceFile] = []
+        return sorted(self.walk(), key=lambda f: f.relpath)
+
+    def walk(self):
+        """The files of ``files()`` as the folders are listed, in no particular order (a cold check parses
+        them meanwhile: ``parsing.ParseStream``)."""
         pending = [""]
         while pending:  # iterative walk: deep trees cannot exhaust the stack
             rel_dir = pending.pop()
@@ -57,11 +61,9 @@ class DirectorySource:
                 if entry.is_dir(follow_symlinks=False):
                     pending.append(rel)
                 elif entry.name.endswith(MANIFEST_SUFFIXES):
-                    found.append(self._describe(entry, rel))
+                    yield self._describe(entry, rel)
                 elif entry.is_symlink() and _points_to_folder(entry):
-                    found.append(SourceFile(rel, 0, symlink=True, folder=True))
-        found.sort(key=lambda f: f.relpath)
-        return found
+                    yield SourceFile(rel, 0, symlink=True, folder=True)
 
     def _scan(self, rel_dir: str) -> list:
         try:
