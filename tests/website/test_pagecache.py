@@ -1,43 +1,112 @@
-"""Rebuilding into a catgen site reuses its unchanged pages, and the result equals a fresh build."""
+"""Rebuilding into a catgen site reuses its unchanged pages, and the result equals a fresh build.
+
+One catalog goes through a series of single-file changes; after each, the
+site rebuilt over the previous one is compared with a fresh build of the
+same catalog, byte for byte (marker included: it holds the page hashes).
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
+
+import pytest
 
 from testing.catalogs import EXAMPLE
 from testing.site import build, page_tree, section, site_files
+from catgen.model import KINDS
+from catgen.website.pagecache import PageCache
+from catgen.website.pages.generate import WHOLE_CATALOG_PAGES
+
+RENDERED_BY_MKDOCS = len(WHOLE_CATALOG_PAGES) + len([kind for kind in KINDS if kind != "Policy"])  # the nav's
+ANNOUNCE = '{{% extends "base.html" %}}{{% block announce %}}{}{{% endblock %}}'  # a theme override
+STORY_NOW = "1727000000"  # SOURCE_DATE_EPOCH: a pending mark shows "now", and both builds must agree on it
+
+# (file, old text, new text): one file changed per step, each step after the ones before it.
+EDITS = [
+    ("models/credit-risk/3.yaml", "Loan-default classifier", "Loan default classifier"),  # a description
+    ("promotions/credit-risk-2-to-test.yaml", "2024-07-22T09:00:00Z", "2099-07-22T09:00:00Z"),  # now pending
+    ("deployments/credit-risk-test.yaml", "model:credit-risk@3", "model:credit-risk@2"),  # what serves where
+]
+POLICY_EDIT = ("policy.yaml", "approvals: 1", "approvals: 2")  # a gate more: marks and findings change
 
 
-def test_rebuild_reuses_unchanged_pages_and_stays_identical(tmp_path):
-    catalog = tmp_path / "catalog"
-    shutil.copytree(EXAMPLE, catalog)
-    site = tmp_path / "site"
-    build(catalog, site)
-    stats = build(catalog, site)
-    assert stats["reused"] == stats["pages"]
-    fresh = tmp_path / "fresh"
-    build(catalog, fresh)
-    assert site_files(site) == site_files(fresh)
-    model = catalog / "models/credit-risk/3.yaml"
-    model.write_text(model.read_text().replace("Loan-default classifier", "Loan default classifier"))
-    stats = build(catalog, site)
-    assert 0 < stats["reused"] < stats["pages"]
-    description = page_tree(site, "models/credit-risk/3").find("div", cls="cg-description")
+def _rebuild_equals_fresh(root, name: str) -> dict:
+    """Rebuild over the site; compare it with a fresh build of the same catalog; the rebuild's statistics."""
+    stats = build(root / "catalog", root / "site")
+    fresh = root / f"fresh-{name}"
+    build(root / "catalog", fresh)
+    assert site_files(root / "site") == site_files(fresh), f"after {name}"
+    return stats
+
+
+def _edit(root, relpath: str, old: str, new: str) -> None:
+    path = root / "catalog" / relpath
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, new, 1))
+
+
+@pytest.fixture
+def catalog(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", STORY_NOW)
+    shutil.copytree(EXAMPLE, tmp_path / "catalog")
+    return tmp_path
+
+
+def test_each_rebuild_after_an_edit_equals_a_fresh_build(catalog):
+    (catalog / "mkdocs.yml").write_text("site_name: Rebuilds\ntheme: {name: material, custom_dir: overrides}\n")
+    (catalog / "overrides").mkdir()
+    (catalog / "overrides/main.html").write_text(ANNOUNCE.format("Maintenance on Friday"))
+    first = build(catalog / "catalog", catalog / "site")
+    again = build(catalog / "catalog", catalog / "site")
+    assert first["reused"] == 0 and again["pages"] == first["pages"]
+    assert again["reused"] == again["pages"] - RENDERED_BY_MKDOCS  # every page but those MkDocs renders
+    for relpath, old, new in EDITS:
+        _edit(catalog, relpath, old, new)
+        stats = _rebuild_equals_fresh(catalog, relpath.replace("/", "-"))
+        assert 0 < stats["reused"] < stats["pages"], relpath
+    description = page_tree(catalog / "site", "models/credit-risk/3").find("div", cls="cg-description")
     assert description.text().startswith("Loan default classifier")
-    fresh2 = tmp_path / "fresh2"
-    build(catalog, fresh2)
-    assert site_files(site) == site_files(fresh2)
+    (catalog / "overrides/main.html").write_text(ANNOUNCE.format("Maintenance on Monday"))  # the theme's page
+    _rebuild_equals_fresh(catalog, "template")
+    assert "Maintenance on Monday" in (catalog / "site/models/credit-risk/3/index.html").read_text()
 
 
-def test_a_page_is_rebuilt_when_what_it_links_to_changes(tmp_path):
-    """The asset page lists versions: a new version changes it, and the rebuilt page shows it."""
-    catalog = tmp_path / "catalog"
-    shutil.copytree(EXAMPLE, catalog)
-    site = tmp_path / "site"
-    build(catalog, site)
-    shutil.copy(catalog / "models/credit-risk/3.yaml", catalog / "models/credit-risk/4.yaml")
-    text = (catalog / "models/credit-risk/4.yaml").read_text()
-    (catalog / "models/credit-risk/4.yaml").write_text(text.replace('version: "3"', 'version: "4"'))
-    build(catalog, site)
-    versions = section(page_tree(site, "models/credit-risk"), "versions").find("table")
+def test_a_rebuild_after_the_policy_a_new_file_or_a_deleted_one_equals_a_fresh_build(catalog):
+    build(catalog / "catalog", catalog / "site")
+    before = site_files(catalog / "site")
+    _edit(catalog, *POLICY_EDIT)
+    _rebuild_equals_fresh(catalog, "policy")
+    model = catalog / "catalog/models/credit-risk"
+    (model / "4.yaml").write_text((model / "3.yaml").read_text().replace('version: "3"', 'version: "4"'))
+    _rebuild_equals_fresh(catalog, "added")
+    versions = section(page_tree(catalog / "site", "models/credit-risk"), "versions").find("table")
     assert [row.find("td").text() for row in versions.find("tbody").find_all("tr")][:2] == ["4", "3"]
+    (model / "4.yaml").unlink()
+    _edit(catalog, POLICY_EDIT[0], POLICY_EDIT[2], POLICY_EDIT[1])
+    build(catalog / "catalog", catalog / "site")  # the catalog is the first one again
+    assert site_files(catalog / "site") == before
+    assert not (catalog / "site/models/credit-risk/4").exists()
+
+
+def test_a_page_is_copied_where_it_cannot_be_linked(tmp_path, monkeypatch):
+    previous = tmp_path / "previous"
+    (previous / "models/a/1").mkdir(parents=True)
+    (previous / "models/a/1/index.html").write_text("page")
+
+    def no_link(source, target):
+        raise OSError("no hard links here")
+
+    monkeypatch.setattr(os, "link", no_link)
+    cache = PageCache(previous_site=str(previous))
+    assert cache.link_previous(str(tmp_path / "site"), "models/a/1/index.html")
+    assert (tmp_path / "site/models/a/1/index.html").read_text() == "page"
+    assert not cache.link_previous(str(tmp_path / "site"), "models/b/1/index.html")  # not in the previous site
+
+
+def test_a_reused_page_is_a_hard_link_to_the_previous_one(tmp_path):
+    previous = tmp_path / "previous"
+    (previous / "models/a/1").mkdir(parents=True)
+    (previous / "models/a/1/index.html").write_text("page")
+    PageCache(previous_site=str(previous)).link_previous(str(tmp_path / "site"), "models/a/1/index.html")
+    assert os.path.samefile(previous / "models/a/1/index.html", tmp_path / "site/models/a/1/index.html")

@@ -23,7 +23,7 @@ from catgen.website.config import IGNORED_CATALOG_URL, mkdocs_options
 from testing.catalogs import POLICY, WORKSPACE, write
 from testing.site import broken_links, page_links, page_tree, parse_html, resolve_link
 
-from .test_browser import CHROMIUM, _serve
+from testing.browser import needs_chromium, served
 from .test_browser_search import OPTIONS, _page, browser  # noqa: F401 (a fixture)
 
 MKDOCS_YML = "site_name: Mine\ntheme: {name: material}\nplugins:\n  - search\n  - catgen: {catalog: catalog}\n"
@@ -221,13 +221,11 @@ def test_catgen_build_without_catalog_url_says_nothing(tmp_path, caplog):
     assert caplog.records == []
 
 
-@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is missing")
+@needs_chromium
 def test_the_header_search_works_on_a_guide_page_and_a_catalog_page_in_chromium(in_folder, browser):
     site, _ = in_folder
     foreign: list = []
-    httpd = _serve(site)
-    base = next(httpd)
-    try:
+    with served(site) as base:
         page = _page(browser, foreign)
         for start in ("about/", "catalog/models/churn/2/"):
             page.goto(base + start)
@@ -235,9 +233,7 @@ def test_the_header_search_works_on_a_guide_page_and_a_catalog_page_in_chromium(
             assert _results(page, "about")[0] == base + "about/", start
             page.locator(OPTIONS + " a").first.click()
             page.wait_for_url(base + "about/")
-        assert foreign == []
-    finally:
-        next(httpd, None)
+    assert foreign == []
 
 
 def _results(page, text: str) -> list[str]:

@@ -21,37 +21,45 @@ from catgen.errors import CatalogError, log_safe_line
 from catgen.website.config import load_mkdocs_config
 from catgen.website.offline import ALLOW_SETTING, allowed_prefixes, remote_resources
 from catgen.website.pagecache import PageCache
-from catgen.website.safedir import is_catgen_site, staged_site
+from catgen.website.safedir import MARKER, staged_site
 from catgen.website.sitemodel import SiteModel
 
 
-def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = True) -> dict:
+def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = True, framed: bool = True) -> dict:
     """Build the site of ``catalog_root`` into ``site_dir``; return build statistics.
 
-    ``site`` is an already loaded ``SiteModel`` (the catalog is read and checked once).
+    ``site`` is an already loaded ``SiteModel`` (the catalog is read and checked once). ``framed=False``
+    renders every page with the theme, not in a proven frame (``frame``): the same bytes, slower.
     """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
     site = site or SiteModel.load(catalog_root)
     target = os.path.abspath(site_dir)
-    previous = target if is_catgen_site(target) else None
     with (tempfile.TemporaryDirectory(prefix="catgen-config-") as work,
           staged_site(site_dir, protected=(catalog_root,)) as staging, mkdocs_logging(quiet)):
+        # staged_site refused a folder catgen did not write; proving it again would read the whole site again
+        previous = target if os.path.isfile(os.path.join(target, MARKER)) else None
         config = load_mkdocs_config(catalog_root, staging, work)
         plugin = config.plugins["catgen"]
-        plugin.site, plugin.page_cache = site, PageCache(previous_site=previous)
+        plugin.site, plugin.page_cache, plugin.framed = site, PageCache(previous_site=previous), framed
         try:
-            build(config, dirty=previous is not None)
+            build(config)
         except MkDocsException as err:
             raise CatalogError(f"site build failed: {err}") from None
-        refuse_remote_resources(staging, allowed_prefixes(config.extra))
+        writer = plugin.writer
+        refuse_remote_resources(staging, allowed_prefixes(config.extra), writer.checked, writer.remote)
         return {"pages": len(plugin.page_cache.hashes), "reused": plugin.page_cache.reused}
 
 
-def refuse_remote_resources(site: str, allowed: tuple[str, ...]) -> None:
-    """A one-line ``CatalogError`` when the built site would load something from another host."""
-    remote = remote_resources(site, allowed)
+def refuse_remote_resources(site: str, allowed: tuple[str, ...], checked=frozenset(), found=()) -> None:
+    """A one-line ``CatalogError`` when the built site would load something from another host.
+
+    ``checked`` files were read as they were written, ``found`` what they load: (file, what, address).
+    """
+    remote = remote_resources(site, allowed, checked)
+    remote += [(path, what) for path, what, address in found if not address.strip().startswith(allowed)]
+    remote.sort(key=_walk_order)
     if remote:
         page, what = remote[0]
         more = f" (and {len(remote) - 1} more)" if len(remote) > 1 else ""
@@ -60,11 +68,10 @@ def refuse_remote_resources(site: str, allowed: tuple[str, ...]) -> None:
                            f"(extra: catgen: {ALLOW_SETTING}: [PREFIX]), see docs/site.md")
 
 
-def _not_dirty_warning(record: logging.LogRecord) -> bool:
-    """MkDocs warns that a dirty build may leave stale navigation; catgen's page
-    cache only reuses a page when the navigation and theme are unchanged too
-    (the global key of ``pagecache``), so the warning does not apply."""
-    return "'dirty' build" not in record.getMessage()
+def _walk_order(found: tuple) -> tuple:
+    """The order ``os.walk`` with sorted names reads a site in: a folder's files, then its folders."""
+    *folders, name = found[0].split("/")
+    return tuple((1, folder) for folder in folders) + ((0, name),)
 
 
 @contextlib.contextmanager
@@ -74,7 +81,6 @@ def mkdocs_logging(quiet: bool):
     saved = logger.level
     handler = logging.StreamHandler()
     handler.setFormatter(_LogSafeFormatter("catgen: %(levelname)s: %(message)s"))
-    handler.addFilter(_not_dirty_warning)
     logger.addHandler(handler)
     logger.setLevel(logging.WARNING if quiet else logging.INFO)
     try:

@@ -66,6 +66,35 @@ class _ResourceFinder(HTMLParser):
             self.found += [(f"<style> url({a})", a) for a in css_addresses(data) if is_remote(a)]
 
 
+def _may_load(low: str) -> bool:
+    """Whether the parser could find a resource in this lowercased HTML text (False only when it cannot)."""
+    for name in _READ_TAGS:
+        start = low.find(name)
+        while start >= 0:
+            end = start + len(name)
+            if end == len(low) or low[end] in _TAG_END:
+                return True
+            start = low.find(name, end)
+    start = low.find("style")
+    while start >= 0:
+        before = low[start - 1] if start else ""
+        if (before.isspace() or before in _ATTRIBUTE_START) and before and _EQUALS.match(low, start + 5):
+            return True
+        start = low.find("style", start + 5)
+    return "<style" in low and _style_may_load(low)
+
+
+def _style_may_load(low: str) -> bool:
+    if "@import" in low:
+        return True
+    start = low.find("url(")
+    while start >= 0:
+        if not _FRAGMENT.match(low, start + 4):
+            return True
+        start = low.find("url(", start + 4)
+    return False
+
+
 def _addresses(value: str, *, srcset: bool) -> list[str]:
     """The addresses in an attribute: one, or each candidate of a ``srcset`` ("a.png 1x, b.png 2x")."""
     if not srcset:
@@ -78,25 +107,57 @@ def css_addresses(css: str) -> list[str]:
     return [first or second for first, second in _CSS_URL.findall(css)]
 
 
-def remote_resources(site: str, allowed: tuple[str, ...] = ()) -> list[tuple[str, str]]:
-    """(file under ``site``, what it loads) for every remote resource whose address no ``allowed`` prefix covers."""
+# Where ``_ResourceFinder`` can find anything: a tag it reads (its name ended as ``html.parser`` ends one), a
+# ``style`` attribute (preceded as the parser finds attribute names), a ``<style>`` element's CSS.
+_READ_TAGS = tuple("<" + name for name in sorted(set(_FETCHED) | {"link"}))
+_TAG_END = frozenset("\t\n\r\f />\x00")
+_ATTRIBUTE_START = "\"'/"
+_EQUALS = re.compile(r"\s*=")
+_FRAGMENT = re.compile(r"""\s*['"]?#""")  # url(#id): this page
+
+
+def html_resources(html: str) -> list[tuple[str, str]]:
+    """(what, address) of every remote resource one HTML text loads.
+
+    Parsing is most of a build's check, so a text where the parser could find nothing (no tag it reads,
+    no ``style`` attribute, no ``url(`` but to ``#`` nor ``@import`` in a ``<style>``) is not parsed.
+    """
+    if not _may_load(html.lower()):  # the parser lowercases names as ``str.lower`` does
+        return []
+    finder = _ResourceFinder()
+    finder.feed(html)
+    finder.close()
+    return finder.found
+
+
+def remote_resources(site: str, allowed: tuple[str, ...] = (), checked=frozenset()) -> list[tuple[str, str]]:
+    """(file under ``site``, what it loads) for every remote resource whose address no ``allowed`` prefix covers,
+    in the files not ``checked`` already (paths under ``site``, as shown: the page writer checks its pages)."""
+    found = []
+    for shown in site_files(site):
+        if shown not in checked:
+            found += [(shown, what) for what, address in file_resources(site, shown)
+                      if not address.strip().startswith(allowed)]
+    return found
+
+
+def site_files(site: str) -> list[str]:
+    """The HTML and CSS files under ``site`` (as shown: relative, with ``/``), in ``os.walk`` order, names sorted."""
     found = []
     for root, dirs, names in os.walk(site):
         dirs.sort()
         for name in sorted(names):
-            path = os.path.join(root, name)
-            if name.endswith((".html", ".htm")):
-                finder = _ResourceFinder()
-                finder.feed(_read(path))
-                finder.close()
-                loads = finder.found
-            elif name.endswith(".css"):
-                loads = [(f"url({a})", a) for a in css_addresses(_read(path)) if is_remote(a)]
-            else:
-                continue
-            shown = os.path.relpath(path, site).replace(os.sep, "/")
-            found += [(shown, what) for what, address in loads if not address.strip().startswith(allowed)]
+            if name.endswith((".html", ".htm", ".css")):
+                found.append(os.path.relpath(os.path.join(root, name), site).replace(os.sep, "/"))
     return found
+
+
+def file_resources(site: str, shown: str) -> list[tuple[str, str]]:
+    """(what, address) of every remote resource of one HTML or CSS file (``shown``: its path under ``site``)."""
+    text = _read(os.path.join(site, shown))
+    if shown.endswith(".css"):
+        return [(f"url({a})", a) for a in css_addresses(text) if is_remote(a)]
+    return html_resources(text)
 
 
 def _read(path: str) -> str:

@@ -1,11 +1,17 @@
 """Reusing unchanged pages of the previous site, so a rebuild writes only what changed.
 
-Each generated page gets a hash of everything its HTML depends on: its own
-Markdown and body, plus a global key (theme, navigation, guide pages, catgen
-version...). The hashes are written to the site's marker file; the next
-build into the same folder copies a page whose hash is unchanged from the
-previous site and tells MkDocs (dirty mode) to skip it. A cache lives as long
-as its plugin instance, which MkDocs makes per configuration load: one build.
+Each page the page writer writes gets a hash of everything its HTML depends
+on: its address, title and body, the frame around them (``frame.Frames.
+fingerprint``: the theme's page for its kind of address, so a changed
+template, navigation title or plugin changes it), and a global key (catgen
+version, configuration...). The hashes are written to the site's marker
+file; the next build into the same folder hard-links a page whose hash is
+unchanged from the previous site (a copy where linking fails) instead of
+writing it. The few pages MkDocs renders itself (home, indexes, status,
+audit, checks, search and the guide) are rendered every time: their hashes
+are recorded, but MkDocs may write any file of its own, and a file it
+rewrites must not be a link into the previous site. A cache lives as long as
+its plugin instance, which MkDocs makes per configuration load: one build.
 """
 
 from __future__ import annotations
@@ -21,15 +27,6 @@ from catgen import __version__
 from catgen.website.safedir import MARKER
 
 
-class GeneratedFile(File):
-    """A generated file that a page-level cache can mark as unchanged (MkDocs then skips it in dirty mode)."""
-
-    reused = False
-
-    def is_modified(self) -> bool:
-        return not self.reused
-
-
 class PageCache:
     """The hashes of this build's pages, and the reuse of the previous site's unchanged ones."""
 
@@ -40,14 +37,27 @@ class PageCache:
         self._previous_hashes: dict | None = None
 
     def add(self, files: Files, config, src_uri: str, content: str, key: str, body: str) -> None:
-        """Add a generated page to ``files``, copied from the previous site when its hash is unchanged."""
-        file = GeneratedFile.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
-        digest = hashlib.sha256((key + content + body).encode("utf-8")).hexdigest()
-        self.hashes[src_uri] = digest
-        if self.previous_site and self.previous_hashes().get(src_uri) == digest:
-            file.reused = _reuse(self.previous_site, config.site_dir, file.dest_uri)
-            self.reused += file.reused
-        files.append(file)
+        """Add a generated page for MkDocs to render to ``files``, and record its hash."""
+        files.append(File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
+        self.hashes[src_uri] = page_hash(key, src_uri, content, body)
+
+    def is_unchanged(self, src_uri: str, digest: str) -> bool:
+        """The previous site has this page with this hash."""
+        return self.previous_site is not None and self.previous_hashes().get(src_uri) == digest
+
+    def link_previous(self, site_dir: str, dest_uri: str) -> bool:
+        """The previous site's file at ``dest_uri`` into ``site_dir``: hard-linked (nothing copied, neither is
+        written again), copied where linking fails; True when it was there."""
+        source = os.path.join(self.previous_site, dest_uri)
+        if not os.path.isfile(source) or os.path.islink(source):
+            return False
+        target = os.path.join(site_dir, dest_uri)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:  # another file system, or one without links
+            shutil.copy2(source, target)
+        return True
 
     def previous_hashes(self) -> dict:
         """The page hashes in the previous site's marker (none when it has no readable one)."""
@@ -66,6 +76,14 @@ class PageCache:
             json.dump(marker, handle, sort_keys=True, separators=(",", ":"))
 
 
+def page_hash(key: str, *parts: str) -> str:
+    """The hash of a page: the global ``key`` and everything of the page itself (its address first)."""
+    digest = hashlib.sha256(key.encode("utf-8"))
+    for part in parts:
+        digest.update(b"\0" + part.encode("utf-8", errors="surrogatepass"))
+    return digest.hexdigest()
+
+
 def global_key(config, guide: list, user_nav) -> str:
     """What every page's HTML depends on besides its own content (theme, nav, versions)."""
     parts = {
@@ -76,14 +94,3 @@ def global_key(config, guide: list, user_nav) -> str:
         "plugins": sorted(config.plugins), "markdown": [str(x) for x in config.markdown_extensions],
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def _reuse(previous: str, site_dir: str, dest_uri: str) -> bool:
-    """Copy an unchanged page's HTML from the previous site; True when it was there."""
-    source = os.path.join(previous, dest_uri)
-    if not os.path.isfile(source):
-        return False
-    target = os.path.join(site_dir, dest_uri)
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    shutil.copy2(source, target)
-    return True

@@ -1,8 +1,10 @@
 """The MkDocs plugin that turns a catalog into pages (``plugins: [catgen]``): the hooks only.
 
 ``on_files`` adds one generated Markdown page per address of SPEC §7
-(``pages.generate``; each page body is one raw-HTML block, so manifest text
-never meets the Markdown or template engines), the JSON files and vendored
+(each page body is one raw-HTML block, so manifest text never meets the
+Markdown or template engines): MkDocs renders the few whole-catalog and index
+pages, and ``on_post_build`` writes the per-manifest pages in proven frames of
+the theme's page (``pagewriter``, ``frame``). It adds the JSON files and vendored
 assets (``datafiles``), arranges the user guide (``guide``) and sets the
 navigation (``nav``). Unchanged pages of a previous build are reused
 (``pagecache``). In a user's own ``mkdocs.yml`` (``mkdocs build``), the
@@ -14,8 +16,8 @@ puts every catalog page and file in a folder of the site instead of ``/``
 
 from __future__ import annotations
 
-import json
 import logging
+from functools import partial
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -26,15 +28,16 @@ from mkdocs.structure.files import File, Files
 from catgen.errors import CatalogError
 from catgen.website import urls
 from catgen.website.config import CatalogUrl, add_catgen_settings, catalog_path, moved_index_message
-from catgen.website.datafiles import ASSETS, asset_bytes, asset_paths, data_files
+from catgen.website.datafiles import ASSETS, asset_bytes, asset_paths
+from catgen.website.frame import BODY_PLACEHOLDER, Frames, ThemeRenderer, front_matter, known_prefixes
 from catgen.website.guide import arrange_guide, rule_anchors
 from catgen.website.nav import site_nav
 from catgen.website.pagecache import PageCache, global_key
-from catgen.website.pages.generate import generated_pages
+from catgen.website.pagewriter import (Meanwhile, PageWriter, add_to_sitemap, deferred_data_files, page_jobs,
+                                       theme_pages, write_data_files)
 from catgen.website.sitemap import normalise_sitemap
 from catgen.website.sitemodel import SiteModel
 
-BODY_PLACEHOLDER = "<!-- catgen: page body -->\n"
 log = logging.getLogger("mkdocs.plugins.catgen")
 
 
@@ -50,6 +53,12 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
         self.page_cache = PageCache()  # ``catgen build`` gives it the previous site to reuse pages from
         self.user_nav = None
         self.bodies: dict[str, str] = {}  # src_uri -> finished page HTML (see on_files)
+        self.framed = True  # False: every per-manifest page rendered by the theme (``frame.Frames``)
+        self.jobs: list = []  # the per-manifest pages, written in ``on_post_build`` (``pagewriter``)
+        self.key = ""  # ``pagecache.global_key``
+        self.nav = self.env = self.files = None
+        self.data_files: Meanwhile | None = None  # writing the data files (``on_files`` starts it)
+        self.writer: PageWriter | None = None  # this build's, for what it checked (``build.refuse_remote_resources``)
 
     def on_config(self, config):
         self.user_nav = config.nav
@@ -70,22 +79,31 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
         if moved:
             log.warning("catgen: %s", moved)
         site.has_rules_page = files.get_file_from_path("rules.md") is not None  # finding codes link there
-        generated = dict(generated_pages(site, prefix))
+        generated = dict(theme_pages(site, prefix))
+        self.jobs = page_jobs(site, prefix)
         guide = arrange_guide(files, config, generated, prefix)
-        key = global_key(config, guide, self.user_nav)
+        # The data files (the search index reads the guide) are written by a process of their own meanwhile.
+        self.data_files = Meanwhile(partial(write_data_files, site, guide, prefix, config.site_dir))
+        key = self.key = global_key(config, guide, self.user_nav)
         for url, (title, body) in generated.items():
             # The body skips Python-Markdown (parsing a large raw-HTML block is
             # most of a page's build time): the page holds a placeholder and
             # ``on_page_content`` puts the finished HTML in its place.
             src_uri = prefix + urls.src_uri(url)
             self.bodies[src_uri] = body
-            self.page_cache.add(files, config, src_uri, _front_matter(title) + BODY_PLACEHOLDER, key, body)
-        for path, text in data_files(site, guide, prefix).items():
-            files.append(File.generated(config, path, content=text))
+            self.page_cache.add(files, config, src_uri, front_matter(title) + BODY_PLACEHOLDER, key, body)
+        for file in deferred_data_files(config, prefix):
+            files.append(file)
         for path, name in zip(asset_paths(prefix), ASSETS):
             files.append(File.generated(config, path, content=asset_bytes(name)))
         config.nav = site_nav(guide, self.user_nav, prefix)
         return files
+
+    def on_nav(self, nav, config, files):
+        self.nav = nav
+
+    def on_env(self, env, config, files):
+        self.env, self.files = env, files
 
     def on_page_content(self, html, page, config, files):
         body = self.bodies.get(page.file.src_uri)
@@ -96,9 +114,16 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
         return html
 
     def on_post_build(self, config):
+        renderer = ThemeRenderer(config, self.nav, self.env, self.files, self.bodies)
+        nav_urls = [page.url for page in self.nav.pages] if self.nav else []
+        frames = Frames(renderer, known_prefixes(self.files, nav_urls), enabled=self.framed)
+        writer = self.writer = PageWriter(frames, self.page_cache, config.site_dir, self.key, self.config.catalog_url)
+        addresses = writer.write(self.jobs)
+        self.jobs = []
+        try:
+            self.data_files.wait()
+        except RuntimeError as err:  # MkDocs shows a plugin error as one line
+            raise PluginError(f"catgen: {err}") from None
+        add_to_sitemap(config.site_dir, config.site_url, addresses)
         normalise_sitemap(config.site_dir)
         self.page_cache.write_marker(config.site_dir)
-
-
-def _front_matter(title: str) -> str:
-    return f"---\ntitle: {json.dumps(title)}\nhide: [toc]\n---\n\n"

@@ -1,0 +1,268 @@
+"""The catalog's pages outside MkDocs' page list: rendered, framed and written on every core, one at a time.
+
+MkDocs renders the pages that the navigation lists or that are few (home,
+kind indexes, status, audit, checks, search: ``theme_pages``). The rest, one
+or more per manifest (``page_jobs``: manifest, used-by and asset pages), are
+not in the navigation, so each is its body in a proven ``frame.Frames``
+frame. Workers forked from the build (so they share the site model) render
+a chunk of pages each: body, hash, then either a hard link to the previous
+site's unchanged page (``pagecache``) or the framed page written out and
+checked (``offline``); only (file, hash, reused, remote resources) comes
+back, so no body is held longer than its page. The data files are written
+by a process of their own (``Meanwhile``), started as soon as the guide is known.
+Any page's bytes are the same whichever worker writes it, and the order of
+the results is the order of ``page_jobs``: the output is deterministic.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import re
+import sys
+import threading
+from functools import partial
+from itertools import islice
+from urllib.parse import urljoin
+
+from markupsafe import escape
+
+from mkdocs.structure.files import File
+
+from catgen.load.schemas import SCHEMA_FILES
+from catgen.model import KINDS
+from catgen.website import urls
+from catgen.website.datafiles import data_files
+from catgen.website.offline import file_resources, site_files
+from catgen.website.pagecache import page_hash
+from catgen.website.pages.assets import asset_page
+from catgen.website.pages.context import PageContext
+from catgen.website.pages.generate import WHOLE_CATALOG_PAGES, manifest_page
+from catgen.website.pages.indexes import index_pages
+from catgen.website.pages.usedby import used_by_pages
+from catgen.website.statusdata import TIMELINE_PATH
+
+MAX_CORES = 4  # as for parsing: beyond this the parent's share of the work dominates
+POOL_THRESHOLD = 400  # below this many jobs a fork costs more than it saves
+CHUNKS_PER_CORE = 8
+_WRITER: "PageWriter | None" = None  # the writer a forked worker inherits (nothing is pickled)
+
+
+def theme_pages(site, prefix: str = ""):
+    """``(address, (title, html))`` of the pages MkDocs renders: the whole-catalog pages and the kind indexes
+    (their first pages: the navigation's)."""
+    for url, render in WHOLE_CATALOG_PAGES:
+        yield url, render(PageContext(site, url, prefix))
+    for kind in KINDS:
+        if kind != "Policy":
+            for url, title, body in islice(index_pages(site, kind, prefix), 1):
+                yield url, (title, body)
+
+
+def page_jobs(site, prefix: str = "") -> list:
+    """One call per kind index's further pages, per manifest page, for all used-by pages, per asset page,
+    in the site's page order; each call gives ``[(address, title, html)]`` when run."""
+    jobs = [partial(_further_index_pages, site, prefix, kind) for kind in KINDS if kind != "Policy"]
+    jobs += [partial(_manifest_page, site, prefix, manifest) for manifest in site.pages]
+    jobs.append(partial(_used_by_pages, site, prefix))
+    jobs += [partial(_asset_page, site, prefix, kind, name, versions)
+             for (kind, name), versions in site.assets.items()]
+    return jobs
+
+
+def _further_index_pages(site, prefix: str, kind: str) -> list:
+    return list(islice(index_pages(site, kind, prefix), 1, None))
+
+
+def _manifest_page(site, prefix: str, manifest) -> list:
+    url = site.url(manifest)
+    return [(url, *manifest_page(PageContext(site, url, prefix), manifest))]
+
+
+def _used_by_pages(site, prefix: str) -> list:
+    return [(url, title, body) for url, (title, body) in used_by_pages(site, prefix)]
+
+
+def _asset_page(site, prefix: str, kind: str, name: str, versions: list) -> list:
+    url = urls.asset_url(kind, name)
+    return [(url, *asset_page(PageContext(site, url, prefix), kind, name, versions))]
+
+
+class DeferredFile(File):
+    """A file MkDocs lists (links to it resolve) but does not write: ``data_files_job`` writes it."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass
+
+
+def deferred_data_files(config, prefix: str = "") -> list[File]:
+    """The data files that have names of their own (the search index's depend on its content)."""
+    names = ["catalog.json", TIMELINE_PATH] + [f"schemas/{name}.json" for name in SCHEMA_FILES]
+    return [DeferredFile.generated(config, prefix + name, content="") for name in names]
+
+
+def write_data_files(site, guide: list, prefix: str, site_dir: str) -> None:
+    """Write the catalog's data files (``datafiles``) into ``site_dir``, as MkDocs writes generated text."""
+    for path, text in data_files(site, guide, prefix).items():
+        target = os.path.join(site_dir, path)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "w", encoding="utf-8") as handle:
+            handle.write(text)
+
+
+class Meanwhile:
+    """A call run in a process forked now, while this one goes on (in this one, at ``wait``, where forking
+    is unsafe: see ``PageWriter._on_all_cores``). ``wait`` returns once it is done, raising what it raised."""
+
+    def __init__(self, call):
+        self.call, self.process, self.answer = call, None, None
+        if _cores() >= 2 and sys.platform.startswith("linux") and threading.active_count() == 1:
+            import multiprocessing
+
+            start = multiprocessing.get_context("fork")
+            self.answer, sent = start.Pipe(duplex=False)
+            self.process = start.Process(target=_answer, args=(call, sent), daemon=True)
+            self.process.start()
+            sent.close()
+
+    def wait(self) -> None:
+        if self.process is None:
+            self.call()
+            return
+        try:
+            failure = self.answer.recv()
+        except EOFError:
+            failure = f"it ended with code {self.process.exitcode}"
+        self.process.join()
+        if failure is not None:
+            raise RuntimeError(f"writing the site's data files failed: {failure}")
+
+
+def _answer(call, sent) -> None:
+    from catgen.load.parsing import die_with_parent
+
+    die_with_parent()
+    try:
+        call()
+    except BaseException as err:  # the build reports it as one line
+        sent.send(f"{type(err).__name__}: {err}")
+    else:
+        sent.send(None)
+
+
+class PageWriter:
+    """Writes ``page_jobs`` into ``site_dir`` (the catalog's folder ``prefix``), reusing what ``cache`` allows."""
+
+    def __init__(self, frames, cache, site_dir: str, key: str, prefix: str = ""):
+        self.frames, self.cache, self.site_dir, self.key, self.prefix = frames, cache, site_dir, key, prefix
+        self.chunks: list = []  # the jobs, cut in chunks for the workers
+        self.checked: set[str] = set()  # the pages' files (under the site), checked for remote resources
+        self.remote: list[tuple] = []  # (file, what, address) of each remote resource they load (``offline``)
+
+    def write(self, jobs: list) -> list[str]:
+        """Write every page of ``jobs``; record their hashes in the cache; return their addresses, in order.
+        Meanwhile this process checks the files MkDocs wrote for remote resources (``offline``), which the
+        workers do for theirs."""
+        global _WRITER
+        size = max(16, -(-len(jobs) // (_cores() * CHUNKS_PER_CORE)))
+        self.chunks = [jobs[start:start + size] for start in range(0, len(jobs), size)]
+        _WRITER = self
+        theirs = site_files(self.site_dir)  # MkDocs' (the workers write theirs as they go)
+        try:
+            done = self._on_all_cores(len(self.chunks), partial(self._check, theirs)) \
+                if len(jobs) >= POOL_THRESHOLD else None
+            if done is None:
+                self._check(theirs)
+                done = [self.write_chunk(chunk) for chunk in self.chunks]
+        finally:
+            _WRITER, self.chunks = None, []
+        addresses = []
+        for written in done:
+            for src_uri, digest, reused, loads in written:
+                self.cache.hashes[src_uri] = digest
+                self.cache.reused += reused
+                address = src_uri[:-len("index.md")]
+                addresses.append(address)
+                self.checked.add(address + "index.html")
+                self.remote += [(address + "index.html", what, where) for what, where in loads]
+        return addresses
+
+    def _check(self, shown: list[str]) -> None:
+        """Check files of the site for remote resources (``offline``), recording what they load."""
+        for path in (path for path in shown if path not in self.checked):
+            self.remote += [(path, what, address) for what, address in file_resources(self.site_dir, path)]
+        self.checked.update(shown)
+
+    def _on_all_cores(self, count: int, meanwhile) -> list | None:
+        """Each chunk in a worker forked from here, results in chunk order; None where forking is unsafe.
+
+        Forking copies only the calling thread: with other threads running (``mkdocs serve``'s server),
+        a lock one of them holds would stay held in the worker for ever, so those builds write serially.
+        """
+        if _cores() < 2 or not sys.platform.startswith("linux") or threading.active_count() > 1:
+            return None
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from catgen.load.parsing import die_with_parent
+
+        try:
+            with ProcessPoolExecutor(max_workers=_cores(), mp_context=multiprocessing.get_context("fork"),
+                                     initializer=die_with_parent) as pool:
+                results = pool.map(_chunk_in_worker, range(count))  # every chunk submitted: the workers start
+                meanwhile()
+                return [marshal.loads(done) for done in results]
+        except (OSError, RuntimeError):  # no fork or semaphores here (some sandboxes): serially
+            return None
+
+    def write_chunk(self, jobs: list) -> list[tuple]:
+        """(src_uri, hash, reused, remote loads) of each page of ``jobs``, written or linked from the previous
+        site (whose build checked it with the same settings: they are in the global key)."""
+        written = []
+        for job in jobs:
+            for url, title, body in job():
+                address = self.prefix + url
+                src_uri = urls.src_uri(address)
+                digest = page_hash(self.key, address, self.frames.fingerprint(address), title, body)
+                reused = self.cache.is_unchanged(src_uri, digest) and self.cache.link_previous(
+                    self.site_dir, address + "index.html")
+                loads = []
+                if not reused:
+                    html, loads = self.frames.page(address, title, body)
+                    _write(os.path.join(self.site_dir, address, "index.html"), html)
+                written.append((src_uri, digest, reused, loads))
+        return written
+
+
+def _chunk_in_worker(index: int) -> bytes:
+    return marshal.dumps(_WRITER.write_chunk(_WRITER.chunks[index]))
+
+
+def _cores() -> int:
+    return min(os.cpu_count() or 1, MAX_CORES)
+
+
+def _write(path: str, html: str) -> None:
+    """As MkDocs writes a page: UTF-8, a character no encoding can hold as a character reference."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as handle:
+        handle.write(html.encode("utf-8", errors="xmlcharrefreplace"))
+
+
+def add_to_sitemap(site_dir: str, site_url: str | None, addresses: list[str]) -> None:
+    """Each page's entry in MkDocs' ``sitemap.xml``, shaped as its last entry and after it, in ``addresses`` order
+    (MkDocs lists pages only when the site has a ``site_url``; ``sitemap.normalise_sitemap`` drops the dates)."""
+    path = os.path.join(site_dir, "sitemap.xml")
+    if not site_url or not addresses or not os.path.isfile(path):
+        return
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    entries = list(re.finditer(r"\s*<url>\s*<loc>[^<]*</loc>.*?</url>", text, re.S))
+    if not entries:
+        return
+    last = entries[-1]
+    shape = re.sub(r"<loc>[^<]*</loc>", "<loc>\0</loc>", last.group(), count=1).split("\0")
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    added = "".join(shape[0] + str(escape(urljoin(base, address))) + shape[1] for address in addresses)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text[:last.end()] + added + text[last.end():])

@@ -1,0 +1,144 @@
+"""The page writer: every catalog page once, the same bytes from forked workers as from one process,
+remote resources of its pages reported, its pages in the sitemap."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from testing.catalogs import EXAMPLE
+from testing.site import build, site_files
+from catgen.errors import CatalogError
+from catgen.website.build import refuse_remote_resources
+from catgen.website.frame import Frames, known_prefixes
+from catgen.website.pagecache import PageCache
+from catgen.website.pages.generate import generated_pages
+from catgen.website.pagewriter import Meanwhile, PageWriter, add_to_sitemap, page_jobs, theme_pages
+from catgen.website.sitemodel import SiteModel
+
+NOW = "1727000000"
+FORKED_BUILD = """
+import sys
+from catgen.website import pagewriter
+from catgen.website.build import build_site
+pagewriter.POOL_THRESHOLD = 0  # the example catalog is small: fork anyway
+on_all_cores = pagewriter.PageWriter._on_all_cores
+forked = []
+def recorded(self, *args):
+    done = on_all_cores(self, *args)
+    forked.append(done is not None)
+    return done
+pagewriter.PageWriter._on_all_cores = recorded
+build_site(sys.argv[1], sys.argv[2])
+print(forked)
+"""
+
+
+def test_theme_pages_and_page_jobs_are_every_catalog_page_once():
+    site = SiteModel.load(str(EXAMPLE))
+    split = list(theme_pages(site)) + [(url, (title, body)) for job in page_jobs(site) for url, title, body in job()]
+    assert sorted(split) == sorted(generated_pages(site))
+    assert len({url for url, _ in split}) == len(split)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: the writer never forks")
+def test_pages_written_by_forked_workers_are_those_written_in_one_process(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", NOW)
+    build(EXAMPLE, tmp_path / "serial")
+    done = subprocess.run([sys.executable, "-c", FORKED_BUILD, str(EXAMPLE), str(tmp_path / "forked")],
+                          cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["[True]"]
+    assert site_files(tmp_path / "forked") == site_files(tmp_path / "serial")
+
+
+def test_with_another_thread_running_the_writer_does_not_fork(tmp_path):
+    """A fork copies only the calling thread; a lock another thread holds would stay held in the worker."""
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        ran = []
+        writer = PageWriter(None, PageCache(), str(tmp_path), "key")
+        assert writer._on_all_cores(1, lambda: ran.append(True)) is None
+        assert ran == []  # the caller checks and writes serially instead
+    finally:
+        stop.set()
+        other.join()
+
+
+def _write_marker(path):
+    path.write_text(str(os.getpid()))
+
+
+def _fail():
+    raise ValueError("no room")
+
+
+def test_meanwhile_runs_in_another_process_and_reports_a_failure_in_one_line(tmp_path):
+    forks = threading.active_count() == 1 and (os.cpu_count() or 1) >= 2  # else it runs here, at wait
+    started = Meanwhile(lambda: _write_marker(tmp_path / "done"))
+    started.wait()
+    assert ((tmp_path / "done").read_text() != str(os.getpid())) == forks
+    with pytest.raises(RuntimeError, match="^writing the site's data files failed: ValueError: no room$"):
+        Meanwhile(_fail).wait()
+
+
+def test_with_another_thread_running_meanwhile_runs_here_when_waited_for(tmp_path):
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        later = Meanwhile(lambda: _write_marker(tmp_path / "done"))
+        assert not (tmp_path / "done").exists()
+        later.wait()
+        assert (tmp_path / "done").read_text() == str(os.getpid())
+    finally:
+        stop.set()
+        other.join()
+
+
+class _Theme:
+    def render(self, url: str, title: str, body: str) -> str:
+        return f"<title>{title}</title><link rel=canonical href=https://x/{url}>{body}"
+
+
+def test_a_page_that_loads_from_another_host_refuses_the_build(tmp_path):
+    body = '<div class="cg-page">\n<h1>a</h1><img src="https://elsewhere.example/a.png">\n</div>\n'
+    plain = '<div class="cg-page">\n<h1>b</h1>\n</div>\n'
+    writer = PageWriter(Frames(_Theme(), known_prefixes([], ["models/"])), PageCache(), str(tmp_path), "key")
+    addresses = writer.write([lambda: [("models/a/1/", "a 1", body)], lambda: [("models/b/1/", "b 1", plain)]])
+    assert addresses == ["models/a/1/", "models/b/1/"]
+    assert writer.remote == [("models/a/1/index.html", "<img src=https://elsewhere.example/a.png>",
+                              "https://elsewhere.example/a.png")]
+    assert {"models/a/1/index.html", "models/b/1/index.html"} <= writer.checked
+    with pytest.raises(CatalogError, match="models/a/1/index.html loads <img src=https://elsewhere"):
+        refuse_remote_resources(str(tmp_path), (), writer.checked, writer.remote)
+    refuse_remote_resources(str(tmp_path), ("https://elsewhere.example/",), writer.checked, writer.remote)
+
+
+SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+    <url>
+         <loc>https://x.org/a/</loc>
+         <lastmod>2026-01-01</lastmod>
+    </url>
+</urlset>"""
+
+
+def test_written_pages_join_the_sitemap_shaped_as_its_entries(tmp_path):
+    (tmp_path / "sitemap.xml").write_text(SITEMAP)
+    add_to_sitemap(str(tmp_path), "https://x.org/a", ["models/m&n/1/", "jobs/j/"])
+    text = (tmp_path / "sitemap.xml").read_text()
+    assert text.count("<url>") == 3
+    assert text.index("<loc>https://x.org/a/models/m&amp;n/1/</loc>") < text.index("<loc>https://x.org/a/jobs/j/")
+    assert text.endswith("<lastmod>2026-01-01</lastmod>\n    </url>\n</urlset>")
+
+
+def test_without_a_site_url_the_sitemap_lists_no_page(tmp_path):
+    (tmp_path / "sitemap.xml").write_text(SITEMAP)
+    add_to_sitemap(str(tmp_path), None, ["models/m/1/"])
+    assert (tmp_path / "sitemap.xml").read_text() == SITEMAP
