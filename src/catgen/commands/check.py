@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 import io
 import sys
-from contextlib import contextmanager
 
 from catgen.errors import CatalogError
 from catgen.fsutil import write_report
+from catgen.load.parsing import collector_paused
 from catgen.reporters import REPORTERS
 
 
@@ -16,7 +15,10 @@ def run(catalog_root: str, *, output_format: str, output: str | None, strict: bo
         base_ref: str | None = None, changed: bool = False, use_cache: bool = True) -> int:
     if changed and base_ref is None:
         raise CatalogError("--changed needs --base: it reports what changed since the base")
-    with _collector_off():
+    # The cycle collector off for the whole check: a check builds the catalog, its graph and findings and
+    # keeps them to the end, so nothing becomes cyclic garbage worth finding, and the full collections that
+    # so many new objects trigger cost about a quarter of a check at 100,000 manifests (benchmarks/README.md).
+    with collector_paused():
         result = _check(catalog_root, base_ref, changed, use_cache)
         buffer = io.StringIO()
         REPORTERS[output_format](result, buffer, strict=strict)
@@ -49,21 +51,3 @@ def _check(catalog_root: str, base_ref: str | None, changed: bool, use_cache: bo
         note = f"{base_ref} has no policy; the working tree's policy judges this change"
         sys.stderr.write(f"catgen: note: {note}\n")
     return result
-
-
-@contextmanager
-def _collector_off():
-    """Python's cycle collector off for the one check a command runs (restored after, for callers in-process).
-
-    A check builds the whole catalog, its graph and findings and keeps them to
-    the end: nothing becomes garbage in a cycle worth finding, and the full
-    collections that so many new objects trigger cost about a quarter of a
-    check at 100,000 manifests, for the same peak memory (benchmarks/README.md).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

@@ -173,7 +173,7 @@ def default_cache_dir() -> str:
 
 def parse_all(raws: list[bytes], parse_cache: ParseCache | None = None) -> list[tuple[Document | Problem, list]]:
     """Parse each file's bytes (cached results first, then misses on all cores)."""
-    with _collector_paused():
+    with collector_paused():
         return _parse_all(raws, parse_cache)
 
 
@@ -232,7 +232,7 @@ class ParseStream:
             self.pool.shutdown(cancel_futures=True)
 
     def results(self) -> dict[str, tuple[Document | Problem, list] | None]:
-        with _collector_paused():
+        with collector_paused():
             if self.waiting and self.pool is not None:
                 self._submit()
             found = dict(zip(self.waiting, _read_parse_chunk(self.source, self.waiting, True)))
@@ -335,11 +335,12 @@ def _marshalled(call: tuple) -> bytes:
 
 
 @contextmanager
-def _collector_paused():
-    """Python's cycle collector off meanwhile (forked workers inherit it off).
+def collector_paused():
+    """Python's cycle collector off meanwhile (forked workers inherit it off), restored after.
 
     Parsing builds only plain data, with no reference cycle to find, and the
-    collections that many new dicts trigger cost about 7% of the parse.
+    collections that many new dicts trigger cost about 7% of the parse. ``catgen
+    check`` keeps it off for the whole command (``commands/check.py`` says why).
     """
     was_enabled = gc.isenabled()
     gc.disable()
