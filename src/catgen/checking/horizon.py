@@ -28,8 +28,10 @@ class RecordingNow(datetime):
 
     Python asks the right operand first when its type is a subclass of the
     left one's, so ``date > now`` is noted as well as ``now < date``. Any
-    arithmetic on it makes the span unknowable (``opaque``): the check then
-    keeps no verdict beyond this moment.
+    arithmetic on it, or any value derived from it (``date()``, ``astimezone()``,
+    ``timestamp()``, ``isoformat()``...), makes the span unknowable (``opaque``):
+    the check then keeps no verdict beyond this moment. Only reading a field
+    (``now.year``) goes unnoticed: a rule compares "now", it does not take it apart.
     """
 
     def __new__(cls, moment: datetime):
@@ -43,46 +45,12 @@ class RecordingNow(datetime):
         if isinstance(other, datetime):
             self.compared.append(other)
 
-    def __lt__(self, other):
-        self._note(other)
-        return super().__lt__(other)
-
-    def __le__(self, other):
-        self._note(other)
-        return super().__le__(other)
-
-    def __gt__(self, other):
-        self._note(other)
-        return super().__gt__(other)
-
-    def __ge__(self, other):
-        self._note(other)
-        return super().__ge__(other)
-
-    def __eq__(self, other):
-        self._note(other)
-        return super().__eq__(other)
-
-    def __ne__(self, other):
-        self._note(other)
-        return super().__ne__(other)
-
     __hash__ = datetime.__hash__
 
-    def _derived(self, name: str, *args):
-        self.opaque = True
-        return getattr(super(), name)(*args)
-
-    def __add__(self, other):
-        return self._derived("__add__", other)
-
-    __radd__ = __add__
-
-    def __sub__(self, other):
-        return self._derived("__sub__", other)
-
-    def __rsub__(self, other):
-        return self._derived("__rsub__", other)
+    def plain(self) -> datetime:
+        """The same moment as a ``datetime`` that notes nothing."""
+        return datetime(self.year, self.month, self.day, self.hour, self.minute, self.second, self.microsecond,
+                        self.tzinfo, fold=self.fold)
 
     def span(self) -> tuple:
         """(after, before) in microseconds (None: unbounded): the "now"s that give the same findings."""
@@ -93,6 +61,38 @@ class RecordingNow(datetime):
         if at in seen:
             return NEVER
         return (max((s for s in seen if s < at), default=None), min((s for s in seen if s > at), default=None))
+
+
+def _noting(name: str):
+    """A comparison that notes the date it compares with, then compares as ``datetime`` does."""
+    compare = getattr(datetime, name)
+
+    def noted(self, other):
+        self._note(other)
+        return compare(self, other)
+
+    return noted
+
+
+def _opaque(name: str):
+    """A method whose result no longer tells which dates it is compared with: the span becomes unknowable."""
+    derive = getattr(datetime, name)
+
+    def derived(self, *args, **kwargs):
+        self.opaque = True
+        return derive(self.plain(), *args, **kwargs)  # a plain datetime: this class cannot be made like one
+
+    return derived
+
+
+for _name in ("__lt__", "__le__", "__gt__", "__ge__", "__eq__", "__ne__"):
+    setattr(RecordingNow, _name, _noting(_name))
+# Arithmetic, and every way of deriving another value from "now" (a date, another zone, a number, a text):
+# a rule that does any of these keeps its findings for this moment only.
+for _name in ("__add__", "__radd__", "__sub__", "__rsub__", "date", "time", "timetz", "replace", "astimezone",
+              "timestamp", "timetuple", "utctimetuple", "toordinal", "isocalendar", "weekday", "isoweekday",
+              "isoformat", "strftime", "__format__", "ctime"):
+    setattr(RecordingNow, _name, _opaque(_name))
 
 
 def within(span: tuple, now: datetime) -> bool:
