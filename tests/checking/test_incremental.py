@@ -8,7 +8,6 @@ when the change allows it.
 
 from __future__ import annotations
 
-import io
 import os
 import random
 import re
@@ -23,9 +22,8 @@ from catgen.checking import incremental
 from catgen.checking.engine import run_check
 from catgen.load.sources import DirectorySource
 from catgen.load.catalog import open_catalog
-from catgen.reporters import REPORTERS
 
-from testing.catalogs import EXAMPLE, NOW, edit
+from testing.catalogs import EXAMPLE, NOW, assert_same_result, edit
 
 FILES = sorted(p.relative_to(EXAMPLE).as_posix() for p in EXAMPLE.rglob("*.yaml"))
 FIELD = re.compile(r"^(\s*(?:- )?[\w.-]+: )(\S.*)$")
@@ -71,24 +69,8 @@ def _apply(root: Path, operation: str, file_index: int, line_index: int, value_i
         target.write_text("\n".join(lines) + "\n")
 
 
-def _reports(result) -> dict:
-    reports = {}
-    for name, reporter in REPORTERS.items():
-        buffer = io.StringIO()
-        reporter(result, buffer, strict=True)
-        reports[name] = buffer.getvalue()
-    return reports
-
-
 def _full(root: Path, now):
     return run_check(open_catalog(str(root), cache=False), now=now)
-
-
-def _same(incremental_result, full_result) -> None:
-    assert incremental_result.findings == full_result.findings
-    assert sorted(incremental_result.waived, key=lambda f: f.sort_key) == sorted(
-        full_result.waived, key=lambda f: f.sort_key)
-    assert _reports(incremental_result) == _reports(full_result)
 
 
 def _copy_example(folder: str) -> Path:
@@ -111,9 +93,9 @@ def test_the_check_from_the_state_is_the_full_check_after_random_changes(first, 
             for operation in edits:
                 _apply(root, *operation)
             result = incremental.check_catalog(str(root), now=NOW + later)
-            _same(result, _full(root, NOW + later))
+            assert_same_result(result, _full(root, NOW + later))
         again = incremental.check_catalog(str(root), now=NOW + later)  # nothing changed since
-        _same(again, _full(root, NOW + later))
+        assert_same_result(again, _full(root, NOW + later))
 
 
 def test_one_changed_model_judges_only_its_neighbourhood(example):
@@ -121,7 +103,7 @@ def test_one_changed_model_judges_only_its_neighbourhood(example):
     edit(example, "models/fraud-detector-emea/1.yaml", "description:", "description: changed,")
     result = incremental.check_catalog(str(example), now=NOW)
     assert 0 < result.judged < len(FILES) // 2
-    _same(result, _full(example, NOW))
+    assert_same_result(result, _full(example, NOW))
 
 
 def test_a_changed_deployment_is_judged_again_and_reported(example):
@@ -130,14 +112,14 @@ def test_a_changed_deployment_is_judged_again_and_reported(example):
     result = incremental.check_catalog(str(example), now=NOW)
     assert [f.code for f in result.findings] == ["CG302"]
     assert result.judged is not None
-    _same(result, _full(example, NOW))
+    assert_same_result(result, _full(example, NOW))
 
 
 def test_nothing_changed_judges_nothing_again(example):
     first = incremental.check_catalog(str(example), now=NOW)
     second = incremental.check_catalog(str(example), now=NOW)
     assert first.judged is None and second.judged == 0
-    _same(second, first)
+    assert_same_result(second, first)
 
 
 def test_a_policy_change_is_a_full_check(example):
@@ -145,7 +127,7 @@ def test_a_policy_change_is_a_full_check(example):
     edit(example, "policy.yaml", "name: prod", "name: production")
     result = incremental.check_catalog(str(example), now=NOW)
     assert result.judged is None
-    _same(result, _full(example, NOW))
+    assert_same_result(result, _full(example, NOW))
 
 
 def test_time_passing_a_compared_date_is_a_full_check(example):
@@ -158,7 +140,7 @@ def test_time_passing_a_compared_date_is_a_full_check(example):
     assert "CG511" in {f.code for f in before.findings}
     after = incremental.check_catalog(str(example), now=NOW + timedelta(days=60))
     assert after.judged is None
-    _same(after, _full(example, NOW + timedelta(days=60)))
+    assert_same_result(after, _full(example, NOW + timedelta(days=60)))
     unmoved = incremental.check_catalog(str(example), now=NOW + timedelta(days=61))
     assert unmoved.judged == 0
 
@@ -169,7 +151,7 @@ def test_a_state_of_another_shape_is_no_state(example):
     Path(store.path).write_bytes(b"\x00not marshal")
     result = incremental.check_catalog(str(example), now=NOW)
     assert result.judged is None
-    _same(result, _full(example, NOW))
+    assert_same_result(result, _full(example, NOW))
 
 
 def test_a_touched_file_with_the_same_bytes_is_not_judged_again(example):
@@ -189,7 +171,7 @@ def test_random_edits_on_a_fixed_seed_judge_less_than_everything(example):
         _apply(example, "set", rng.randrange(100), rng.randrange(100), rng.randrange(len(VALUES)))
         result = incremental.check_catalog(str(example), now=NOW)
         judged.append(result.judged)
-        _same(result, _full(example, NOW))
+        assert_same_result(result, _full(example, NOW))
     assert any(count is not None and count < len(FILES) // 2 for count in judged)
 
 
@@ -199,7 +181,7 @@ def _changed_and_compared(example, relpath: str, old: str, new: str, code: str, 
     result = incremental.check_catalog(str(example), now=NOW)
     assert result.judged is not None and result.judged < len(FILES)
     assert any(f.code == code and f.path.endswith(in_file) for f in result.findings)
-    _same(result, _full(example, NOW))
+    assert_same_result(result, _full(example, NOW))
 
 
 def test_more_traffic_on_one_deployment_is_reported_on_the_other_of_its_endpoint(example):
@@ -229,4 +211,4 @@ def test_a_check_from_another_folder_shows_its_own_paths(example, monkeypatch):
     monkeypatch.chdir(example)
     result = incremental.check_catalog(".", now=NOW)
     assert [f.path for f in result.findings] == ["deployments/credit-risk-dev.yaml"]
-    _same(result, _full(Path("."), NOW))
+    assert_same_result(result, _full(Path("."), NOW))

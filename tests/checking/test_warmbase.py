@@ -8,7 +8,6 @@ any cache, in every report format.
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import tempfile
@@ -20,9 +19,8 @@ from catgen.checking.base import check_against_base
 from catgen.checking.incremental import check_catalog
 from catgen.checking.warmbase import check_against_base_warm
 from catgen.load.catalog import open_catalog
-from catgen.reporters import REPORTERS
 
-from testing.catalogs import NOW
+from testing.catalogs import NOW, assert_same_result
 from testing.gitrepo import GitRepo
 
 FIELDS = ("spec:\n  ", "metadata:\n  ")
@@ -45,25 +43,9 @@ def _apply(catalog: Path, operation: str, file_index: int, value_index: int) -> 
         target.write_text(text.replace(where, f"{where}{VALUES[value_index]}\n  ", 1) if where in text else text + "\n")
 
 
-def _reports(result) -> dict:
-    reports = {}
-    for name, reporter in REPORTERS.items():
-        buffer = io.StringIO()
-        reporter(result, buffer, strict=False)
-        reports[name] = buffer.getvalue()
-    return reports
-
-
 def _full(catalog: Path, ref: str):
     work = open_catalog(str(catalog), cache=False)
     return check_against_base(work, open_catalog(str(catalog), ref=ref, cache=False), ref, now=NOW)
-
-
-def _same(warm, full) -> None:
-    assert warm.findings == full.findings
-    assert sorted(warm.waived, key=lambda f: f.sort_key) == sorted(full.waived, key=lambda f: f.sort_key)
-    assert warm.summary() == full.summary()
-    assert _reports(warm) == _reports(full)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -81,7 +63,7 @@ def test_the_warm_base_check_is_the_full_comparison_after_random_changes(committ
             _apply(repo.catalog, *operation)
         warm = check_against_base_warm("catalog", base, now=NOW)
         if warm is not None:
-            _same(warm, _full(repo.catalog, base))
+            assert_same_result(warm, _full(repo.catalog, base))
 
 
 def test_one_changed_deployment_is_compared_without_reading_the_whole_base(tmp_path, monkeypatch):
@@ -95,7 +77,7 @@ def test_one_changed_deployment_is_compared_without_reading_the_whole_base(tmp_p
     assert warm is not None
     assert "CG401" in {f.code for f in warm.findings}
     assert warm.summary()["changes"]["modified"] == 2
-    _same(warm, _full(repo.catalog, base))
+    assert_same_result(warm, _full(repo.catalog, base))
 
 
 def test_a_changed_policy_leaves_it_to_the_full_comparison(tmp_path, monkeypatch):

@@ -10,7 +10,6 @@ is produced whole.
 
 from __future__ import annotations
 
-import io
 import json
 import tempfile
 from pathlib import Path
@@ -24,7 +23,7 @@ from catgen.checking.engine import run_check
 from catgen.reporters import REPORTERS
 from catgen.load.sources import DirectorySource
 
-from testing.catalogs import NOW
+from testing.catalogs import NOW, every_report
 from .strategies import Timer, assert_findings_well_formed, catalogs, finding_rows, line_count, write_catalog
 
 
@@ -73,12 +72,7 @@ def test_every_reporter_formats_every_result(files):
         root = Path(folder) / "catalog"
         write_catalog(root, files)
         result = run_check(_load(root), now=NOW)
-        outputs = {}
-        for name, report in sorted(REPORTERS.items()):
-            for strict in (False, True):
-                stream = io.StringIO()
-                report(result, stream, strict=strict)
-                outputs[name, strict] = stream.getvalue()
+        outputs = every_report(result)
         document = json.loads(outputs["json", False])
         assert len(document["findings"]) == len(result.findings)
         json.loads(outputs["sarif", False])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import textwrap
 from datetime import datetime, timezone
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from catgen.checking.engine import run_check
 from catgen.load.catalog import open_catalog
+from catgen.reporters import REPORTERS
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "catalog"
@@ -87,3 +89,22 @@ def line_of(path: Path, pattern: str) -> int:
         if re.search(pattern, text):
             return number
     raise AssertionError(f"{pattern!r} not in {path}")
+
+
+def every_report(result) -> dict:
+    """{(format, strict): text} of ``result`` in every report format, strict and not."""
+    reports = {}
+    for name, reporter in REPORTERS.items():
+        for strict in (False, True):
+            buffer = io.StringIO()
+            reporter(result, buffer, strict=strict)
+            reports[name, strict] = buffer.getvalue()
+    return reports
+
+
+def assert_same_result(result, expected) -> None:
+    """Two check results that no report can tell apart: findings, waived findings, summary, every format."""
+    assert result.findings == expected.findings
+    assert sorted(result.waived, key=lambda f: f.sort_key) == sorted(expected.waived, key=lambda f: f.sort_key)
+    assert result.summary() == expected.summary()
+    assert every_report(result) == every_report(expected)
