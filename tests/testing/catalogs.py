@@ -28,17 +28,7 @@ spec:
 """
 
 # Three stages, no promotion rules: where importers map registry aliases and stages.
-DEV_TEST_PROD_POLICY = """
-apiVersion: catgen/v1
-kind: Policy
-metadata:
-  name: default
-spec:
-  stages:
-    - name: dev
-    - name: test
-    - name: prod
-"""
+DEV_TEST_PROD_POLICY = POLICY + "    - name: test\n    - name: prod\n"
 
 WORKSPACE = """
 apiVersion: catgen/v1
