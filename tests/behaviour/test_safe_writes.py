@@ -220,7 +220,7 @@ def test_site_dir_that_is_a_file_is_refused(tmp_path):
 def test_an_empty_folder_is_accepted_and_a_site_replaces_it(tmp_path):
     (tmp_path / "site").mkdir()
     with safedir.staged_site(str(tmp_path / "site")) as staging:
-        open(os.path.join(staging, "index.html"), "w").close()
+        open(os.path.join(staging.site, "index.html"), "w").close()
     assert sorted(os.listdir(tmp_path / "site")) == [safedir.MARKER, "index.html"]  # sealed: what catgen wrote
     assert sorted(os.listdir(tmp_path)) == ["site"]
 

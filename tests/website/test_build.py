@@ -19,7 +19,7 @@ from testing.catalogs import EXAMPLE, POLICY, WORKSPACE, write
 from catgen.errors import CatalogError
 from catgen.load.catalog import open_catalog
 from catgen.model import KINDS
-from catgen.website import offline
+from catgen.website import offline, pagewriter
 
 LOADED_LINKS = ("stylesheet", "icon", "preload", "modulepreload", "preconnect", "manifest")  # rel values that fetch
 
@@ -224,6 +224,22 @@ def test_allowed_addresses_may_be_loaded(tmp_path):
     write(project, "mkdocs.yml", "site_name: x\nextra_javascript: [https://cdn.contoso.com.evil.example/x.js]\n"
           + allowed)
     assert "cdn.contoso.com.evil.example" in build_error(project)
+
+
+def test_a_rebuild_reads_only_what_changed_and_checks_again_what_is_no_longer_allowed(tmp_path, monkeypatch):
+    allowed = "extra: {catgen: {allow_remote: ['https://cdn.contoso.com/']}}\n"
+    project = small_project(tmp_path, "site_name: x\n" + allowed,
+                            {"p.md": "# P\n\n<script src=https://cdn.contoso.com/x.js></script>\n"})
+    read = []
+    monkeypatch.setattr(pagewriter, "file_resources", lambda site, shown: read.append(shown) or
+                        offline.file_resources(site, shown))
+    build(project / "catalog", project / "site", cwd=project)
+    assert "p/index.html" in read
+    read.clear()
+    build(project / "catalog", project / "site", cwd=project)
+    assert read == []  # every file MkDocs wrote is the one the last build checked, with the same settings
+    write(project, "mkdocs.yml", "site_name: x\n")
+    assert "https://cdn.contoso.com/x.js" in build_error(project)
 
 
 def test_offline_scan_reads_tags_not_text():

@@ -15,7 +15,6 @@ import pytest
 from testing.catalogs import EXAMPLE
 from testing.site import build, page_tree, section, site_files
 from catgen.model import KINDS
-from catgen.website.pagecache import PageCache
 from catgen.website.pages.generate import WHOLE_CATALOG_PAGES
 
 RENDERED_BY_MKDOCS = len(WHOLE_CATALOG_PAGES) + len([kind for kind in KINDS if kind != "Policy"])  # the nav's
@@ -89,24 +88,15 @@ def test_a_rebuild_after_the_policy_a_new_file_or_a_deleted_one_equals_a_fresh_b
     assert not (catalog / "site/models/credit-risk/4").exists()
 
 
-def test_a_page_is_copied_where_it_cannot_be_linked(tmp_path, monkeypatch):
-    previous = tmp_path / "previous"
-    (previous / "models/a/1").mkdir(parents=True)
-    (previous / "models/a/1/index.html").write_text("page")
-
-    def no_link(source, target):
-        raise OSError("no hard links here")
-
-    monkeypatch.setattr(os, "link", no_link)
-    cache = PageCache(previous_site=str(previous))
-    assert cache.link_previous(str(tmp_path / "site"), "models/a/1/index.html")
-    assert (tmp_path / "site/models/a/1/index.html").read_text() == "page"
-    assert not cache.link_previous(str(tmp_path / "site"), "models/b/1/index.html")  # not in the previous site
-
-
-def test_a_reused_page_is_a_hard_link_to_the_previous_one(tmp_path):
-    previous = tmp_path / "previous"
-    (previous / "models/a/1").mkdir(parents=True)
-    (previous / "models/a/1/index.html").write_text("page")
-    PageCache(previous_site=str(previous)).link_previous(str(tmp_path / "site"), "models/a/1/index.html")
-    assert os.path.samefile(previous / "models/a/1/index.html", tmp_path / "site/models/a/1/index.html")
+def test_an_unchanged_page_stays_in_place_and_a_changed_one_is_replaced(catalog):
+    site = catalog / "site"
+    build(catalog / "catalog", site)
+    unchanged, changed = site / "models/credit-risk/2/index.html", site / "models/credit-risk/3/index.html"
+    before = {path: os.stat(path) for path in (unchanged, changed)}
+    _edit(catalog, *EDITS[0])
+    build(catalog / "catalog", site)
+    after = {path: os.stat(path) for path in (unchanged, changed)}
+    assert (after[unchanged].st_ino, after[unchanged].st_mtime_ns) == (before[unchanged].st_ino,
+                                                                      before[unchanged].st_mtime_ns)
+    assert after[changed].st_ino != before[changed].st_ino and "Loan default" in changed.read_text()
+    assert os.stat(site / "assets/catgen/catgen.css").st_nlink == 1  # nothing links two sites

@@ -194,10 +194,11 @@ def modes(root) -> dict[str, int]:
 
 
 def test_the_staged_site_is_world_readable_whatever_the_umask(tmp_path, strict_umask):
-    with staged_site(str(tmp_path / "site")) as site:
-        write(Path(site), "a/b/page.html", "<p>x</p>")
-        (Path(site) / "open.txt").write_text("x")
-        os.chmod(Path(site) / "open.txt", 0o666)  # group and other write go too
+    with staged_site(str(tmp_path / "site")) as staging:
+        site = Path(staging.site)
+        write(site, "a/b/page.html", "<p>x</p>")
+        (site / "open.txt").write_text("x")
+        os.chmod(site / "open.txt", 0o666)  # group and other write go too
     found = modes(tmp_path / "site")
     assert {p for p, m in found.items() if m != (0o755 if (tmp_path / "site" / p).is_dir() else 0o644)} == set()
     assert found["a"] == 0o755 and found["a/b/page.html"] == 0o644 and found[MARKER] == 0o644

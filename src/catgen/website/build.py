@@ -21,7 +21,7 @@ from catgen.errors import CatalogError, log_safe_line
 from catgen.website.config import load_mkdocs_config
 from catgen.website.offline import ALLOW_SETTING, allowed_prefixes, remote_resources
 from catgen.website.pagecache import PageCache
-from catgen.website.safedir import MARKER, staged_site
+from catgen.website.safedir import staged_site
 from catgen.website.sitemodel import SiteModel
 
 
@@ -35,20 +35,18 @@ def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = Tru
     from mkdocs.exceptions import MkDocsException
 
     site = site or SiteModel.load(catalog_root)
-    target = os.path.abspath(site_dir)
     with (tempfile.TemporaryDirectory(prefix="catgen-config-") as work,
           staged_site(site_dir, protected=(catalog_root,)) as staging, mkdocs_logging(quiet)):
-        # staged_site refused a folder catgen did not write; proving it again would read the whole site again
-        previous = target if os.path.isfile(os.path.join(target, MARKER)) else None
-        config = load_mkdocs_config(catalog_root, staging, work)
+        config = load_mkdocs_config(catalog_root, staging.site, work)
         plugin = config.plugins["catgen"]
-        plugin.site, plugin.page_cache, plugin.framed = site, PageCache(previous_site=previous), framed
+        plugin.site, plugin.page_cache, plugin.framed = site, PageCache(staging.previous), framed
         try:
             build(config)
         except MkDocsException as err:
             raise CatalogError(f"site build failed: {err}") from None
         writer = plugin.writer
-        refuse_remote_resources(staging, allowed_prefixes(config.extra), writer.checked, writer.remote)
+        refuse_remote_resources(staging.site, allowed_prefixes(config.extra), writer.checked, writer.remote)
+        staging.kept.update(plugin.page_cache.kept)
         return {"pages": len(plugin.page_cache.hashes), "reused": plugin.page_cache.reused}
 
 

@@ -180,16 +180,18 @@ class PageWriter:
         for written in done:
             for src_uri, digest, reused, loads in written:
                 self.cache.hashes[src_uri] = digest
-                self.cache.reused += reused
                 address = src_uri[:-len("index.md")]
+                if reused:
+                    self.cache.kept.append(address + "index.html")
                 addresses.append(address)
                 self.checked.add(address + "index.html")
                 self.remote += [(address + "index.html", what, where) for what, where in loads]
         return addresses
 
     def _check(self, shown: list[str]) -> None:
-        """Check files of the site for remote resources (``offline``), recording what they load."""
-        for path in (path for path in shown if path not in self.checked):
+        """Check files of the site for remote resources (``offline``), recording what they load; a file the
+        previous build checked with the same settings, byte for byte the same, is not read again."""
+        for path in (p for p in shown if p not in self.checked and not self.cache.checked_before(self.site_dir, p)):
             self.remote += [(path, what, address) for what, address in file_resources(self.site_dir, path)]
         self.checked.update(shown)
 
@@ -216,16 +218,15 @@ class PageWriter:
             return None
 
     def write_chunk(self, jobs: list) -> list[tuple]:
-        """(src_uri, hash, reused, remote loads) of each page of ``jobs``, written or linked from the previous
-        site (whose build checked it with the same settings: they are in the global key)."""
+        """(src_uri, hash, reused, remote loads) of each page of ``jobs``, written, or unchanged in the previous
+        site (whose build checked it with the same settings: they are in the global key) and kept there."""
         written = []
         for job in jobs:
             for url, title, body in job():
                 address = self.prefix + url
                 src_uri = urls.src_uri(address)
                 digest = page_hash(self.key, address, self.frames.fingerprint(address), title, body)
-                reused = self.cache.is_unchanged(src_uri, digest) and self.cache.link_previous(
-                    self.site_dir, address + "index.html")
+                reused = self.cache.is_unchanged(src_uri, digest, address + "index.html")
                 loads = []
                 if not reused:
                     html, loads = self.frames.page(address, title, body)

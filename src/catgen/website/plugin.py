@@ -84,7 +84,7 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
         guide = arrange_guide(files, config, generated, prefix)
         # The data files (the search index reads the guide) are written by a process of their own meanwhile.
         self.data_files = Meanwhile(partial(write_data_files, site, guide, prefix, config.site_dir))
-        key = self.key = global_key(config, guide, self.user_nav)
+        key = self.key = self.page_cache.key = global_key(config, guide, self.user_nav)
         for url, (title, body) in generated.items():
             # The body skips Python-Markdown (parsing a large raw-HTML block is
             # most of a page's build time): the page holds a placeholder and

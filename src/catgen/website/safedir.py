@@ -2,40 +2,62 @@
 
 A build goes into ``site/`` inside a fresh staging folder, a hidden sibling of
 the site folder (``.<name>.catgen-build-*``) that holds an owner file (the pid
-and start time of the build's process). When the build is complete the old
-site is moved into the staging folder, the new one out of it, and the staging
-folder removed: a build killed at any point leaves the previous site or the
-whole staging folder, and the next build removes staging folders whose
+and start time of the build's process). A first build into a new or empty
+folder is moved into place whole when it is complete. A rebuild over a
+catgen site writes only the files that changed (a page whose inputs did not
+change is kept where it is, ``Staging.keep``) and puts them in place
+(``sitemerge``): each file is replaced whole, and a build killed meanwhile
+leaves every file old or new, which the next build completes. The staging
+folder is removed at the end; the next build removes staging folders whose
 process is gone (``remove_stale_staging``), never anything else. The site is
-world-readable whatever the umask (folders 0755, files 0644): it is meant to be
-copied to a web server that runs as another user.
+world-readable whatever the umask (folders 0755, files 0644): it is meant to
+be copied to a web server that runs as another user.
 
 catgen replaces a folder only when it can show that catgen wrote everything in
 it: the ``.catgen-site`` marker lists every file of the site with its SHA-256
-(``seal``), and a folder holding anything else, a changed file, a symbolic
-link, a ``.git``, the current directory or the catalog is refused (exit 2).
+(``siteinventory``), and a folder holding anything else, a changed file, a
+symbolic link, a ``.git``, the current directory or the catalog is refused (exit 2).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import socket
 import tempfile
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from catgen.errors import CatalogError
+from catgen.website import sitemerge
+from catgen.website.siteinventory import (FILE_MODE, MARKER, Foreign, Inventory, make_world_readable, marker_text,
+                                          prove, read_json, take)
 
-MARKER = ".catgen-site"  # in every site catgen built: the files it wrote, and the page cache's hashes
 OWNER = ".catgen-staging"  # in every staging folder: the process that made it
 STAGING_TAG = ".catgen-build-"
+__all__ = ["MARKER", "Staging", "check_site_dir", "is_catgen_site", "staged_site"]
+
+
+@dataclass
+class Staging:
+    """Where a build writes (``site``), and the catgen site it replaces (``previous``, proven; None when the
+    folder is new or empty), whose files named in ``kept`` stay as they are instead of being written again."""
+
+    site: str
+    previous: Inventory | None = None
+    kept: set[str] = field(default_factory=set)
 
 
 def is_catgen_site(path: str) -> bool:
     """True when ``path`` is a folder whose every file catgen wrote (the marker's inventory proves it)."""
-    return os.path.isdir(path) and not os.path.islink(path) and _foreign_content(path) is None
+    if not os.path.isdir(path) or os.path.islink(path):
+        return False
+    try:
+        prove(path)
+    except Foreign:
+        return False
+    return True
 
 
 def check_site_dir(site_dir: str, protected: tuple[str, ...] = ()) -> str:
@@ -44,6 +66,11 @@ def check_site_dir(site_dir: str, protected: tuple[str, ...] = ()) -> str:
     ``protected`` are folders (the catalog) that the site folder must neither be nor hold; the
     current directory is always protected.
     """
+    return _proven_target(site_dir, protected)[0]
+
+
+def _proven_target(site_dir: str, protected: tuple[str, ...]) -> tuple[str, Inventory | None]:
+    """The absolute site folder and, when it holds anything, its proven inventory."""
     target = os.path.abspath(site_dir)
     if os.path.islink(target) or (os.path.exists(target) and not os.path.isdir(target)):
         raise CatalogError(f"--site-dir {site_dir!r} exists and is not a folder")
@@ -52,75 +79,30 @@ def check_site_dir(site_dir: str, protected: tuple[str, ...] = ()) -> str:
         inside = os.path.realpath(folder)
         if inside == real or inside.startswith(real.rstrip(os.sep) + os.sep):
             raise CatalogError(f"--site-dir {site_dir!r} holds {what}; refusing to replace it")
-    if os.path.isdir(target) and os.listdir(target):
-        reason = _foreign_content(target)
-        if reason:
-            raise CatalogError(f"--site-dir {site_dir!r} is not a catgen site ({reason}); refusing to replace it")
-    return target
-
-
-def _foreign_content(folder: str) -> str | None:
-    """Why ``folder`` holds something catgen did not write (None when the marker accounts for everything)."""
+    if not os.path.isdir(target) or not os.listdir(target):
+        return target, None
     try:
-        with open(os.path.join(folder, MARKER), encoding="utf-8") as handle:
-            marker = json.load(handle)
-    except (OSError, ValueError):
-        return f"no readable {MARKER} file"
-    files, folders = (marker.get("files"), marker.get("folders")) if isinstance(marker, dict) else (None, None)
-    if not isinstance(files, dict) or not isinstance(folders, list):
-        return f"its {MARKER} file lists no files"
-    for root, dirs, names in os.walk(folder):
-        for name in dirs + names:
-            path = os.path.join(root, name)
-            shown = os.path.relpath(path, folder).replace(os.sep, "/")
-            if name == ".git":
-                return f"it holds a git repository, {shown}"
-            if os.path.islink(path):
-                return f"{shown} is a symbolic link"
-            if os.path.isdir(path):
-                if shown not in folders:
-                    return f"catgen did not write {shown}/"
-            elif shown != MARKER and files.get(shown) != _sha256(path):
-                return f"{'catgen did not write' if shown not in files else 'someone changed'} {shown}"
-    return None
+        return target, prove(target)
+    except Foreign as reason:
+        raise CatalogError(f"--site-dir {site_dir!r} is not a catgen site ({reason}); refusing to replace it") \
+            from None
 
 
 def seal(site: str) -> None:
-    """Add to the site's marker the list of every file and folder in it, files with their SHA-256."""
-    marker_path = os.path.join(site, MARKER)
-    try:
-        with open(marker_path, encoding="utf-8") as handle:
-            marker = json.load(handle)
-    except (OSError, ValueError):
-        marker = {}
-    files, folders = {}, []
-    for root, dirs, names in os.walk(site):
-        dirs.sort()
-        relative = os.path.relpath(root, site).replace(os.sep, "/")
-        prefix = "" if relative == "." else relative + "/"
-        folders += [prefix + name for name in dirs]
-        files.update({prefix + name: _sha256(os.path.join(root, name)) for name in sorted(names)})
-    files.pop(MARKER, None)
-    marker.update({"generator": "catgen", "files": dict(sorted(files.items())), "folders": sorted(folders)})
-    with open(marker_path, "w", encoding="utf-8") as handle:
-        json.dump(marker, handle, sort_keys=True, separators=(",", ":"))
-
-
-def _sha256(path: str) -> str | None:
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except OSError:
-        return None
-    return digest.hexdigest()
+    """Add to the site's marker every file (with its SHA-256) and folder in it; make it world-readable."""
+    found = take(site)
+    make_world_readable(site, found.wrong_modes)
+    marker = read_json(os.path.join(site, MARKER))
+    marker.update({"generator": "catgen", "files": dict(sorted(found.files.items())), "folders": found.folders})
+    with open(os.path.join(site, MARKER), "w", encoding="utf-8") as handle:
+        handle.write(marker_text(marker))
+    os.chmod(os.path.join(site, MARKER), FILE_MODE)
 
 
 @contextmanager
 def staged_site(site_dir: str, protected: tuple[str, ...] = ()):
-    """Yield a folder to build into; on success, sealed, it becomes ``site_dir``."""
-    target = check_site_dir(site_dir, protected)
+    """Yield a ``Staging`` to build into; on success its site becomes ``site_dir`` (whole, or its changes)."""
+    target, previous = _proven_target(site_dir, protected)
     parent, base = os.path.split(target)
     os.makedirs(parent, exist_ok=True)
     remove_stale_staging(parent, base)
@@ -129,33 +111,22 @@ def staged_site(site_dir: str, protected: tuple[str, ...] = ()):
         _write_owner(staging)
         site = os.path.join(staging, "site")
         os.mkdir(site)
-        yield site
-        seal(site)
-        make_world_readable(site)  # the marker too: seal wrote it
-        _swap(staging, site, target, protected)
+        stage = Staging(site, previous)
+        yield stage
+        if previous is None:
+            seal(site)
+            _swap(staging, site, target, protected)
+        else:
+            sitemerge.merge(stage, target, staging)
     finally:
         if os.path.isdir(staging):
             shutil.rmtree(staging)
 
 
-def make_world_readable(site: str) -> None:
-    """Folders 0755, files 0644, whatever the umask: a web server running as another user must read the site.
-
-    Nothing else is anyone's to write, so group and other write bits go too. Symbolic links (none in a
-    site catgen wrote; ``seal``'s check refuses them) are left alone rather than followed.
-    """
-    os.chmod(site, 0o755)
-    for root, dirs, names in os.walk(site):
-        for name in dirs + names:
-            path = os.path.join(root, name)
-            if not os.path.islink(path):
-                os.chmod(path, 0o755 if os.path.isdir(path) else 0o644)
-
-
 def _swap(staging: str, site: str, target: str, protected: tuple[str, ...]) -> None:
-    """Move the old site (or an empty folder) into ``staging`` and the new site to ``target``."""
+    """Move the new site to ``target``, which is still missing or empty (nothing appeared while we built)."""
     if os.path.exists(target):
-        check_site_dir(target, protected)  # still ours: nothing replaced it while we built
+        check_site_dir(target, protected)
         os.rename(target, os.path.join(staging, "old"))
     os.rename(site, target)
 

@@ -1,0 +1,40 @@
+"""The marker's inventory: the walk's order, hashes and modes of what catgen wrote, deep trees."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+from testing.catalogs import write
+from catgen.website.siteinventory import take, walk
+
+
+def test_walk_lists_a_folders_entries_before_its_subfolders_like_os_walk(tmp_path):
+    for path in ("b/z.html", "b/a/x.html", "a.html", "c/y.html"):
+        write(tmp_path, path, path)
+    expected = []
+    for root, dirs, names in os.walk(tmp_path):
+        dirs.sort()
+        prefix = os.path.relpath(root, tmp_path).replace(os.sep, "/")
+        expected += [name if prefix == "." else f"{prefix}/{name}" for name in sorted(dirs + names)]
+    assert [shown for shown, _ in walk(str(tmp_path))] == expected
+
+
+def test_take_hashes_every_file_and_notes_modes_the_site_does_not_use(tmp_path):
+    write(tmp_path, "a/page.html", "<p>x</p>")
+    os.chmod(tmp_path / "a", 0o755)
+    os.chmod(tmp_path / "a/page.html", 0o600)
+    found = take(str(tmp_path))
+    assert found.files == {"a/page.html": hashlib.sha256(b"<p>x</p>").hexdigest()} and found.folders == ["a"]
+    assert found.wrong_modes == ["a/page.html"]
+
+
+def test_a_tree_deeper_than_the_stack_is_walked(tmp_path):
+    folders = [os.path.join(str(tmp_path), *["d"] * depth) for depth in range(1, 1501)]
+    for folder in folders:  # os.makedirs and shutil.rmtree recurse: made and removed one at a time
+        os.mkdir(folder)
+    try:
+        assert len(take(str(tmp_path)).folders) == 1500
+    finally:
+        for folder in reversed(folders):
+            os.rmdir(folder)
