@@ -15,14 +15,17 @@ import click
 from catgen.checking.engine import run_check
 from catgen.errors import log_safe
 from catgen.load.catalog import open_catalog
+from catgen.load.parsing import collector_paused
 from catgen.website.build import build_site
 from catgen.website.sitemodel import SiteModel
 
 
 def run(catalog_root: str, site_dir: str) -> int:
     started = time.monotonic()
-    result = run_check(open_catalog(catalog_root))
-    stats = build_site(catalog_root, site_dir, site=SiteModel.from_result(result))
+    with collector_paused():  # as ``catgen check``: loading and checking make no garbage cycles
+        result = run_check(open_catalog(catalog_root))
+        site = SiteModel.from_result(result)
+    stats = build_site(catalog_root, site_dir, site=site)
     reused = f", {stats['reused']} unchanged pages reused" if stats["reused"] else ""
     elapsed = time.monotonic() - started
     click.echo(log_safe(f"catgen: built {stats['pages']} pages into {site_dir}{reused} in {elapsed:.1f}s"), err=True)

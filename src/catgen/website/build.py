@@ -13,11 +13,12 @@ code of the repository, so a build is as trusted as any build step of the change
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
-import os
 import tempfile
 
 from catgen.errors import CatalogError, log_safe_line
+from catgen.load.parsing import collector_paused
 from catgen.website.config import load_mkdocs_config
 from catgen.website.offline import ALLOW_SETTING, allowed_prefixes, remote_resources
 from catgen.website.pagecache import PageCache
@@ -34,8 +35,10 @@ def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = Tru
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
-    site = site or SiteModel.load(catalog_root)
-    with (tempfile.TemporaryDirectory(prefix="catgen-config-") as work,
+    if site is None:
+        with collector_paused():  # as ``catgen check``: loading and checking make no garbage cycles
+            site = SiteModel.load(catalog_root)
+    with (frozen_heap(), tempfile.TemporaryDirectory(prefix="catgen-config-") as work,
           staged_site(site_dir, protected=(catalog_root,)) as staging, mkdocs_logging(quiet)):
         config = load_mkdocs_config(catalog_root, staging.site, work)
         plugin = config.plugins["catgen"]
@@ -48,6 +51,20 @@ def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = Tru
         refuse_remote_resources(staging.site, allowed_prefixes(config.extra), writer.checked, writer.remote)
         staging.kept.update(plugin.page_cache.kept)
         return {"pages": len(plugin.page_cache.hashes), "reused": plugin.page_cache.reused}
+
+
+@contextlib.contextmanager
+def frozen_heap():
+    """Everything alive now (the site model: it lives to the end) out of the cycle collector's sight meanwhile.
+
+    Its collections then walk only what the build makes since, and forked page writers do not write to the
+    model's memory pages (a collection touches every object it walks), so they keep sharing them.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def refuse_remote_resources(site: str, allowed: tuple[str, ...], checked=frozenset(), found=()) -> None:
