@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import html
 
-from catgen.website.text import LINK_REL, allowed_href, description_html, linked_text, summary_text, uri_html, web_href
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from catgen.website.text import (LINK_REL, allowed_href, description_html, esc, linked_text, summary_text, uri_html,
+                                 visible, web_href)
 from testing.site import parse_html
 
 
@@ -62,3 +67,20 @@ def test_a_bare_uri_in_a_description_is_a_link_but_not_inside_a_link_or_code():
     assert [(a.text(), a.attrs["href"]) for a in paragraph.find_all("a")] == [
         ("https://x.example/a_b_", "https://x.example/a_b_"), ("doc https://in.example", "https://y.example/")]
     assert {a.attrs["rel"] for a in paragraph.find_all("a")} == {LINK_REL}
+
+
+_TEXT = st.one_of(st.text(), st.text(alphabet=st.characters(max_codepoint=0x7f)), st.integers(), st.floats(),
+                  st.booleans(), st.none())
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_esc_takes_its_shortcut_only_where_escaping_changes_nothing(value):
+    reference = "" if value is None else html.escape(
+        visible(("true" if value else "false") if isinstance(value, bool) else str(value)), quote=True)
+    assert esc(value) == reference
+
+
+def test_esc_spells_out_controls_and_escapes_markup():
+    assert [esc(v) for v in ("plain-name_1.2", "a<b", "it's", "tab\there", "\u202eevil")] == [
+        "plain-name_1.2", "a&lt;b", "it&#x27;s", "tab\\u0009here", "\\u202eevil"]

@@ -27,6 +27,7 @@ from markdown.util import AtomicString
 _INVISIBLE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
 _INVISIBLE_INLINE = re.compile(_INVISIBLE[:1] + "\t\n\r" + _INVISIBLE[1:])  # names: tabs/newlines too
 _INVISIBLE_BLOCK = re.compile(_INVISIBLE)  # descriptions keep tabs and newlines
+_MARKUP = re.compile("[&<>\"']")  # what ``html.escape(quote=True)`` replaces
 _SAFE_SCHEMES = ("http", "https", "mailto")
 SUMMARY_CHARS = 120
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
@@ -54,7 +55,10 @@ def esc(value) -> str:
         return ""
     if isinstance(value, bool):
         value = "true" if value else "false"
-    return html.escape(visible(str(value)), quote=True)
+    text = str(value)
+    if text.isascii() and text.isprintable() and not _MARKUP.search(text):
+        return text  # the common case (names, versions, refs): nothing to spell out or escape
+    return html.escape(visible(text), quote=True)
 
 
 def web_href(value) -> str | None:

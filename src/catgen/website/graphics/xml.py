@@ -12,11 +12,15 @@ from xml.sax.saxutils import escape
 # Characters XML 1.0 forbids even as references: C0 controls but tab, LF, CR;
 # lone surrogates; U+FFFE and U+FFFF.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_MARKUP = re.compile("[&<>]")  # what ``escape`` replaces
 
 
 def xml_text(value) -> str:
     """``value`` as XML character data: markup characters escaped, forbidden ones replaced."""
-    return escape(_NOT_XML.sub("\ufffd", str(value)))
+    text = str(value)
+    if text.isascii() and text.isprintable() and not _MARKUP.search(text):
+        return text  # the common case: nothing forbidden, nothing to escape
+    return escape(_NOT_XML.sub("\ufffd", text))
 
 
 def xml_attr(value) -> str:
