@@ -1,5 +1,6 @@
 """``catgen serve`` serves the generated site on 127.0.0.1 and rebuilds when a manifest changes."""
 
+import os
 import shutil
 import socket
 import subprocess
@@ -34,9 +35,11 @@ def served(tmp_path):
     root = tmp_path / "catalog"
     shutil.copytree(EXAMPLE, root)
     port = _free_port()
+    temporary = tmp_path / "tmp"  # where the server builds: empty again once it stopped
+    temporary.mkdir()
     process = subprocess.Popen(
         [sys.executable, "-m", "catgen", "serve", str(root), "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "TMPDIR": str(temporary)},
     )
     try:
         yield root, f"http://127.0.0.1:{port}"
@@ -46,6 +49,10 @@ def served(tmp_path):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+            raise
+        finally:
+            process.stderr.close()
+    assert list(temporary.iterdir()) == []  # SIGTERM stops it as Ctrl-C does: nothing left in the temporary folder
 
 
 def test_serve_renders_pages_and_rebuilds_on_change(served):
