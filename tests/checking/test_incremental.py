@@ -13,6 +13,7 @@ import random
 import re
 import shutil
 import tempfile
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -212,3 +213,18 @@ def test_a_check_from_another_folder_shows_its_own_paths(example, monkeypatch):
     result = incremental.check_catalog(".", now=NOW)
     assert [f.path for f in result.findings] == ["deployments/credit-risk-dev.yaml"]
     assert_same_result(result, _full(Path("."), NOW))
+
+
+def test_a_check_that_finds_nothing_changed_leaves_the_state_file_as_it_was(example):
+    """Nothing to keep that the stored state does not say: it is not written again; a touched file's new time is."""
+    settled = time.time_ns() - 3600 * 10**9  # an hour ago: outside the racy window, so every stat is trusted
+    for path in example.rglob("*.yaml"):
+        os.utime(path, ns=(settled, settled))
+    incremental.check_catalog(str(example), now=NOW)
+    state = Path(incremental.state_store(DirectorySource(str(example))).path)
+    written = state.read_bytes()  # holds the time it was listed at: any new write differs
+    assert incremental.check_catalog(str(example), now=NOW).judged == 0
+    assert state.read_bytes() == written
+    os.utime(example / "workspaces/ml-dev-eus.yaml", ns=(settled, settled + 10**9))
+    assert incremental.check_catalog(str(example), now=NOW).judged == 0
+    assert state.read_bytes() != written

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -174,3 +176,27 @@ def test_the_cycle_collector_is_off_while_a_check_runs_and_as_it_was_after(clean
         assert not gc.isenabled()  # whoever turned it off keeps it off
     finally:
         gc.enable()
+
+
+MODULES_USED = """
+import sys
+from catgen.cli import main
+try:
+    main(["check", "--format", "text", sys.argv[1]])
+except SystemExit:
+    pass
+print(" ".join(sorted(m for m in sys.modules if m.startswith(("catgen.rules.", "catgen.reporters.")))))
+"""
+
+
+def test_a_warm_check_that_finds_nothing_changed_imports_no_rule_and_one_reporter(clean):
+    """The stored findings are the answer: the rules and the other four reporters are not imported (issue 17)."""
+    def modules_used() -> list:
+        done = subprocess.run([sys.executable, "-c", MODULES_USED, str(clean)], capture_output=True, text=True,
+                              timeout=60)
+        return done.stdout.splitlines()[-1].split()
+
+    assert "catgen.rules.loading" in modules_used()  # the first check judges every file
+    assert modules_used() == ["catgen.reporters.text", "catgen.rules.base"]
+    (clean / "workspaces/dev.yaml").write_text((clean / "workspaces/dev.yaml").read_text() + "# changed\n")
+    assert "catgen.rules.loading" in modules_used()  # a changed file is judged again

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from catgen.errors import CatalogError
-from catgen.load.sources import DirectorySource, SourceFile
+from catgen.load.sources import FOLDER, SPECIAL, SYMLINK, DirectorySource, Seen, SourceFile, source_file
 from catgen.load.yamlsafe import MAX_BYTES
 
 from testing.catalogs import write
@@ -92,3 +92,29 @@ def _mappings() -> int:
     with open("/proc/self/maps", encoding="utf-8") as maps:
         return sum(1 for _ in maps)
 
+
+
+def test_stats_are_what_files_say_in_path_order(tmp_path):
+    """``stats()`` (the warm re-check's plain tuples) and ``files()`` describe every file alike."""
+    write(tmp_path, "b/2.yaml", "a: 1\n")
+    write(tmp_path, "a.yml", "a: 22\n")
+    os.symlink(tmp_path / "a.yml", tmp_path / "linked.yaml")
+    os.symlink(tmp_path / "b", tmp_path / "linked-folder")
+    source = DirectorySource(str(tmp_path))
+    stats, files = source.stats(), source.files()
+    assert [seen.relpath for seen in stats] == ["a.yml", "b/2.yaml", "linked-folder", "linked.yaml"]
+    assert [(f.relpath, f.size, f.mtime_ns, f.inode, f.kind) for f in files] == [tuple(seen) for seen in stats]
+    lstat = os.lstat(tmp_path / "a.yml")
+    assert stats[0] == Seen("a.yml", 6, lstat.st_mtime_ns, lstat.st_ino, 0)
+    assert [seen.kind for seen in stats[2:]] == [SYMLINK | FOLDER, SYMLINK]
+    assert sorted(source.walk(), key=lambda f: f.relpath) == files
+
+
+def test_a_listed_file_is_the_same_source_file_as_one_made_in_full():
+    for kind in range(8):
+        made = source_file(Seen("m/1.yaml", 7, 11, 13, kind))
+        full = SourceFile("m/1.yaml", 7, symlink=bool(kind & SYMLINK), folder=bool(kind & FOLDER),
+                          special=bool(kind & SPECIAL), mtime_ns=11, inode=13)
+        assert made == full and repr(made) == repr(full) and hash(made) == hash(full) and made.kind == kind
+    with pytest.raises(AttributeError):  # still frozen
+        made.size = 8

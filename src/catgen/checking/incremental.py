@@ -39,14 +39,14 @@ from collections.abc import Sequence
 from catgen.checking.engine import CheckResult, apply_policy, raw_findings
 from catgen.checking.horizon import RecordingNow, narrower, within
 from catgen.checking.state import (
-    ANCHORS, DIGEST, FLAGS, GROUPS, IDENTITY, IMPLIED, INODE, KIND, MTIME, REFS, SIZE, StateStore, content_digest,
-    key_text, keys_of, keys_text,
+    ANCHORS, DIGEST, GROUPS, IDENTITY, IMPLIED, KIND, MTIME, REFS, Records, StateStore, changed_paths,
+    content_digest, key_text, keys_of, keys_text, trusted_before,
 )
 from catgen.dates import utc_now
 from catgen.load import yamlsafe
 from catgen.load.catalog import Catalog, read_catalog
 from catgen.load.parsing import ParseCache, parse_all
-from catgen.load.sources import DirectorySource
+from catgen.load.sources import DirectorySource, source_file
 from catgen.model import Finding, Manifest, fold, identity_from_relpath
 from catgen.policy import read_policy
 from catgen.rules import RULES, Context
@@ -55,15 +55,24 @@ BIDIRECTIONAL = frozenset({("Promotion", "asset"), ("Workspace", "registries")})
 POLICY_PATHS = frozenset({"policy.yaml", "policy.yml"})
 LARGEST_SHARE = 0.5  # a scope over this share of the catalog: a full check costs about the same
 PARSE_RATHER_THAN_LOOK_UP = 200
-RACY_NS = 2_000_000_000  # a file written this close before the last listing may change within one mtime tick
 
 
 class Listed:
-    """A source that lists ``entries`` (already listed) and notes the digest of each file it reads."""
+    """A source that lists ``entries`` (already listed) and notes the digest of each file it reads.
 
-    def __init__(self, source, entries: list):
-        self.source, self.entries, self.root = source, entries, source.root
+    Or the files the listing saw (``seen``, ``sources.Seen``): their ``SourceFile`` entries are made on first use.
+    """
+
+    def __init__(self, source, entries: list | None = None, *, seen: list | None = None):
+        self.source, self.root = source, source.root
+        self._entries, self.seen = entries, seen
         self.digests: dict = {}
+
+    @property
+    def entries(self) -> list:
+        if self._entries is None:
+            self._entries = [source_file(one) for one in self.seen]
+        return self._entries
 
     def files(self) -> list:
         return list(self.entries)
@@ -98,17 +107,17 @@ def check_catalog(root: str, *, now=None) -> CheckResult:
     return check_with_state(root, now=now)[0]
 
 
-def check_with_state(root: str, *, now=None) -> tuple[CheckResult, Listed, dict]:
+def check_with_state(root: str, *, now=None) -> tuple[CheckResult, Listed, Records]:
     """The check, the source it read (with its listing) and every file's record as the state now holds it."""
     now = now or utc_now()
     source = DirectorySource(root)
     store = state_store(source)
-    listed = Listed(source, source.files())
+    listing = source.stats()
     state = store.load()
     done = None
     if state is not None and within(state["horizon"], now):
-        done = _incremental(source, listed.entries, state, now, store)
-    return done if done is not None else _full(source, listed.entries, now, store)
+        done = _incremental(source, listing, state, now, store)
+    return done if done is not None else _full(source, listing, now, store)
 
 
 def state_store(source: DirectorySource) -> StateStore:
@@ -117,80 +126,64 @@ def state_store(source: DirectorySource) -> StateStore:
 
 
 def _full(source, listing: list, now, store: StateStore) -> tuple:
-    listed = Listed(source, listing)
+    listed = Listed(source, seen=listing)
     catalog = read_catalog(listed, ParseCache(source.root))
     digests = dict(listed.digests)  # as parsed: finding a line later reads a file again
     recording = RecordingNow(now)
     policy = read_policy(catalog.policy)
     ctx = Context(catalog, policy, recording, RULES, own_policy=policy)
     raw = raw_findings(ctx)
-    entries = {entry.relpath: entry for entry in listing}
-    files = {m.relpath: record_of(m, entries[m.relpath], digests.get(m.relpath, "")) for m in catalog.manifests}
+    seen = {one.relpath: one for one in listing}
+    files = Records.of({m.relpath: record_of(m, seen[m.relpath], digests.get(m.relpath, ""))
+                        for m in catalog.manifests})
     store.save(files, _by_path(raw), recording.span())
     return _result(catalog, raw, policy, now, graph=ctx.graph), listed, files
 
 
 def _incremental(source, listing: list, state: dict, now, store: StateStore) -> tuple | None:
     """The check from ``state`` and the files that changed since, or None when only a full check will do."""
-    stored = state["files"]
-    changed, restated = _changed_paths(source, listing, state)
+    stored, paths = state["files"], [seen.relpath for seen in listing]
+    changed, restated = changed_paths(source, listing, paths, state)
     if not changed:
-        if restated:
-            store.save({**stored, **restated}, state["findings"], state["horizon"])
-        policies = [entry for entry in listing if stored[entry.relpath][KIND] == "Policy"]
+        files = _now_records(paths, stored, restated)
+        if any(record != stored[path] or record[MTIME] < trusted_before(store.listed_ns)
+               for path, record in restated.items()):  # else the stored state says as much: not written again
+            store.save(files, state["findings"], state["horizon"])
+        policies = [source_file(seen) for seen, kind in zip(listing, files.columns[KIND]) if kind == "Policy"]
         part = read_catalog(Listed(source, policies), parse=_parse_changed(set()))  # its findings are stored
-        outline = _outline(source, listing, stored, {m.relpath: m for m in part.manifests})
+        outline = _outline(source, files, {m.relpath: m for m in part.manifests})
         return _result(outline, _unpack(state["findings"]), read_policy(part.policy), now, judged=0), Listed(
-            source, listing), {**stored, **restated}
-    entries = [entry for entry in listing if entry.relpath in changed]
-    now_files = _now_files(source, entries, stored, changed, restated)
-    if now_files is None:
+            source, seen=listing), files
+    fresh = _changed_records(source, [source_file(seen) for seen in listing if seen.relpath in changed], stored,
+                             changed)
+    if fresh is None:
         return None
-    links = Links(now_files, {path: stored[path] for path in changed if path in stored})
-    affected = affected_paths(changed, stored, now_files, links)
-    scope = scope_of(affected, now_files, links)
-    if len(scope) > LARGEST_SHARE * len(now_files):
+    files = _now_records(paths, stored, {**restated, **fresh})
+    links = Links(files, {path: stored[path] for path in changed if path in stored})
+    affected = affected_paths(changed, stored, files, links)
+    scope = scope_of(affected, files, links)
+    if len(scope) > LARGEST_SHARE * len(files):
         return None
-    judged = _judge(source, [entry for entry in listing if entry.relpath in scope], now_files, changed, now)
+    judged = _judge(source, [source_file(seen) for seen in listing if seen.relpath in scope], files, changed, now)
     if judged is None:
         return None
     part, raw, policy, span = judged
     findings = _merged(state["findings"], _by_path(raw), {source.display(path) for path in affected},
                        {source.display(path) for path in changed})
-    store.save(now_files, findings, narrower(state["horizon"], span))
-    outline = _outline(source, listing, now_files, {m.relpath: m for m in part.manifests})
-    return _result(outline, _unpack(findings), policy, now, judged=len(scope)), Listed(source, listing), now_files
+    store.save(files, findings, narrower(state["horizon"], span))
+    outline = _outline(source, files, {m.relpath: m for m in part.manifests})
+    return _result(outline, _unpack(findings), policy, now, judged=len(scope)), Listed(source, seen=listing), files
 
 
-def _changed_paths(source, listing: list, state: dict) -> tuple[set, dict]:
-    """Paths added, removed or with other bytes; and the records of files whose stat alone changed."""
-    stored, trusted_before = state["files"], state["listed_ns"] - RACY_NS
-    changed, restated = set(stored) - {entry.relpath for entry in listing}, {}
-    for entry in listing:
-        old = stored.get(entry.relpath)
-        seen = (entry.size, entry.mtime_ns, entry.inode, _flags(entry))
-        if old is None or seen[3] != old[FLAGS]:
-            changed.add(entry.relpath)
-        elif seen == (old[SIZE], old[MTIME], old[INODE], old[FLAGS]) and entry.mtime_ns < trusted_before:
-            continue
-        elif seen[3] or entry.size > yamlsafe.MAX_BYTES or entry.size != old[SIZE]:
-            changed.add(entry.relpath)  # never read, or of another size: changed
-        elif _digest_now(source, entry.relpath) == old[DIGEST]:
-            restated[entry.relpath] = seen + old[FLAGS + 1:]
-        else:
-            changed.add(entry.relpath)
-    return changed, restated
+def _now_records(paths: list, stored: Records, fresh: dict) -> Records:
+    """Every listed file's record in listing order: ``fresh`` ones (path -> record), the stored one of the rest."""
+    if paths == stored.paths:
+        return stored.replaced(fresh) if fresh else stored
+    return Records.of({path: fresh[path] if path in fresh else stored[path] for path in paths})
 
 
-def _digest_now(source, relpath: str) -> str | None:
-    try:
-        return content_digest(source.read(relpath))
-    except FileNotFoundError:
-        return None
-
-
-def _now_files(source, entries: list, stored: dict, changed: set, restated: dict) -> dict | None:
-    """Every file's record as it is now (the changed ones read and identified), or None for a full check."""
+def _changed_records(source, entries: list, stored: Records, changed: set) -> dict | None:
+    """The records of the changed files present now (read and identified), or None for a full check."""
     listed = Listed(source, entries)
     fresh = read_catalog(listed, None)
     if len(fresh.manifests) != len(entries):  # one vanished while it was read
@@ -201,10 +194,7 @@ def _now_files(source, entries: list, stored: dict, changed: set, restated: dict
         for record in (stored.get(path), records.get(path)):
             if record is not None and (record[KIND] == "Policy" or path in POLICY_PATHS):
                 return None  # the policy judges every file
-    files = {path: record for path, record in stored.items() if path not in changed}
-    files.update(restated)
-    files.update(records)
-    return files
+    return records
 
 
 def _merged(stored: dict, fresh: dict, affected: set, changed: set) -> dict:
@@ -256,12 +246,13 @@ def _parse_changed(changed: set):
 
 
 def record_of(manifest: Manifest, entry, digest: str) -> tuple:
-    """What the state keeps of one file (``checking/state.py`` names the fields)."""
+    """What the state keeps of one file (``checking/state.py`` names the fields); ``entry``: what the listing saw
+    of it (a ``SourceFile`` or a ``sources.Seen``)."""
     implied = identity_from_relpath(manifest.relpath)
     keyed = [ref for ref in manifest.refs if ref.kind is not None]
     anchors = [ref for ref in keyed if (manifest.kind, ref.path[1]) in BIDIRECTIONAL]
     return (
-        entry.size, entry.mtime_ns, entry.inode, _flags(entry), digest, manifest.kind,
+        entry.size, entry.mtime_ns, entry.inode, entry.kind, digest, manifest.kind,
         key_text(fold(manifest.key)) if manifest.identified else None, key_text(fold(implied)) if implied else None,
         keys_text(fold(ref.key) for ref in keyed), keys_text(fold(ref.key) for ref in anchors),
         keys_text(_groups(manifest)),
@@ -278,19 +269,24 @@ def _groups(manifest: Manifest) -> tuple:
     return ()
 
 
-def _flags(entry) -> int:
-    return int(entry.symlink) | int(entry.folder) << 1 | int(entry.special) << 2
-
-
 class Links:
     """The links between files' records, indexed both ways (``before``: the changed files' old records too)."""
 
-    def __init__(self, files: dict, before: dict):
+    def __init__(self, files: Records, before: dict):
         self.holders, self.referrers = defaultdict(list), defaultdict(list)
         self.anchored, self.members = defaultdict(list), defaultdict(list)
-        for records in (files, before):
-            for path, record in records.items():
-                self.add(path, record)
+        paths, columns = files.paths, files.columns
+        for field in (IDENTITY, IMPLIED):  # column by column: no tuple per record
+            for path, key in zip(paths, columns[field]):
+                if key is not None:
+                    self.holders[key].append(path)
+        for links, field in ((self.referrers, REFS), (self.anchored, ANCHORS), (self.members, GROUPS)):
+            for path, text in zip(paths, columns[field]):
+                if text:
+                    for key in keys_of(text):
+                        links[key].append(path)
+        for path, record in before.items():
+            self.add(path, record)
 
     def add(self, path: str, record: tuple) -> None:
         for key in _own_keys(record):
@@ -326,7 +322,7 @@ def affected_paths(changed: set, before: dict, after: dict, links: Links) -> set
     return found
 
 
-def scope_of(affected: set, files: dict, links: Links) -> set:
+def scope_of(affected: set, files: Records, links: Links) -> set:
     """The files present now that the affected files' findings may read (the links, forwards), and the policy.
 
     ``links`` may hold the old links of changed files too: a path no longer present is left out.
@@ -343,16 +339,17 @@ def scope_of(affected: set, files: dict, links: Links) -> set:
                 if other not in found and other in files:
                     found.add(other)
                     pending.append(other)
-    return found | {path for path, record in files.items() if record[KIND] == "Policy"}
+    return found | {path for path, kind in zip(files.paths, files.columns[KIND]) if kind == "Policy"}
 
 
-def _outline(source, listing: list, files: dict, known: dict | None = None) -> Catalog:
+def _outline(source, files: Records, known: dict | None = None) -> Catalog:
     """The catalog as reporters read it: every file in path order (those judged again in full)."""
     known = known or {}
-    present = [entry.relpath for entry in listing if entry.relpath in files]
+    present, kinds = files.paths, files.columns[KIND]
 
     def manifests() -> list:
-        return [known.get(path) or Manifest(path, source.display(path), kind=files[path][KIND]) for path in present]
+        return [known.get(path) or Manifest(path, source.display(path), kind=kind)
+                for path, kind in zip(present, kinds)]
 
     return Catalog(source, OutlineManifests(manifests, len(present)))
 

@@ -11,7 +11,10 @@ raw findings (before the policy's levels and exceptions); and the span of
 
 It is stored with ``marshal`` (plain data only) by temporary file and rename,
 and read as untrusted: anything of another shape than ``save`` writes is no
-state at all, and the check is a full one.
+state at all, and the check is a full one. The records stay by column once
+read (``Records``): a warm re-check compares the listing's sizes, times, inodes
+and types with the stored ones a whole column at a time (``changed_paths``) and
+makes a tuple only for the files it reads again (benchmarks/README.md, issue 17).
 """
 
 from __future__ import annotations
@@ -20,12 +23,17 @@ import hashlib
 import marshal
 import os
 import time
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
 from catgen.load.parsing import default_cache_dir, salt
+from catgen.load.yamlsafe import MAX_BYTES
 
 STATE_FORMAT = 1
+# Without the object references of versions 3 and 4: their bookkeeping made a save of 10,000 records
+# 4-6 times slower when the strings are also held elsewhere (the listing, the index), and loads slower.
+MARSHAL_VERSION = 2
 # The modules whose code decides a finding; their source is part of the salt.
 _JUDGING = ("rules", "graph", "checking")
 _JUDGING_FILES = ("model.py", "policy.py", "dates.py", "diff.py", "load/catalog.py")
@@ -36,6 +44,7 @@ SIZE, MTIME, INODE, FLAGS, DIGEST, KIND, IDENTITY, IMPLIED, REFS, ANCHORS, GROUP
 COLUMN_TYPES = ({int}, {int}, {int}, {int}, {str}, {str, type(None)}, {str, type(None)}, {str, type(None)},
                 {str}, {str}, {str})
 KEY_SEPARATOR, KEYS_SEPARATOR = "\x1f", "\x1e"
+RACY_NS = 2_000_000_000  # a file written this close before the last listing may change within one mtime tick
 FINDING_TYPES = (str, str, str, str, int, int, str, (str, type(None)))
 
 
@@ -81,7 +90,10 @@ class StateStore:
         self.path = os.path.join(self.directory, f"state-{name}-{judging_salt()}.marshal")
 
     def load(self) -> dict | None:
-        """The stored state, or None when there is none or it is not exactly what ``save`` writes."""
+        """The stored state, or None when there is none or it is not exactly what ``save`` writes.
+
+        Its ``files`` are ``Records``: the columns as stored, made into one tuple per file only when asked.
+        """
         try:
             with open(self.path, "rb") as handle:
                 stored = marshal.loads(handle.read())
@@ -89,23 +101,21 @@ class StateStore:
             return None
         if not well_formed(stored, self.root):
             return None
-        paths, columns = stored["files"]
-        return {**stored, "files": dict(zip(paths, zip(*columns))) if paths else {}}
+        return {**stored, "files": Records(*stored["files"])}
 
-    def save(self, files: dict, findings: dict, horizon: tuple) -> None:
+    def save(self, files: Records, findings: dict, horizon: tuple) -> None:
         """Write the state atomically; a read-only or full cache folder only costs speed.
 
         Files are stored by column (a list per field): 10,000 records load in a
         few milliseconds that way, where a tuple per file costs ten times more.
         """
-        columns = [list(column) for column in zip(*files.values())] if files else [[] for _ in COLUMN_TYPES]
         stored = {"format": STATE_FORMAT, "root": self.root, "listed_ns": self.listed_ns,
-                  "files": (list(files), columns), "findings": findings, "horizon": horizon}
+                  "files": (files.paths, files.columns), "findings": findings, "horizon": horizon}
         try:
             os.makedirs(self.directory, exist_ok=True)
             temp = f"{self.path}.{os.getpid()}.tmp"
             with open(temp, "wb") as handle:
-                handle.write(marshal.dumps(stored))
+                handle.write(marshal.dumps(stored, MARSHAL_VERSION))
             os.replace(temp, self.path)
         except OSError:
             pass
@@ -150,3 +160,117 @@ def _well_formed_files(files) -> bool:
 def _well_formed_horizon(horizon) -> bool:
     """(earliest, latest) microseconds, each an int or None: "now" must lie strictly between."""
     return type(horizon) is tuple and len(horizon) == 2 and all(h is None or type(h) is int for h in horizon)
+
+
+class Records(Mapping):
+    """Every file's record by path, kept as the state stores them: the paths and one list per field.
+
+    A warm re-check compares whole columns with the listing's (``changed_paths``) and reads the
+    records of the few files that changed: a tuple per file is made only when it is asked for, and
+    all of them only when something walks every record.
+    """
+
+    def __init__(self, paths: list, columns: list):
+        self.paths, self.columns = paths, columns
+        self._rows: dict | None = None
+        self._index: dict | None = None
+
+    @classmethod
+    def of(cls, records: dict) -> Records:
+        """From ``{path: record}``, in the dict's order."""
+        columns = [list(column) for column in zip(*records.values())] if records else [[] for _ in COLUMN_TYPES]
+        return cls(list(records), columns)
+
+    def index(self) -> dict:
+        """Path -> its row in ``paths`` and every column."""
+        if self._index is None:
+            self._index = dict(zip(self.paths, range(len(self.paths))))
+        return self._index
+
+    def row(self, row: int) -> tuple:
+        return tuple(column[row] for column in self.columns)
+
+    def replaced(self, records: dict) -> Records:
+        """These records with ``records`` (path -> record, each path one of these) in place."""
+        columns, index = [list(column) for column in self.columns], self.index()
+        for path, record in records.items():
+            row = index[path]
+            for column, value in zip(columns, record):
+                column[row] = value
+        return Records(self.paths, columns)
+
+    def __getitem__(self, path: str) -> tuple:
+        if self._rows is not None:
+            return self._rows[path]
+        return self.row(self.index()[path])
+
+    def __contains__(self, path) -> bool:
+        return path in self.index()
+
+    def __iter__(self):
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def items(self):
+        if self._rows is None:
+            self._rows = dict(zip(self.paths, zip(*self.columns)))
+        return self._rows.items()
+
+
+def trusted_before(listed_ns: int) -> int:
+    """A file last written before this time (ns) is known by its stat; later, it may change within one tick."""
+    return listed_ns - RACY_NS
+
+
+def changed_paths(source, listing: list, paths: list, state: dict) -> tuple[set, dict]:
+    """Paths added, removed or with other bytes; and the records of files whose stat alone changed.
+
+    ``listing``: what the listing saw (``sources.Seen``), ``paths`` their paths. A file is read
+    again when its stat (size, time, inode, type) differs from the stored one or was taken
+    within ``RACY_NS`` of the state; when the paths are the stored ones, in order, those files
+    are found by comparing whole columns.
+    """
+    stored, trusted = state["files"], trusted_before(state["listed_ns"])
+    if paths == stored.paths:
+        changed, rows = set(), _suspect_rows(listing, stored, trusted)
+    else:  # files added or removed: each is looked up by path
+        changed = set(stored.paths) - set(paths)
+        kept = dict(zip(stored.paths, zip(*stored.columns[:FLAGS + 1])))
+        rows = [row for row, seen in enumerate(listing) if seen[1:] != kept.get(seen[0]) or seen[2] >= trusted]
+    restated = {}
+    for row in rows:
+        seen = listing[row]
+        old = stored.get(seen.relpath)
+        if old is None or seen.kind != old[FLAGS]:
+            changed.add(seen.relpath)
+        elif seen[1:] == old[:FLAGS + 1] and seen.mtime_ns < trusted:
+            continue
+        elif seen.kind or seen.size > MAX_BYTES or seen.size != old[SIZE]:
+            changed.add(seen.relpath)  # never read, or of another size: changed
+        elif _digest_now(source, seen.relpath) == old[DIGEST]:
+            restated[seen.relpath] = tuple(seen[1:]) + old[FLAGS + 1:]
+        else:
+            changed.add(seen.relpath)
+    return changed, restated
+
+
+def _suspect_rows(listing: list, stored: Records, trusted: int) -> list[int]:
+    """The rows whose stat differs from the stored one or is too recent to trust: column by column."""
+    seen_columns = list(zip(*listing))[1:] if listing else [()] * (FLAGS + 1)
+    suspects: set = set()
+    for seen, kept in zip(seen_columns, stored.columns[:FLAGS + 1]):
+        if list(seen) != kept:
+            suspects.update(row for row, (now, before) in enumerate(zip(seen, kept)) if now != before)
+    times = seen_columns[MTIME]
+    if max(times, default=trusted) >= trusted:
+        suspects.update(row for row, time_ns in enumerate(times) if time_ns >= trusted)
+    return sorted(suspects)
+
+
+def _digest_now(source, relpath: str) -> str | None:
+    try:
+        return content_digest(source.read(relpath))
+    except FileNotFoundError:
+        return None
