@@ -3,6 +3,7 @@ remote resources of its pages reported, its pages in the sitemap."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -85,6 +86,32 @@ def test_meanwhile_runs_in_another_process_and_reports_a_failure_in_one_line(tmp
     assert ((tmp_path / "done").read_text() != str(os.getpid())) == forks
     with pytest.raises(RuntimeError, match="^writing the site's data files failed: ValueError: no room$"):
         Meanwhile(_fail).wait()
+
+
+def _write_collected(path, shared) -> None:
+    """Whether the collector's generations hold ``shared`` (frozen objects are in none of them)."""
+    path.write_text(str(any(tracked is shared for tracked in gc.get_objects())))
+
+
+def test_meanwhile_leaves_what_it_shares_with_the_build_out_of_its_collections(tmp_path):
+    forks = threading.active_count() == 1 and (os.cpu_count() or 1) >= 2
+    shared = [[] for _ in range(3)]  # made before the fork, so shared with the child
+    Meanwhile(lambda: _write_collected(tmp_path / "collected", shared)).wait()
+    assert (tmp_path / "collected").read_text() == str(not forks)
+    assert any(tracked is shared for tracked in gc.get_objects())  # here the build collects it as before
+
+
+def test_meanwhile_keeps_frozen_what_the_build_froze(tmp_path):
+    earlier = [[] for _ in range(3)]
+    gc.freeze()  # as ``build.frozen_heap`` does for the whole build
+    try:
+        later = [[] for _ in range(3)]
+        Meanwhile(lambda: _write_collected(tmp_path / "collected", later)).wait()
+        seen = [any(tracked is mine for tracked in gc.get_objects()) for mine in (earlier, later)]
+        forks = threading.active_count() == 1 and (os.cpu_count() or 1) >= 2
+        assert seen == [False, not forks] and (tmp_path / "collected").read_text() == str(not forks)
+    finally:
+        gc.unfreeze()
 
 
 def test_with_another_thread_running_meanwhile_runs_here_when_waited_for(tmp_path):

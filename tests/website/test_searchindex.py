@@ -12,6 +12,7 @@ import pytest
 
 from catgen.checking.engine import run_check
 from catgen.load.catalog import open_catalog
+from catgen.website.search.documents import all_documents
 from catgen.website.search.reader import IndexReader
 from catgen.website.searchindex import build_index
 from catgen.website.sitemodel import SiteModel
@@ -106,3 +107,11 @@ def test_a_first_search_of_one_word_reads_two_files(reader):
 def test_the_index_is_the_same_for_the_same_catalog(site, files):
     assert build_index(site, GUIDE) == files
     assert build_index(site) != files  # the guide counts
+
+
+def test_manifest_documents_keep_no_words_and_make_them_when_read(site):
+    documents = all_documents(site)
+    made = [d for d in documents if d.make_words is not None]
+    assert len(made) == len(site.pages) and all(d.words == {} for d in made)
+    assert all(d.indexed_words() and d.indexed_words() == d.indexed_words() for d in made)
+    assert all(d.indexed_words() is d.words for d in documents if d.make_words is None)

@@ -4,32 +4,78 @@ Deterministic: manifests in path order, edges sorted, keys sorted. Dates and
 other YAML scalars that are not JSON types are written as strings, and so are
 numbers that are not finite (``.nan``, ``.inf``, ``-.inf``, as YAML writes them:
 they are CG201, but the file must stay JSON, which has no NaN).
+
+The text is ``json.dumps(catalog_document(site), **JSON_SETTINGS) + "\\n"``, but made
+a manifest at a time (``catalog_json_pieces``): at 50,000 manifests the whole
+document and its text held at once cost the build's data-files process about
+700 MB. With ``indent``, a newline in the text is always one that the encoder
+put between items (a newline inside a string is written ``\\n``), so a value
+encoded alone is indented deeper by adding spaces after each of its newlines.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 
 FORMAT = "catgen-site/v1"
+JSON_SETTINGS = {"sort_keys": True, "indent": 1, "ensure_ascii": False, "default": str, "allow_nan": False}
+_ENCODER = json.JSONEncoder(**JSON_SETTINGS)
 
 
 def catalog_json(site) -> str:
-    manifests = [
-        {"kind": m.kind, "name": m.name, "version": m.version, "path": m.relpath, "url": site.url(m),
-         "data": finite_json(m.data),
-         "findings": [f.as_dict() for f in site.findings_of(m)]}
-        for m in site.catalog.manifests
-        if m.problem is None and m.kind is not None
-    ]
-    edges = sorted(
-        ({"source": e.source.ref, "target": e.target.ref, "type": e.type, "field": e.ref.field}
-         for e in _edges(site.graph)),
-        key=lambda e: (e["source"], e["field"], e["target"]),
-    )
-    summary = site.result.summary()
-    document = {"format": FORMAT, "manifests": manifests, "edges": edges, "check": summary}
-    return json.dumps(document, sort_keys=True, indent=1, ensure_ascii=False, default=str, allow_nan=False) + "\n"
+    """The whole text of ``/catalog.json`` (``catalog_json_pieces`` joined)."""
+    return "".join(catalog_json_pieces(site))
+
+
+def catalog_json_pieces(site) -> Iterator[str]:
+    """The text of ``/catalog.json`` in pieces of about one manifest each, each made when asked for."""
+    # The document's keys in sorted order: check, edges, format, manifests.
+    yield '{\n "check": ' + _encoded(site.result.summary(), 1) + ',\n "edges": '
+    yield from _array_pieces(_edges(site), 1)
+    yield ',\n "format": ' + _encoded(FORMAT, 1) + ',\n "manifests": '
+    yield from _array_pieces((_manifest_entry(site, m) for m in _shown(site)), 1)
+    yield "\n}\n"
+
+
+def catalog_document(site) -> dict:
+    """The document ``/catalog.json`` holds, all of it in memory (the build writes ``catalog_json_pieces``)."""
+    return {"format": FORMAT, "manifests": [_manifest_entry(site, m) for m in _shown(site)],
+            "edges": list(_edges(site)), "check": site.result.summary()}
+
+
+def _shown(site):
+    return (m for m in site.catalog.manifests if m.problem is None and m.kind is not None)
+
+
+def _manifest_entry(site, manifest) -> dict:
+    return {"kind": manifest.kind, "name": manifest.name, "version": manifest.version, "path": manifest.relpath,
+            "url": site.url(manifest), "data": finite_json(manifest.data),
+            "findings": [f.as_dict() for f in site.findings_of(manifest)]}
+
+
+def _edges(site) -> Iterator[dict]:
+    """The lineage edges, sorted by (source, field, target); ties (sources of one reference) in node order."""
+    edges = sorted(((e.source.ref, e.ref.field, e.target.ref, e.type) for e in _graph_edges(site.graph)),
+                   key=lambda edge: edge[:3])
+    for source, field, target, kind in edges:
+        yield {"source": source, "target": target, "type": kind, "field": field}
+
+
+def _array_pieces(items, depth: int) -> Iterator[str]:
+    """A JSON array of ``items`` as ``json.dumps`` indents it at ``depth``, a piece per item."""
+    between = "\n" + " " * (depth + 1)
+    empty = True
+    for item in items:
+        yield ("[" if empty else ",") + between + _encoded(item, depth + 1)
+        empty = False
+    yield "[]" if empty else "\n" + " " * depth + "]"
+
+
+def _encoded(value, depth: int) -> str:
+    """``value`` as ``json.dumps`` writes it ``depth`` levels deep (``JSON_SETTINGS``: one space a level)."""
+    return _ENCODER.encode(value).replace("\n", "\n" + " " * depth)
 
 
 def finite_json(value):
@@ -43,6 +89,8 @@ def finite_json(value):
     return value
 
 
-def _edges(graph):
-    for _, _, data in graph.nx.edges(data=True):
-        yield data["edge"]
+def _graph_edges(graph):
+    """The edges ``graph.nx`` holds, without making it (90 MB at 50,000 manifests): one per source, target and
+    field (its edge key; a later edge's data replaces an earlier one's), sources in node order."""
+    for node in graph.nodes:
+        yield from {(id(edge.target), edge.ref.field): edge for edge in graph.out_edges(node)}.values()

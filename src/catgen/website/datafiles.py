@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from importlib import resources
 
 from catgen.load.schemas import SCHEMA_FILES, schema_text
 from catgen.website import searchindex
-from catgen.website.catalogjson import catalog_json
+from catgen.website.catalogjson import catalog_json_pieces
 from catgen.website.statusdata import TIMELINE_PATH, status_timeline, timeline_json
 
 # Vendored: the site loads nothing from another host.
@@ -28,13 +29,25 @@ ASSET_PATHS = asset_paths()  # with the catalog at /
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def data_files(site, guide=(), prefix: str = "") -> dict[str, str]:
-    """``{path under the site: text}`` of the catalog, the status timeline, the schemas and the search index
-    (of the catalog and the ``guide`` files), all under the catalog's folder ``prefix`` ("" the site's root)."""
-    data = {"catalog.json": catalog_json(site), TIMELINE_PATH: timeline_json(status_timeline(site))}
-    data.update({f"schemas/{name}.json": schema_text(name) for name in SCHEMA_FILES})
-    data.update(searchindex.build_index(site, guide, prefix))
-    return {prefix + path: _SURROGATE.sub(_escaped_byte, text) for path, text in data.items()}
+def data_files(site, guide=(), prefix: str = "") -> Iterator[tuple[str, Iterator[str]]]:
+    """(path under the site, its text in pieces) of the catalog, the status timeline, the schemas and the search
+    index (of the catalog and the ``guide`` files), all under the catalog's folder ``prefix`` ("" the site's root).
+
+    Each file's pieces are made as they are read, and each file when asked for: write each piece before
+    asking for the next, and no more than a piece is held (at 50,000 manifests the texts are 120 MB, and
+    making them all at once took 700 MB more).
+    """
+    yield prefix + "catalog.json", _escaped(catalog_json_pieces(site))
+    yield prefix + TIMELINE_PATH, _escaped([timeline_json(status_timeline(site))])
+    for name in SCHEMA_FILES:
+        yield f"{prefix}schemas/{name}.json", _escaped([schema_text(name)])
+    for path, text in searchindex.index_texts(site, guide, prefix):
+        yield prefix + path, _escaped([text])
+
+
+def _escaped(pieces) -> Iterator[str]:
+    # A surrogate is one character, so escaping each piece alone escapes the whole text.
+    return (_SURROGATE.sub(_escaped_byte, piece) for piece in pieces)
 
 
 def _escaped_byte(match: re.Match) -> str:

@@ -102,12 +102,13 @@ def deferred_data_files(config, prefix: str = "") -> list[File]:
 
 
 def write_data_files(site, guide: list, prefix: str, site_dir: str) -> None:
-    """Write the catalog's data files (``datafiles``) into ``site_dir``, as MkDocs writes generated text."""
-    for path, text in data_files(site, guide, prefix).items():
+    """Write the catalog's data files (``datafiles``) into ``site_dir``, as MkDocs writes generated text: each
+    piece as it is made, so none of them is held whole."""
+    for path, pieces in data_files(site, guide, prefix):
         target = os.path.join(site_dir, path)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(target, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            handle.writelines(pieces)
 
 
 class Meanwhile:
@@ -117,12 +118,23 @@ class Meanwhile:
     def __init__(self, call):
         self.call, self.process, self.answer = call, None, None
         if _cores() >= 2 and sys.platform.startswith("linux") and threading.active_count() == 1:
+            import gc
             import multiprocessing
 
             start = multiprocessing.get_context("fork")
             self.answer, sent = start.Pipe(duplex=False)
             self.process = start.Process(target=_answer, args=(call, sent), daemon=True)
-            self.process.start()
+            # Frozen, the objects it shares with this process are outside its collections, which would write to
+            # each one's header and so copy every page of them (the whole site model) into the child. Unfreezing
+            # is all or nothing: what was frozen before (``build.frozen_heap``) stays so, and what is frozen here
+            # with it, until whoever froze it unfreezes.
+            frozen_before = gc.get_freeze_count()
+            gc.freeze()
+            try:
+                self.process.start()
+            finally:
+                if not frozen_before:
+                    gc.unfreeze()
             sent.close()
 
     def wait(self) -> None:

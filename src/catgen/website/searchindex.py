@@ -7,19 +7,28 @@ browser side is ``assets/catgen-search.js``. See docs/site.md, "Search".
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from catgen.website import urls
+from catgen.website.search import shards
 from catgen.website.search.documents import all_documents, kind_ranges
-from catgen.website.search.shards import index_files
 
 
 def build_index(site, guide=(), prefix: str = "") -> dict[str, str]:
-    """``{path under the catalog's folder: text}`` of every index file, deterministic.
+    """``{path under the catalog's folder: text}`` of every index file, deterministic (``index_texts``, all
+    held at once)."""
+    return dict(index_texts(site, guide, prefix))
+
+
+def index_texts(site, guide=(), prefix: str = "") -> Iterator[tuple[str, str]]:
+    """(path under the catalog's folder, text) of each index file, each made when asked for: the build writes
+    each before the next is made.
 
     ``guide`` holds the user guide's MkDocs files (``url`` and ``content_string``); ``prefix`` is the
     catalog's folder in the site, which every address in the index is relative to.
     """
     documents = all_documents(site, guide_pages(guide, prefix))
-    return index_files(documents, kind_ranges(documents))
+    return shards.index_texts(documents, kind_ranges(documents))
 
 
 def guide_pages(guide, prefix: str = "") -> list[tuple[str, str]]:

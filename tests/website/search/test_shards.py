@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import random
 
 from catgen.website.search.documents import Document, kind_ranges
 from catgen.website.search.reader import IndexReader, postings_of
-from catgen.website.search.shards import CAP, compact, file_key, index_files
+from catgen.website.search.shards import CAP, Postings, compact, file_key, index_files
 from catgen.website.search.tokens import NAME, TEXT
 
 
@@ -77,3 +78,23 @@ def test_files_are_inert_scripts_and_deterministic(tmp_path):
     text = files["search/d/0.js"]
     assert "\u2028" not in text and text.startswith('catgenSearchData("d/0",') and text.endswith(");\n")
     assert json.loads(text[len('catgenSearchData("d/0",'):-3])[0][0] == "</script><b>x\u2028"
+
+
+def test_postings_rank_each_word_by_class_then_document_number():
+    rng = random.Random(17)
+    documents = [Document(["", "", "Model", "", ""], {w: rng.randrange(5) for w in rng.sample("abcdefgh", 4)})
+                 for _ in range(300)]
+    postings = Postings(documents)
+    for word in "abcdefgh":
+        pairs = sorted((d.words[word], n) for n, d in enumerate(documents) if word in d.words)
+        assert postings.ranked(word) == pairs and postings.ranked(word, 7) == pairs[:7]
+        assert postings.total(word) == len(pairs) and sorted(postings.numbers(word)) == sorted(n for _, n in pairs)
+    assert set(postings.codes) == set("abcdefgh")
+
+
+def test_words_made_when_read_index_as_words_kept():
+    documents = _family(40)
+    made = [Document(d.record, {}, d.name, d.version, make_words=d.words.copy) for d in documents]
+    assert all(d.words == {} for d in made)
+    assert index_files(made, kind_ranges(made), budget=3000) == index_files(documents, kind_ranges(documents),
+                                                                             budget=3000)

@@ -10,7 +10,9 @@ versions before older ones; the browser breaks ties of score by that number, so
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from catgen.website.search import guidetext
 from catgen.website.search.tokens import KEYWORD, NAME, NAME_PART, REFERENCE, TEXT, WORD, add
@@ -34,10 +36,15 @@ class Document:
     words: dict = field(default_factory=dict)  # word -> field class
     name: str = ""
     version: str | None = None
+    make_words: Callable[[], dict] | None = None  # makes the words when they are not kept in ``words``
 
     @property
     def kind(self) -> str:
         return self.record[2]
+
+    def indexed_words(self) -> dict:
+        """{word: field class}: ``words``, or made afresh (a manifest's, which the index reads once)."""
+        return self.words if self.make_words is None else self.make_words()
 
 
 def ordered(documents: list) -> list:
@@ -48,9 +55,17 @@ def ordered(documents: list) -> list:
 
 
 def manifest_document(site, manifest) -> Document:
+    """A manifest page's document; its words are made when the index reads them (``manifest_words``): all
+    manifests' words at once would be 3.5 million (word, class) pairs at 50,000 manifests."""
     meta, name, version = manifest.metadata, manifest.name, manifest.version
     title = f"{name} {version}" if version else name
     record = [title, site.url(manifest), manifest.kind, manifest.ref, summary_text(meta.get("description"))]
+    return Document(record, {}, name, version, partial(manifest_words, site, manifest))
+
+
+def manifest_words(site, manifest) -> dict:
+    """{word: field class} of a manifest page's document."""
+    meta, name, version = manifest.metadata, manifest.name, manifest.version
     words: dict = {}
     add(words, name, NAME_PART)
     add(words, version, KEYWORD)
@@ -69,7 +84,7 @@ def manifest_document(site, manifest) -> Document:
     kind = manifest.kind.casefold()
     for reference in (manifest.ref, f"{name}@{version}" if version else None, f"{kind}:{name}" if version else None):
         _set_whole(words, reference, REFERENCE)
-    return Document(record, words, name, version)
+    return words
 
 
 def _set_whole(words: dict, text, field_class: int) -> None:

@@ -22,6 +22,8 @@ browser loads a script from a ``file://`` folder, where it refuses to fetch JSON
 from __future__ import annotations
 
 import json
+from array import array
+from collections.abc import Generator, Iterator
 
 from catgen.model import KIND_BY_PREFIX, KINDS
 from catgen.website.search.tokens import EXACT, PREFIX
@@ -34,34 +36,59 @@ CHUNK = 50  # whole records per file of the document table (summaries: a page of
 FORMAT = "catgen-search/2"
 
 
-def postings(documents: list) -> dict[str, list]:
-    """{word: [(field class, document number)...]} in rank order."""
-    found: dict[str, list] = {}
-    for number, document in enumerate(documents):
-        for word, field_class in document.words.items():
-            found.setdefault(word, []).append((field_class, number))
-    return {word: sorted(pairs) for word, pairs in found.items()}
+class Postings:
+    """Which documents have each word, by field class: ``{word: array of codes}``, ``class * count + number``
+    each, so sorting the codes ranks them (best class first, then document number).
+
+    Compact because the index reads every document's words once, in number order, and keeps only these
+    codes (a manifest's words are made when read: ``Document.indexed_words``): at 50,000 manifests
+    3.5 million (word, document) pairs as tuples cost 300 MB, as codes 30 MB.
+    """
+
+    def __init__(self, documents: list):
+        self.count = max(len(documents), 1)
+        self.codes: dict[str, array] = {}
+        for number, document in enumerate(documents):
+            for word, field_class in document.indexed_words().items():
+                codes = self.codes.get(word)
+                if codes is None:
+                    codes = self.codes[word] = array("q")
+                codes.append(field_class * self.count + number)
+
+    def total(self, word: str) -> int:
+        """How many documents have ``word``."""
+        return len(self.codes[word])
+
+    def ranked(self, word: str, limit: int = CAP) -> list[tuple[int, int]]:
+        """The first ``limit`` (field class, document number) of ``word``, in rank order."""
+        return [divmod(code, self.count) for code in sorted(self.codes[word])[:limit]]
+
+    def numbers(self, word: str) -> Iterator[int]:
+        """The numbers of the documents that have ``word``."""
+        return (code % self.count for code in self.codes[word])
 
 
 def index_files(documents: list, kinds: list, budget: int = BUDGET) -> dict[str, str]:
-    """``{path under the site: script text}`` of the whole index, deterministic."""
+    """``{path under the site: script text}`` of the whole index, deterministic (``index_texts``, all at once)."""
+    return dict(index_texts(documents, kinds, budget))
+
+
+def index_texts(documents: list, kinds: list, budget: int = BUDGET) -> Iterator[tuple[str, str]]:
+    """(path under the site, script text) of each index file, each made when asked for, deterministic."""
     records = [d.record for d in documents]
-    words = postings(documents)
+    words = Postings(documents)
     inline = [compact(r) for r in records]
     record_sizes = [len(json.dumps(r, ensure_ascii=False)) for r in inline]
-    sizes = {w: _entry_size(pairs, record_sizes) for w, pairs in words.items()}
+    sizes = {w: _entry_size(words.ranked(w), words.total(w), record_sizes) for w in words.codes}
     trie = _Trie(words, inline, budget)
-    trie.split("", sorted(words), sizes)
-    files = {f"search/w/{file_key(prefix)}.js": _script(f"w/{file_key(prefix)}", node)
-             for prefix, node in trie.files.items()}
+    yield from trie.split("", sorted(words.codes), sizes)
     for start in range(0, len(records), CHUNK):
         key = f"d/{start // CHUNK}"
-        files[f"search/{key}.js"] = _script(key, records[start:start + CHUNK])
-    files["search/index.js"] = _script("index", {
+        yield f"search/{key}.js", _script(key, records[start:start + CHUNK])
+    yield "search/index.js", _script("index", {
         "format": FORMAT, "docs": len(records), "chunk": CHUNK, "kinds": kinds, "exact": EXACT, "prefix": PREFIX,
         "plurals": {k.prefix: k.plural for k in KINDS.values() if k.plural},
         "leaves": sorted(trie.leaves), "inner": sorted(trie.inner)})
-    return files
 
 
 def compact(record: list):
@@ -93,18 +120,20 @@ def file_key(prefix: str) -> str:
 
 
 class _Trie:
-    """Splits the words into nodes under ``BUDGET``; ``files`` holds each node's content."""
+    """Splits the words into nodes under ``BUDGET``; ``split`` yields each node's file as it is made."""
 
-    def __init__(self, words: dict, records: list, budget: int):
+    def __init__(self, words: Postings, records: list, budget: int):
         self.words, self.records, self.budget = words, records, budget
         self.leaves: set = set()
         self.inner: set = set()
-        self.files: dict = {}
 
-    def split(self, prefix: str, words: list, sizes: dict) -> tuple[dict, set]:
-        """Write the node of ``prefix`` (``words`` all start with it); return (its prefix scores, its documents)."""
+    def split(self, prefix: str, words: list, sizes: dict) -> Generator[tuple[str, str], None, tuple[dict, set]]:
+        """Yield the files of the node of ``prefix`` (``words`` all start with it) and of the nodes under it;
+        return (its prefix scores, its documents)."""
         if prefix and (sum(sizes[w] for w in words) <= self.budget or words == [prefix]):
-            return self._leaf(prefix, words)
+            file, scores, documents = self._leaf(prefix, words)
+            yield file
+            return scores, documents
         children: dict[str, list] = {}
         for word in words:
             if word != prefix:
@@ -112,46 +141,50 @@ class _Trie:
         scores: dict = {}
         documents: set = set()
         for char in sorted(children):
-            child_scores, child_documents = self.split(prefix + char, children[char], sizes)
+            child_scores, child_documents = yield from self.split(prefix + char, children[char], sizes)
             _keep_best(scores, child_scores)
             documents |= child_documents
         if prefix:
-            self._inner(prefix, scores, documents)
+            yield self._inner(prefix, scores, documents)
         return _top(scores), documents
 
-    def _leaf(self, prefix: str, words: list) -> tuple[dict, set]:
+    def _leaf(self, prefix: str, words: list) -> tuple[tuple[str, str], dict, set]:
+        """The leaf node of ``prefix``: (its file, its prefix scores, its documents)."""
         entries, shown, scores, documents = {}, set(), {}, set()
         for word in words:
-            pairs = self.words[word]
-            entries[word] = _entry(pairs)
+            pairs = self.words.ranked(word)
+            entries[word] = _entry(pairs, self.words.total(word))
             shown.update(n for _, n in pairs[:RECORDS])
             _keep_best(scores, {n: PREFIX[c] for c, n in pairs[:TOP]})
-            documents.update(n for _, n in pairs)
+            documents.update(self.words.numbers(word))
         self.leaves.add(prefix)
-        self.files[prefix] = {"w": entries, "d": self._records(shown)}
-        return _top(scores), documents
+        return _node_file(prefix, {"w": entries, "d": self._records(shown)}), _top(scores), documents
 
-    def _inner(self, prefix: str, scores: dict, documents: set) -> None:
+    def _inner(self, prefix: str, scores: dict, documents: set) -> tuple[str, str]:
         """The inner node of ``prefix``: the word equal to it (scored exact) joins the ranking below it."""
-        own = self.words.get(prefix)
+        own = self.words.ranked(prefix) if prefix in self.words.codes else []
         ranked = dict(scores)
         entries = {}
         if own:
-            entries[prefix] = _entry(own)
+            entries[prefix] = _entry(own, self.words.total(prefix))
             _keep_best(ranked, {n: EXACT[c] for c, n in own[:TOP]})
-            documents.update(n for _, n in own)
+            documents.update(self.words.numbers(prefix))
         top = sorted(ranked.items(), key=lambda item: (-item[1], item[0]))[:TOP]
-        shown = {n for n, _ in top[:RECORDS]} | {n for _, n in (own or [])[:RECORDS]}
+        shown = {n for n, _ in top[:RECORDS]} | {n for _, n in own[:RECORDS]}
         self.inner.add(prefix)
-        self.files[prefix] = {"w": entries, "top": [x for pair in top for x in pair], "n": len(documents),
-                              "d": self._records(shown)}
+        return _node_file(prefix, {"w": entries, "top": [x for pair in top for x in pair], "n": len(documents),
+                                   "d": self._records(shown)})
 
     def _records(self, numbers) -> dict:
         return {str(n): self.records[n] for n in sorted(numbers)}
 
 
-def _entry(pairs: list) -> list:
-    """[total, [class, first number, gap, gap...]...]: the first ``CAP`` documents, by class then number."""
+def _node_file(prefix: str, node: dict) -> tuple[str, str]:
+    return f"search/w/{file_key(prefix)}.js", _script(f"w/{file_key(prefix)}", node)
+
+
+def _entry(pairs: list, total: int) -> list:
+    """[total, [class, first number, gap, gap...]...]: ``pairs``, the first ``CAP`` documents, by class then number."""
     groups: list = []
     previous = None
     for field_class, number in pairs[:CAP]:
@@ -160,12 +193,12 @@ def _entry(pairs: list) -> list:
         else:
             groups[-1].append(number - previous)
         previous = number
-    return [len(pairs), groups]
+    return [total, groups]
 
 
-def _entry_size(pairs: list, record_sizes: list) -> int:
+def _entry_size(pairs: list, total: int, record_sizes: list) -> int:
     shown = sum(record_sizes[n] for _, n in pairs[:RECORDS])
-    return len(json.dumps(_entry(pairs), separators=(",", ":"))) + shown + 8
+    return len(json.dumps(_entry(pairs, total), separators=(",", ":"))) + shown + 8
 
 
 def _keep_best(scores: dict, more: dict) -> None:
