@@ -231,10 +231,12 @@ def test_a_rebuild_reads_only_what_changed_and_checks_again_what_is_no_longer_al
     project = small_project(tmp_path, "site_name: x\n" + allowed,
                             {"p.md": "# P\n\n<script src=https://cdn.contoso.com/x.js></script>\n"})
     read = []
-    monkeypatch.setattr(pagewriter, "file_resources", lambda site, shown: read.append(shown) or
-                        offline.file_resources(site, shown))
+    monkeypatch.setattr(pagewriter, "file_resources", lambda site, shown, body=None: read.append(shown) or
+                        bodies.update({shown: body}) or offline.file_resources(site, shown, body))
+    bodies = {}
     build(project / "catalog", project / "site", cwd=project)
     assert "p/index.html" in read
+    assert bodies["audit/index.html"] and bodies["p/index.html"] is None  # a catalog page's body is read apart
     read.clear()
     build(project / "catalog", project / "site", cwd=project)
     assert read == []  # every file MkDocs wrote is the one the last build checked, with the same settings

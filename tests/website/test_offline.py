@@ -4,8 +4,10 @@ quick look and the parser agree on what a text loads."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from catgen.website.offline import _ResourceFinder, html_resources
+from catgen.website.offline import _ResourceFinder, framed_resources, html_resources
 
 LOADS = [
     '<img src="https://a.example/x.png">', "<IMG\tSRC=//a.example/x.png>", "<script src=https://a.example/s.js>",
@@ -36,3 +38,34 @@ def test_a_text_that_loads_from_another_host_is_parsed(text):
 @pytest.mark.parametrize("text", NOTHING)
 def test_a_text_that_loads_nothing_finds_nothing(text):
     assert html_resources(text) == _parsed(text) == []
+
+
+FRAME = '<html><head><link rel="stylesheet" href="{}"><script src="x.js"></script></head><body>{}</body></html>'
+
+
+@pytest.mark.parametrize("body", LOADS + NOTHING)
+def test_a_page_read_as_frame_and_body_finds_what_the_whole_page_does(body):
+    for sheet in ("https://cdn.example/s.css", "assets/s.css"):
+        page = FRAME.format(sheet, body)
+        assert sorted(framed_resources(page, body)) == sorted(html_resources(page))
+
+
+def test_a_body_the_page_does_not_hold_once_is_read_with_the_page():
+    body = '<img src="https://a.example/x.png">'
+    twice = FRAME.format("s.css", body + body)
+    assert framed_resources(twice, body) == html_resources(twice) and len(html_resources(twice)) == 2
+    assert framed_resources(FRAME.format("s.css", "<p>changed</p>"), body) == []
+
+
+FRAGMENTS = LOADS + NOTHING + [
+    "plain text ", "a < b", "&amp", "&#104;", "<!-- c -->", "<!--", "-->", "<script>", "</script>", "<style>",
+    "</style>", "<div ", ">", '"', "'", "\u0130", "x" * 5000, '<input name="x">', "<p style=", "=", " style",
+    "url(https://a.example/z)", "<img", " src=https://a.example/late.png", "<![CDATA[", "]]>", "</",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=14))
+def test_reading_up_to_the_last_place_finds_what_reading_it_all_does(parts):
+    text = "".join(parts)
+    assert html_resources(text) == _parsed(text)

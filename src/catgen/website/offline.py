@@ -66,22 +66,28 @@ class _ResourceFinder(HTMLParser):
             self.found += [(f"<style> url({a})", a) for a in css_addresses(data) if is_remote(a)]
 
 
-def _may_load(low: str) -> bool:
-    """Whether the parser could find a resource in this lowercased HTML text (False only when it cannot)."""
+def _last_candidate(low: str) -> int:
+    """Where the last place the parser could find a resource ends in this lowercased HTML text: a tag it reads
+    (its name ended as ``html.parser`` ends one), a ``style`` attribute; the whole text when a ``<style>``
+    element may load something; -1 where it can find nothing."""
+    if "<style" in low and _style_may_load(low):
+        return len(low)
+    last = -1
     for name in _READ_TAGS:
-        start = low.find(name)
-        while start >= 0:
+        start = low.rfind(name)
+        while start > last:
             end = start + len(name)
             if end == len(low) or low[end] in _TAG_END:
-                return True
-            start = low.find(name, end)
-    start = low.find("style")
-    while start >= 0:
+                last = end
+                break
+            start = low.rfind(name, 0, start)
+    start = low.rfind("style")
+    while start > last:
         before = low[start - 1] if start else ""
         if (before.isspace() or before in _ATTRIBUTE_START) and before and _EQUALS.match(low, start + 5):
-            return True
-        start = low.find("style", start + 5)
-    return "<style" in low and _style_may_load(low)
+            return start + 5
+        start = low.rfind("style", 0, start)
+    return last
 
 
 def _style_may_load(low: str) -> bool:
@@ -114,20 +120,48 @@ _TAG_END = frozenset("\t\n\r\f />\x00")
 _ATTRIBUTE_START = "\"'/"
 _EQUALS = re.compile(r"\s*=")
 _FRAGMENT = re.compile(r"""\s*['"]?#""")  # url(#id): this page
+_STEP = 4096  # characters fed at a time after the last place a resource could be
 
 
 def html_resources(html: str) -> list[tuple[str, str]]:
     """(what, address) of every remote resource one HTML text loads.
 
     Parsing is most of a build's check, so a text where the parser could find nothing (no tag it reads,
-    no ``style`` attribute, no ``url(`` but to ``#`` nor ``@import`` in a ``<style>``) is not parsed.
+    no ``style`` attribute, no ``url(`` but to ``#`` nor ``@import`` in a ``<style>``) is not parsed, and
+    a text is parsed only up to its last such place: once the parser is past it, in plain text (nothing
+    held back that could be markup, not inside a ``<script>`` or ``<style>``), the rest is text that a
+    fresh parser would find nothing in (the audit page's 5 MB table after its filter form).
     """
-    if not _may_load(html.lower()):  # the parser lowercases names as ``str.lower`` does
+    low = html.lower()  # the parser lowercases names as ``str.lower`` does
+    last = _last_candidate(low) if len(low) == len(html) else len(html)  # a few letters lowercase to two
+    if last < 0:
         return []
     finder = _ResourceFinder()
-    finder.feed(html)
-    finder.close()
+    finder.feed(html[:last])
+    while last < len(html) and not _settled(finder):
+        finder.feed(html[last:last + _STEP])
+        last += _STEP
+    if last >= len(html):
+        finder.close()
     return finder.found
+
+
+def framed_resources(html: str, body: str) -> list[tuple[str, str]]:
+    """``html_resources`` of a page that holds ``body`` once, read as the frame around it and the body apart.
+
+    The body of a catalog page holds no tag the parser reads, so a 5 MB audit page is not parsed when its
+    frame (the theme's ``<link>`` and ``<script>``) is: as the page writer checks its framed pages. A body
+    the page does not hold exactly once (a plugin changed it) is read with the page.
+    """
+    if not body or html.count(body) != 1:
+        return html_resources(html)
+    return html_resources(html.replace(body, "", 1)) + html_resources(body)
+
+
+def _settled(finder: HTMLParser) -> bool:
+    """In plain text: nothing held back that could be markup, not inside a ``<script>`` or ``<style>`` (a parser
+    without these attributes, another Python's, is never taken to be: it reads the whole text)."""
+    return getattr(finder, "cdata_elem", "?") is None and "<" not in getattr(finder, "rawdata", "<")
 
 
 def remote_resources(site: str, allowed: tuple[str, ...] = (), checked=frozenset()) -> list[tuple[str, str]]:
@@ -152,12 +186,13 @@ def site_files(site: str) -> list[str]:
     return found
 
 
-def file_resources(site: str, shown: str) -> list[tuple[str, str]]:
-    """(what, address) of every remote resource of one HTML or CSS file (``shown``: its path under ``site``)."""
+def file_resources(site: str, shown: str, body: str | None = None) -> list[tuple[str, str]]:
+    """(what, address) of every remote resource of one HTML or CSS file (``shown``: its path under ``site``;
+    ``body``: the catalog page body it holds, when it is one, ``framed_resources``)."""
     text = _read(os.path.join(site, shown))
     if shown.endswith(".css"):
         return [(f"url({a})", a) for a in css_addresses(text) if is_remote(a)]
-    return html_resources(text)
+    return framed_resources(text, body) if body else html_resources(text)
 
 
 def _read(path: str) -> str:

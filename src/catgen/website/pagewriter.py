@@ -165,8 +165,9 @@ def _answer(call, sent) -> None:
 class PageWriter:
     """Writes ``page_jobs`` into ``site_dir`` (the catalog's folder ``prefix``), reusing what ``cache`` allows."""
 
-    def __init__(self, frames, cache, site_dir: str, key: str, prefix: str = ""):
+    def __init__(self, frames, cache, site_dir: str, key: str, prefix: str = "", bodies=None):
         self.frames, self.cache, self.site_dir, self.key, self.prefix = frames, cache, site_dir, key, prefix
+        self.bodies = bodies or {}  # src_uri -> body of the pages MkDocs rendered (read apart from their frame)
         self.chunks: list = []  # the jobs, cut in chunks for the workers
         self.checked: set[str] = set()  # the pages' files (under the site), checked for remote resources
         self.remote: list[tuple] = []  # (file, what, address) of each remote resource they load (``offline``)
@@ -204,7 +205,8 @@ class PageWriter:
         """Check files of the site for remote resources (``offline``), recording what they load; a file the
         previous build checked with the same settings, byte for byte the same, is not read again."""
         for path in (p for p in shown if p not in self.checked and not self.cache.checked_before(self.site_dir, p)):
-            self.remote += [(path, what, address) for what, address in file_resources(self.site_dir, path)]
+            body = self.bodies.get(path[:-len("index.html")] + "index.md") if path.endswith("index.html") else None
+            self.remote += [(path, what, address) for what, address in file_resources(self.site_dir, path, body)]
         self.checked.update(shown)
 
     def _on_all_cores(self, count: int, meanwhile) -> list | None:

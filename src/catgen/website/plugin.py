@@ -117,7 +117,8 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
         renderer = ThemeRenderer(config, self.nav, self.env, self.files, self.bodies)
         nav_urls = [page.url for page in self.nav.pages] if self.nav else []
         frames = Frames(renderer, known_prefixes(self.files, nav_urls), enabled=self.framed)
-        writer = self.writer = PageWriter(frames, self.page_cache, config.site_dir, self.key, self.config.catalog_url)
+        writer = self.writer = PageWriter(frames, self.page_cache, config.site_dir, self.key, self.config.catalog_url,
+                                          dict(self.bodies))
         addresses = writer.write(self.jobs)
         self.jobs = []
         try:
