@@ -159,7 +159,9 @@ def test_a_killed_build_leaves_staging_that_the_next_build_removes(tmp_path):
     write(tmp_path, "hold.py", f"import pathlib, time\n\ndef on_post_build(config):\n"
                                f"    pathlib.Path({str(started)!r}).write_text('x')\n    time.sleep(120)\n")
     write(tmp_path, "mkdocs.yml", "site_name: x\nhooks: [hold.py]\n")
-    environment = {**os.environ, "GITHUB_ACTIONS": "true"}
+    temporary = tmp_path / "tmp"  # the system's temporary folder, for the build: nothing of its is left there
+    temporary.mkdir()
+    environment = {**os.environ, "GITHUB_ACTIONS": "true", "TMPDIR": str(temporary)}
     build = subprocess.Popen([sys.executable, "-m", "catgen", "build", str(catalog)], cwd=tmp_path, env=environment,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -172,6 +174,7 @@ def test_a_killed_build_leaves_staging_that_the_next_build_removes(tmp_path):
         build.wait()
     left = staging_folders(tmp_path)
     assert len(left) == 1 and (left[0] / "site" / "index.html").is_file() and not (tmp_path / "site").exists()
+    assert list(temporary.iterdir()) == [] and (left[0] / "config").is_dir()  # the configuration goes with it
     write(tmp_path, "mkdocs.yml", "site_name: x\n")
     done = catgen("build", str(catalog), cwd=tmp_path)
     assert done.returncode == 0, done.stderr

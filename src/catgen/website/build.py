@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
-import tempfile
+import os
 
 from catgen.errors import CatalogError, log_safe_line
 from catgen.load.parsing import collector_paused
@@ -38,8 +38,10 @@ def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = Tru
     if site is None:
         with collector_paused():  # as ``catgen check``: loading and checking make no garbage cycles
             site = SiteModel.load(catalog_root)
-    with (frozen_heap(), tempfile.TemporaryDirectory(prefix="catgen-config-") as work,
-          staged_site(site_dir, protected=(catalog_root,)) as staging, mkdocs_logging(quiet)):
+    with frozen_heap(), staged_site(site_dir, protected=(catalog_root,)) as staging, mkdocs_logging(quiet):
+        # The generated configuration lives in the staging folder: a killed build's goes with it (safedir).
+        work = os.path.join(os.path.dirname(staging.site), "config")
+        os.mkdir(work)
         config = load_mkdocs_config(catalog_root, staging.site, work)
         plugin = config.plugins["catgen"]
         plugin.site, plugin.page_cache, plugin.framed = site, PageCache(staging.previous), framed
