@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 REFERENCE, NAME, NAME_PART, KEYWORD, TEXT = range(5)  # field classes, strongest first
 EXACT = (100, 80, 45, 20, 6)  # the whole reference, the exact name, a word of the name, people/commits/tags, text
 PREFIX = (55, 50, 30, 12, 3)  # the query word starts the indexed word
 MAX_WORD = 80  # longer words (digests, blobs) are cut: nobody types more
+SHORT_TEXT = 120  # texts up to this long have their words remembered (at most 16,384 of them)
 
 WORD = re.compile(r"[0-9a-z]+(?:[.@_:-][0-9a-z]+)*")
 _PART = re.compile(r"[0-9a-z]+")
@@ -39,17 +41,28 @@ def folded(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.category(c).startswith("M"))
 
 
-def words(text) -> set[str]:
+def words(text) -> frozenset[str]:
     """The indexed words of ``text``: each whole word, its tails after ``:``/``@``, and its plain parts."""
     if text is None or isinstance(text, (dict, list)):
-        return set()
+        return frozenset()
+    text = str(text)
+    return _short_text_words(text) if len(text) <= SHORT_TEXT else _text_words(text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _short_text_words(text: str) -> frozenset[str]:
+    # Names, references, people, regions, frameworks: the same short values recur across a catalog's manifests.
+    return _text_words(text)
+
+
+def _text_words(text: str) -> frozenset[str]:
     found = set()
-    for word in WORD.findall(folded(str(text))):
+    for word in WORD.findall(folded(text)):
         word = word[:MAX_WORD]
         found.add(word)
         found.update(word[m.end():] for m in _QUALIFIED.finditer(word) if m.end() < len(word))
         found.update(_PART.findall(word))
-    return found
+    return frozenset(found)
 
 
 def query_words(text: str) -> list[str]:
