@@ -47,6 +47,16 @@ def test_kept_and_equal_files_stay_changed_ones_move_gone_ones_go(site):
     assert sorted(os.listdir(site.parent)) == ["site"]  # the staging folder went
 
 
+def test_a_file_that_becomes_a_folder_and_a_folder_that_becomes_a_file(site):
+    stage(site, {"index.html": "home", "a/index.html": "a", "b/index.html": "b", "b/c/index.html": "c",
+                 "f": "a file"})
+    stage(site, {"index.html": "home", "f/index.html": "now a folder", "b/c": "now a file"},
+          kept={"a/index.html", "b/index.html"})
+    assert contents(site) == {"index.html": "home", "a/index.html": "a", "b/index.html": "b",
+                              "f/index.html": "now a folder", "b/c": "now a file"}
+    assert is_catgen_site(str(site))
+
+
 def test_a_kept_file_gets_the_sites_mode_back(site):
     os.chmod(site / "a/index.html", 0o600)
     stage(site, {"index.html": "home"}, kept={"a/index.html", "b/index.html", "b/c/index.html"})

@@ -70,18 +70,24 @@ def _still_as_proven(target: str, previous, moved: list[str], removed: list[str]
     folder, a file it adds appeared meanwhile, or a folder on the way became something else."""
     if os.path.islink(target) or not os.path.isdir(target):
         raise CatalogError(f"the site folder {target!r} was replaced while the site was built; nothing was changed")
+    going, folders = set(removed), set(previous.folders)
     for path in removed + moved:
         full = os.path.join(target, path)
         if path in previous.files:
             same = not os.path.islink(full) and file_sha256(full) == previous.files[path]
-        else:
-            same = not os.path.lexists(full)
+        else:  # nothing there, or a folder of the previous site that goes (its files are among ``removed``)
+            same = not os.path.lexists(full) or (path in folders and _is_folder(full))
         for folder in _ancestors([path]):
             where = os.path.join(target, folder)
-            same = same and (not os.path.lexists(where) or (os.path.isdir(where) and not os.path.islink(where)))
+            # A folder on the way is one, or a file of the previous site that goes first (checked itself).
+            same = same and (not os.path.lexists(where) or folder in going or _is_folder(where))
         if not same:
             raise CatalogError(f"someone changed {path} in the site folder while the site was built; "
                                "nothing was replaced")
+
+
+def _is_folder(path: str) -> bool:
+    return os.path.isdir(path) and not os.path.islink(path)
 
 
 def _restore_modes(target: str, wrong: list[str], files: set[str], folders: set[str]) -> None:
