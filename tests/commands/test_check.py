@@ -200,3 +200,16 @@ def test_a_warm_check_that_finds_nothing_changed_imports_no_rule_and_one_reporte
     assert modules_used() == ["catgen.reporters.text", "catgen.rules.base"]
     (clean / "workspaces/dev.yaml").write_text((clean / "workspaces/dev.yaml").read_text() + "# changed\n")
     assert "catgen.rules.loading" in modules_used()  # a changed file is judged again
+
+
+def test_a_warm_check_of_stored_findings_imports_no_rule(clean):
+    """Judging stored findings (levels, exceptions) reads the rule code alone, not the rule modules."""
+    (clean / "workspaces/extra.yaml").write_text("apiVersion: catgen/v1\nkind: Workspace\nmetadata: {name: extra}\n"
+                                                "spec: {stage: dev, region: x, colour: blue}\n")
+    first = subprocess.run([sys.executable, "-c", MODULES_USED, str(clean)], capture_output=True, text=True,
+                           timeout=60)
+    assert "CG201" in first.stdout and "catgen.rules.loading" in first.stdout.splitlines()[-1]
+    again = subprocess.run([sys.executable, "-c", MODULES_USED, str(clean)], capture_output=True, text=True,
+                           timeout=60)
+    assert "CG201" in again.stdout
+    assert again.stdout.splitlines()[-1].split() == ["catgen.reporters.text", "catgen.rules.base"]

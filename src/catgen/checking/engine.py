@@ -15,6 +15,7 @@ from catgen.dates import utc_now
 from catgen.model import Finding
 from catgen.policy import Policy, read_policy
 from catgen.rules import RULES, Context
+from catgen.rules.base import policy_controlled
 
 
 @dataclass
@@ -70,7 +71,7 @@ def run_check(catalog: Catalog, *, now: datetime | None = None, policy: Policy |
     judge = policy if policy is not None else own
     ctx = Context(catalog, judge, now, rules, base=base, own_policy=own)
     raw = raw_findings(ctx)
-    reported, waived = apply_policy(raw, judge, rules, now)
+    reported, waived = apply_policy(raw, judge, now)
     reported.sort(key=lambda f: f.sort_key)
     return CheckResult(catalog, reported, waived, graph=ctx.graph, policy=judge)
 
@@ -80,11 +81,11 @@ def raw_findings(ctx: Context) -> list[Finding]:
     return [found for checked in ctx.rules.values() for found in checked.check(ctx)]
 
 
-def apply_policy(findings: list[Finding], policy: Policy, rules, now: datetime) -> tuple[list, list]:
+def apply_policy(findings: list[Finding], policy: Policy, now: datetime) -> tuple[list, list]:
     """Set each finding's level from ``rules:``, drop "off", set aside waived ones."""
     reported, waived = [], []
     for found in findings:
-        if not rules[found.code].policy_controlled:
+        if not policy_controlled(found.code):
             reported.append(found)
             continue
         level = policy.levels.get(found.code, found.level)

@@ -390,7 +390,7 @@ def _unpack(findings: dict) -> list:
 
 def _result(catalog: Catalog, raw: list, policy, now, graph=None, judged=None) -> CheckResult:
     """The result a full check gives: levels and exceptions applied, findings in report order."""
-    reported, waived = apply_policy(raw, policy, RULES, now)
+    reported, waived = apply_policy(raw, policy, now)
     reported.sort(key=lambda f: f.sort_key)
     waived.sort(key=lambda f: f.sort_key)
     return CheckResult(catalog, reported, waived, graph=graph, policy=policy, judged=judged)

@@ -64,7 +64,7 @@ def check_against_base_warm(catalog_root: str, ref: str, *, now=None) -> CheckRe
     changes = compute_changes(base, work)
     ctx = Context(work, policy, now, RULES, base=base, own_policy=read_policy(work.policy))
     raw = [found for checked in RULES.values() if checked.family == "CG4xx" for found in checked.check(ctx)]
-    reported, waived = apply_policy(raw, policy, RULES, now)
+    reported, waived = apply_policy(raw, policy, now)
     result.findings = sorted(result.findings + reported, key=lambda f: f.sort_key)
     result.waived = sorted(result.waived + waived, key=lambda f: f.sort_key)
     result.policy = policy

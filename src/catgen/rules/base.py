@@ -42,8 +42,13 @@ class Rule:
 
     @property
     def policy_controlled(self) -> bool:
-        """CG1xx-CG3xx apply to every manifest: no level change, no exception (SPEC §6)."""
-        return self.code >= "CG4"
+        return policy_controlled(self.code)
+
+
+def policy_controlled(code: str) -> bool:
+    """CG1xx-CG3xx apply to every manifest: no level change, no exception (SPEC §6). Read from the code
+    alone, so judging stored findings needs no rule module imported (a warm re-check: ``checking/incremental``)."""
+    return code >= "CG4"
 
 
 def rule(code: str, name: str, level: str = "error", *, examples=()):
