@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 
+import pytest
+
 from testing.catalogs import write
-from catgen.website.siteinventory import take, walk
+from catgen.website.siteinventory import MARKER, Foreign, file_sha256, prove, take, walk
 
 
 def test_walk_lists_a_folders_entries_before_its_subfolders_like_os_walk(tmp_path):
@@ -38,3 +41,17 @@ def test_a_tree_deeper_than_the_stack_is_walked(tmp_path):
     finally:
         for folder in reversed(folders):
             os.rmdir(folder)
+
+
+def test_a_fifo_or_a_link_in_a_site_is_no_file_catgen_wrote_and_nothing_waits(tmp_path):
+    site = tmp_path / "site"
+    write(site, "index.html", "home")
+    write(site, MARKER, json.dumps({"files": {"index.html": hashlib.sha256(b"home").hexdigest(), "pipe": "0"},
+                                    "folders": []}))
+    assert prove(str(site)).files == {"index.html": hashlib.sha256(b"home").hexdigest()}
+    os.mkfifo(site / "pipe")  # opening it to read would wait for a writer for ever
+    with pytest.raises(Foreign, match="someone changed pipe"):
+        prove(str(site))
+    assert file_sha256(str(site / "pipe")) is None
+    os.symlink(site / "index.html", tmp_path / "link")
+    assert file_sha256(str(tmp_path / "link")) is None

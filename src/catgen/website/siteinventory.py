@@ -110,7 +110,9 @@ def file_sha256(path: str, found: Inventory | None = None, shown: str = "") -> s
     """The SHA-256 of a regular file (None when it is not one or cannot be read); its mode noted in ``found``."""
     digest = hashlib.sha256()
     try:
-        with open(path, "rb") as handle:
+        # Never blocks (a FIFO opens at once and is no regular file) and never follows a link.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+        with open(descriptor, "rb") as handle:
             mode = os.fstat(handle.fileno()).st_mode
             if not stat.S_ISREG(mode):
                 return None
