@@ -44,14 +44,13 @@ def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = Tru
         os.mkdir(work)
         config = load_mkdocs_config(catalog_root, staging.site, work)
         plugin = config.plugins["catgen"]
-        plugin.site, plugin.page_cache, plugin.framed = site, PageCache(staging.previous), framed
+        plugin.site, plugin.page_cache, plugin.framed = site, PageCache(staging.previous, staging.kept), framed
         try:
             build(config)
         except MkDocsException as err:
             raise CatalogError(f"site build failed: {err}") from None
         writer = plugin.writer
         refuse_remote_resources(staging.site, allowed_prefixes(config.extra), writer.checked, writer.remote)
-        staging.kept.update(plugin.page_cache.kept)
         return {"pages": len(plugin.page_cache.hashes), "reused": plugin.page_cache.reused}
 
 

@@ -23,16 +23,17 @@ import os
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from catgen import __version__
-from catgen.website.siteinventory import MARKER, file_sha256
+from catgen.website.siteinventory import MARKER, file_sha256, marker_text
 
 
 class PageCache:
     """The hashes of this build's pages, and the unchanged pages of the previous site that stay."""
 
-    def __init__(self, previous=None):
+    def __init__(self, previous=None, kept: set | None = None):
         self.previous = previous  # the previous site's ``siteinventory.Inventory``, proven catgen's
         self.hashes: dict[str, str] = {}  # src_uri -> hash of everything the page's HTML depends on
-        self.kept: list[str] = []  # files of the previous site that stay as they are (unchanged pages)
+        # Files of the previous site that stay as they are (unchanged pages): ``safedir.Staging.kept``.
+        self.kept: set[str] = set() if kept is None else kept
         self.key = ""  # this build's ``global_key``
 
     @property
@@ -60,10 +61,9 @@ class PageCache:
 
     def write_marker(self, site_dir: str) -> None:
         """Mark ``site_dir`` as a catgen site, with this build's page hashes for the next build."""
-        marker = {"generator": "catgen", "version": __version__, "key": self.key,
-                  "pages": dict(sorted(self.hashes.items()))}
+        marker = {"generator": "catgen", "version": __version__, "key": self.key, "pages": self.hashes}
         with open(os.path.join(site_dir, MARKER), "w", encoding="utf-8") as handle:
-            json.dump(marker, handle, sort_keys=True, separators=(",", ":"))
+            handle.write(marker_text(marker))
 
 
 def page_hash(key: str, *parts: str) -> str:

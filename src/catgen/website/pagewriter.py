@@ -195,7 +195,7 @@ class PageWriter:
                 self.cache.hashes[src_uri] = digest
                 address = src_uri[:-len("index.md")]
                 if reused:
-                    self.cache.kept.append(address + "index.html")
+                    self.cache.kept.add(address + "index.html")
                 addresses.append(address)
                 self.checked.add(address + "index.html")
                 self.remote += [(address + "index.html", what, where) for what, where in loads]
@@ -205,7 +205,7 @@ class PageWriter:
         """Check files of the site for remote resources (``offline``), recording what they load; a file the
         previous build checked with the same settings, byte for byte the same, is not read again."""
         for path in (p for p in shown if p not in self.checked and not self.cache.checked_before(self.site_dir, p)):
-            body = self.bodies.get(path[:-len("index.html")] + "index.md") if path.endswith("index.html") else None
+            body = self.bodies.get(urls.src_uri(path[:-len("index.html")])) if path.endswith("index.html") else None
             self.remote += [(path, what, address) for what, address in file_resources(self.site_dir, path, body)]
         self.checked.update(shown)
 
