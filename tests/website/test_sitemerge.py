@@ -116,3 +116,13 @@ def _die_after_the_marker():
         raise KeyboardInterrupt
 
     return replace
+
+
+def test_a_rebuild_that_changes_no_file_replaces_only_the_marker(site, monkeypatch):
+    written = []
+    replace_marker = sitemerge._replace_marker
+    monkeypatch.setattr(sitemerge, "_replace_marker", lambda *args: written.append(args[2]) or replace_marker(*args))
+    stage(site, {"index.html": "home"}, kept={"a/index.html", "b/index.html", "b/c/index.html"})
+    assert len(written) == 1 and "pending" not in written[0]
+    stage(site, {"index.html": "home2"}, kept={"a/index.html", "b/index.html", "b/c/index.html"})
+    assert len(written) == 3 and written[1]["pending"] == {"index.html": written[2]["files"]["index.html"]}

@@ -32,9 +32,10 @@ def merge(stage, target: str, staging: str) -> None:
     moved = sorted(path for path, digest in staged.files.items() if previous.files.get(path) != digest)
     removed = sorted(set(previous.files) - set(files))
     _still_as_proven(target, previous, moved, removed)
-    pending = {**previous.marker, "files": previous.files, "pending": {path: files[path] for path in moved},
-               "folders": sorted(set(previous.folders) | set(folders)), "pages": {}}
-    _replace_marker(target, staging, pending)
+    if moved or removed or set(folders) != set(previous.folders):  # else only the marker changes, in one rename
+        pending = {**previous.marker, "files": previous.files, "pending": {path: files[path] for path in moved},
+                   "folders": sorted(set(previous.folders) | set(folders)), "pages": {}}
+        _replace_marker(target, staging, pending)
     for path in removed:
         os.unlink(os.path.join(target, path))
     for folder in sorted(set(previous.folders) - set(folders), key=lambda f: f.count("/"), reverse=True):
