@@ -69,3 +69,14 @@ FRAGMENTS = LOADS + NOTHING + [
 def test_reading_up_to_the_last_place_finds_what_reading_it_all_does(parts):
     text = "".join(parts)
     assert html_resources(text) == _parsed(text)
+
+
+def test_an_unclosed_construct_after_the_last_resource_is_read_in_a_few_feeds(monkeypatch):
+    feeds = []
+    feed = _ResourceFinder.feed
+    monkeypatch.setattr(_ResourceFinder, "feed", lambda self, data: feeds.append(len(data)) or feed(self, data))
+    for unclosed in ('<div title="', "<!--", "<script>"):
+        text = '<img src="https://a.example/x.png">' + unclosed + "x" * 1_000_000
+        feeds.clear()
+        assert html_resources(text) == [("<img src=https://a.example/x.png>", "https://a.example/x.png")]
+        assert len(feeds) <= 10 and sum(feeds) >= len(text), unclosed  # 4 KB doubling: linear, not 250 feeds

@@ -8,7 +8,9 @@ absolute address: scripts, stylesheets, icons and preloads, images, media,
 frames, embedded objects, ``<base href>``, CSS ``url()`` and ``@import``. Links
 people follow (``<a href>``, ``<link rel=canonical>``...) are not resources.
 What scripts request when they run cannot be seen in the files and is not
-checked. ``catgen build`` refuses a site with remote resources unless the
+checked. The page writer checks each page it writes as it writes it, and the
+build the files MkDocs wrote (``file_resources``); ``remote_resources`` reads
+whatever is left. ``catgen build`` refuses a site with remote resources unless the
 project's ``mkdocs.yml`` allows their addresses (docs/site.md).
 """
 
@@ -31,6 +33,14 @@ _LINK_FETCHES = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "mask-ico
                  "prefetch", "prerender", "preconnect", "dns-prefetch", "manifest"}
 _ABSOLUTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)  # a scheme with a host, or //host
 _CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", re.IGNORECASE)
+# Where ``_ResourceFinder`` can find anything: a tag it reads (its name ended as ``html.parser`` ends one), a
+# ``style`` attribute (preceded as the parser finds attribute names), a ``<style>`` element's CSS.
+_READ_TAGS = tuple("<" + name for name in sorted(set(_FETCHED) | {"link"}))
+_TAG_END = frozenset("\t\n\r\f />\x00")
+_ATTRIBUTE_START = "\"'/"
+_EQUALS = re.compile(r"\s*=")
+_FRAGMENT = re.compile(r"""\s*['"]?#""")  # url(#id): this page
+_STEP = 4096  # characters first fed after the last place a resource could be
 
 
 def is_remote(address: str) -> bool:
@@ -113,16 +123,6 @@ def css_addresses(css: str) -> list[str]:
     return [first or second for first, second in _CSS_URL.findall(css)]
 
 
-# Where ``_ResourceFinder`` can find anything: a tag it reads (its name ended as ``html.parser`` ends one), a
-# ``style`` attribute (preceded as the parser finds attribute names), a ``<style>`` element's CSS.
-_READ_TAGS = tuple("<" + name for name in sorted(set(_FETCHED) | {"link"}))
-_TAG_END = frozenset("\t\n\r\f />\x00")
-_ATTRIBUTE_START = "\"'/"
-_EQUALS = re.compile(r"\s*=")
-_FRAGMENT = re.compile(r"""\s*['"]?#""")  # url(#id): this page
-_STEP = 4096  # characters fed at a time after the last place a resource could be
-
-
 def html_resources(html: str) -> list[tuple[str, str]]:
     """(what, address) of every remote resource one HTML text loads.
 
@@ -138,9 +138,10 @@ def html_resources(html: str) -> list[tuple[str, str]]:
         return []
     finder = _ResourceFinder()
     finder.feed(html[:last])
-    while last < len(html) and not _settled(finder):
-        finder.feed(html[last:last + _STEP])
-        last += _STEP
+    step = _STEP
+    while last < len(html) and not _settled(finder):  # each step twice the last: an unclosed construct costs
+        finder.feed(html[last:last + step])           # a few feeds, not one per 4 KB of what it holds back
+        last, step = last + step, step * 2
     if last >= len(html):
         finder.close()
     return finder.found
