@@ -8,8 +8,7 @@ import pytest
 
 from catgen.checking.engine import run_check
 from catgen.load.catalog import open_catalog
-from catgen.website.catalogjson import (JSON_SETTINGS, catalog_document, catalog_json, catalog_json_pieces,
-                                       finite_json)
+from catgen.website.catalogjson import JSON_SETTINGS, catalog_document, catalog_json_pieces, finite_json
 from catgen.website.sitemodel import SiteModel
 from testing.catalogs import NOW, POLICY, WORKSPACE, edit, line_of, write
 
@@ -24,7 +23,7 @@ def _refuse_constant(name: str):
 def test_a_metric_that_is_not_finite_is_a_string_in_catalog_json(example, written, shown):
     edit(example, JOB, "auc: 0.872", f"auc: {written}")
     result = run_check(open_catalog(str(example), cache=False), now=NOW)
-    document = json.loads(catalog_json(SiteModel.from_result(result)), parse_constant=_refuse_constant)
+    document = json.loads("".join(catalog_json_pieces(SiteModel.from_result(result))), parse_constant=_refuse_constant)
     job = next(m for m in document["manifests"] if m["path"] == JOB)
     assert job["data"]["spec"]["metrics"]["auc"] == shown
     assert [(f["code"], f["line"]) for f in job["findings"]] == [("CG201", line_of(example / JOB, "auc:"))]
@@ -60,7 +59,7 @@ def _tricky_site(example):
 def test_the_streamed_text_is_json_dumps_of_the_whole_document(example):
     site = _tricky_site(example)
     document = catalog_document(site)
-    assert catalog_json(site) == json.dumps(document, **JSON_SETTINGS) + "\n"
+    assert "".join(catalog_json_pieces(site)) == json.dumps(document, **JSON_SETTINGS) + "\n"
     job = next(m for m in document["manifests"] if m["path"] == JOB)
     assert job["data"]["metadata"]["description"].count("\n") == 2 and job["data"]["spec"]["metrics"]["f1"] == "-.inf"
     assert document["edges"] and any("\udcff" in m["path"] for m in document["manifests"])
@@ -80,12 +79,14 @@ def test_without_edges_the_list_is_empty_as_json_dumps_writes_it(tmp_path):
     site = SiteModel.from_result(run_check(open_catalog(str(tmp_path / "catalog"), cache=False), now=NOW))
     document = catalog_document(site)
     assert document["edges"] == [] and len(document["manifests"]) == 2
-    assert catalog_json(site) == json.dumps(document, **JSON_SETTINGS) + "\n"
+    assert "".join(catalog_json_pieces(site)) == json.dumps(document, **JSON_SETTINGS) + "\n"
 
 
 def test_the_edges_are_those_of_the_networkx_graph_without_making_it(example):
     edit(example, JOB, "  inputs:\n", "  inputs:\n    validation_data: data:loans-prod@7\n")  # one target, two fields
     site = SiteModel.from_result(run_check(open_catalog(str(example), cache=False), now=NOW))
+    edges = catalog_document(site)["edges"]
+    assert "nx" not in vars(site.graph)  # written without building the networkx graph
     networkx = sorted((s.ref, data["edge"].ref.field, t.ref, data["edge"].type)
                       for s, t, data in site.graph.nx.edges(data=True))
-    assert [tuple(e.values()) for e in catalog_document(site)["edges"]] == [(s, t, k, f) for s, f, t, k in networkx]
+    assert [tuple(e.values()) for e in edges] == [(s, t, k, f) for s, f, t, k in networkx]

@@ -14,7 +14,7 @@ from catgen.checking.engine import run_check
 from catgen.load.catalog import open_catalog
 from catgen.website.search.documents import all_documents
 from catgen.website.search.reader import IndexReader
-from catgen.website.searchindex import build_index
+from catgen.website.searchindex import index_texts
 from catgen.website.sitemodel import SiteModel
 from testing.catalogs import EXAMPLE, NOW, REPO
 
@@ -39,7 +39,7 @@ def site():
 
 @pytest.fixture(scope="module")
 def files(site):
-    return build_index(site, GUIDE)
+    return dict(index_texts(site, GUIDE))
 
 
 @pytest.fixture
@@ -105,8 +105,8 @@ def test_a_first_search_of_one_word_reads_two_files(reader):
 
 
 def test_the_index_is_the_same_for_the_same_catalog(site, files):
-    assert build_index(site, GUIDE) == files
-    assert build_index(site) != files  # the guide counts
+    assert dict(index_texts(site, GUIDE)) == files
+    assert dict(index_texts(site)) != files  # the guide counts
 
 
 def test_manifest_documents_keep_no_words_and_make_them_when_read(site):

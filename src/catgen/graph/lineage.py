@@ -114,8 +114,14 @@ class LineageGraph:
 
         graph = nx.MultiDiGraph()
         graph.add_nodes_from(self.nodes)
-        graph.add_edges_from((e.source, e.target, e.ref.field, {"edge": e}) for e in self.edges())
+        graph.add_edges_from((e.source, e.target, e.ref.field, {"edge": e}) for e in self.keyed_edges())
         return graph
+
+    def keyed_edges(self):
+        """``edges`` with one edge per source, target and field (``nx``'s edge key; of two, the later), sources in
+        node order: what ``nx`` holds, for whoever needs its edges without building it (``/catalog.json``)."""
+        for node in self.nodes:
+            yield from {(id(edge.target), edge.ref.field): edge for edge in self._out.get(node, ())}.values()
 
     def edges(self):
         """Every edge, in path order of the source, then field order."""

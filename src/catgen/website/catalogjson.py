@@ -24,11 +24,6 @@ JSON_SETTINGS = {"sort_keys": True, "indent": 1, "ensure_ascii": False, "default
 _ENCODER = json.JSONEncoder(**JSON_SETTINGS)
 
 
-def catalog_json(site) -> str:
-    """The whole text of ``/catalog.json`` (``catalog_json_pieces`` joined)."""
-    return "".join(catalog_json_pieces(site))
-
-
 def catalog_json_pieces(site) -> Iterator[str]:
     """The text of ``/catalog.json`` in pieces of about one manifest each, each made when asked for."""
     # The document's keys in sorted order: check, edges, format, manifests.
@@ -40,7 +35,8 @@ def catalog_json_pieces(site) -> Iterator[str]:
 
 
 def catalog_document(site) -> dict:
-    """The document ``/catalog.json`` holds, all of it in memory (the build writes ``catalog_json_pieces``)."""
+    """The document ``/catalog.json`` holds, all of it in memory: the reference the streamed text is checked
+    against (the build writes ``catalog_json_pieces``)."""
     return {"format": FORMAT, "manifests": [_manifest_entry(site, m) for m in _shown(site)],
             "edges": list(_edges(site)), "check": site.result.summary()}
 
@@ -57,7 +53,7 @@ def _manifest_entry(site, manifest) -> dict:
 
 def _edges(site) -> Iterator[dict]:
     """The lineage edges, sorted by (source, field, target); ties (sources of one reference) in node order."""
-    edges = sorted(((e.source.ref, e.ref.field, e.target.ref, e.type) for e in _graph_edges(site.graph)),
+    edges = sorted(((e.source.ref, e.ref.field, e.target.ref, e.type) for e in site.graph.keyed_edges()),
                    key=lambda edge: edge[:3])
     for source, field, target, kind in edges:
         yield {"source": source, "target": target, "type": kind, "field": field}
@@ -87,10 +83,3 @@ def finite_json(value):
     if isinstance(value, list):
         return [finite_json(item) for item in value]
     return value
-
-
-def _graph_edges(graph):
-    """The edges ``graph.nx`` holds, without making it (90 MB at 50,000 manifests): one per source, target and
-    field (its edge key; a later edge's data replaces an earlier one's), sources in node order."""
-    for node in graph.nodes:
-        yield from {(id(edge.target), edge.ref.field): edge for edge in graph.out_edges(node)}.values()

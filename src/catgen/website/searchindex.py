@@ -14,12 +14,6 @@ from catgen.website.search import shards
 from catgen.website.search.documents import all_documents, kind_ranges
 
 
-def build_index(site, guide=(), prefix: str = "") -> dict[str, str]:
-    """``{path under the catalog's folder: text}`` of every index file, deterministic (``index_texts``, all
-    held at once)."""
-    return dict(index_texts(site, guide, prefix))
-
-
 def index_texts(site, guide=(), prefix: str = "") -> Iterator[tuple[str, str]]:
     """(path under the catalog's folder, text) of each index file, each made when asked for: the build writes
     each before the next is made.

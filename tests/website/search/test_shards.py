@@ -7,7 +7,7 @@ import random
 
 from catgen.website.search.documents import Document, kind_ranges
 from catgen.website.search.reader import IndexReader, postings_of
-from catgen.website.search.shards import CAP, Postings, compact, file_key, index_files
+from catgen.website.search.shards import CAP, Postings, compact, file_key, index_texts
 from catgen.website.search.tokens import NAME, TEXT
 
 
@@ -98,3 +98,8 @@ def test_words_made_when_read_index_as_words_kept():
     assert all(d.words == {} for d in made)
     assert index_files(made, kind_ranges(made), budget=3000) == index_files(documents, kind_ranges(documents),
                                                                              budget=3000)
+
+
+def index_files(documents: list, kinds: list, budget: int | None = None) -> dict[str, str]:
+    """Every index file at once: {path: text}."""
+    return dict(index_texts(documents, kinds) if budget is None else index_texts(documents, kinds, budget))

@@ -68,11 +68,6 @@ class Postings:
         return (code % self.count for code in self.codes[word])
 
 
-def index_files(documents: list, kinds: list, budget: int = BUDGET) -> dict[str, str]:
-    """``{path under the site: script text}`` of the whole index, deterministic (``index_texts``, all at once)."""
-    return dict(index_texts(documents, kinds, budget))
-
-
 def index_texts(documents: list, kinds: list, budget: int = BUDGET) -> Iterator[tuple[str, str]]:
     """(path under the site, script text) of each index file, each made when asked for, deterministic."""
     records = [d.record for d in documents]
