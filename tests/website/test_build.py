@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from testing.catalogs import EXAMPLE, POLICY, WORKSPACE, write
 from catgen.errors import CatalogError
 from catgen.load.catalog import open_catalog
 from catgen.model import KINDS
-from catgen.website import offline, pagewriter
+from catgen.website import offline, pagewriter, plugin
 
 LOADED_LINKS = ("stylesheet", "icon", "preload", "modulepreload", "preconnect", "manifest")  # rel values that fetch
 
@@ -242,6 +243,20 @@ def test_a_rebuild_reads_only_what_changed_and_checks_again_what_is_no_longer_al
     assert read == []  # every file MkDocs wrote is the one the last build checked, with the same settings
     write(project, "mkdocs.yml", "site_name: x\n")
     assert "https://cdn.contoso.com/x.js" in build_error(project)
+
+
+def test_a_failed_build_stops_its_data_files_process(tmp_path, monkeypatch):
+    project = small_project(tmp_path, "site_name: x\n", {"p.md": "---\ntemplate: missing.html\n---\n# P\n"})
+
+    def slow_data_files(site, guide, prefix, site_dir):  # still writing when the build fails
+        time.sleep(1)
+        os.makedirs(os.path.join(site_dir, "late"))
+
+    monkeypatch.setattr(plugin, "write_data_files", slow_data_files)
+    with pytest.raises(Exception, match="missing.html"):
+        build(project / "catalog", project / "site", cwd=project)
+    time.sleep(1.5)
+    assert [p.name for p in tmp_path.iterdir() if ".catgen-build-" in p.name] == []  # no staging folder back
 
 
 def test_offline_scan_reads_tags_not_text():

@@ -56,6 +56,31 @@ def test_pages_written_by_forked_workers_are_those_written_in_one_process(tmp_pa
     assert site_files(tmp_path / "forked") == site_files(tmp_path / "serial")
 
 
+FULL_DISK_IN_WORKERS = """
+import errno, os, sys
+from catgen.website import pagewriter
+from catgen.website.build import build_site
+pagewriter.POOL_THRESHOLD = 0
+parent, write = os.getpid(), pagewriter._write
+def full_disk(path, html):
+    if os.getpid() != parent:
+        raise OSError(errno.ENOSPC, "No space left on device", path)
+    write(path, html)
+pagewriter._write = full_disk
+try:
+    build_site(sys.argv[1], sys.argv[2])
+except OSError as err:
+    print("raised", err.errno == errno.ENOSPC)
+"""
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: the writer never forks")
+def test_a_workers_failure_fails_the_build_instead_of_writing_again_here(tmp_path):
+    done = subprocess.run([sys.executable, "-c", FULL_DISK_IN_WORKERS, str(EXAMPLE), str(tmp_path / "site")],
+                          cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["raised", "True"] and not (tmp_path / "site").exists()
+
+
 def test_with_another_thread_running_the_writer_does_not_fork(tmp_path):
     """A fork copies only the calling thread; a lock another thread holds would stay held in the worker."""
     stop = threading.Event()
@@ -101,9 +126,20 @@ def test_meanwhile_leaves_what_it_shares_with_the_build_out_of_its_collections(t
     assert any(tracked is shared for tracked in gc.get_objects())  # here the build collects it as before
 
 
+def test_a_build_leaves_frozen_what_its_caller_froze(tmp_path):
+    gc.freeze()
+    try:
+        build(EXAMPLE, tmp_path / "site")
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+    build(EXAMPLE, tmp_path / "site")
+    assert gc.get_freeze_count() == 0  # and unfreezes what it froze itself
+
+
 def test_meanwhile_keeps_frozen_what_the_build_froze(tmp_path):
     earlier = [[] for _ in range(3)]
-    gc.freeze()  # as ``build.frozen_heap`` does for the whole build
+    gc.freeze()  # as ``pagewriter.frozen_heap`` does for the whole build
     try:
         later = [[] for _ in range(3)]
         Meanwhile(lambda: _write_collected(tmp_path / "collected", later)).wait()

@@ -13,7 +13,6 @@ code of the repository, so a build is as trusted as any build step of the change
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import os
 
@@ -22,6 +21,7 @@ from catgen.load.parsing import collector_paused
 from catgen.website.config import load_mkdocs_config
 from catgen.website.offline import ALLOW_SETTING, allowed_prefixes, remote_resources
 from catgen.website.pagecache import PageCache
+from catgen.website.pagewriter import frozen_heap
 from catgen.website.safedir import staged_site
 from catgen.website.sitemodel import SiteModel
 
@@ -52,20 +52,6 @@ def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = Tru
         writer = plugin.writer
         refuse_remote_resources(staging.site, allowed_prefixes(config.extra), writer.checked, writer.remote)
         return {"pages": len(plugin.page_cache.hashes), "reused": plugin.page_cache.reused}
-
-
-@contextlib.contextmanager
-def frozen_heap():
-    """Everything alive now (the site model: it lives to the end) out of the cycle collector's sight meanwhile.
-
-    Its collections then walk only what the build makes since, and forked page writers do not write to the
-    model's memory pages (a collection touches every object it walks), so they keep sharing them.
-    """
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def refuse_remote_resources(site: str, allowed: tuple[str, ...], checked=frozenset(), found=()) -> None:

@@ -16,6 +16,8 @@ the results is the order of ``page_jobs``: the output is deterministic.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import marshal
 import os
 import re
@@ -88,6 +90,23 @@ def _asset_page(site, prefix: str, kind: str, name: str, versions: list) -> list
     return [(url, *asset_page(PageContext(site, url, prefix), kind, name, versions))]
 
 
+@contextlib.contextmanager
+def frozen_heap():
+    """Everything alive now out of the cycle collector's sight meanwhile (``gc.freeze``).
+
+    Collections then walk only what is made since, and a process forked meanwhile does not write to the
+    frozen objects (a collection touches every object it walks), so it keeps sharing their memory pages
+    with this one. Unfreezing is all or nothing: a heap already frozen on entry (by a caller) stays so.
+    """
+    frozen_before = gc.get_freeze_count()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if not frozen_before:
+            gc.unfreeze()
+
+
 class DeferredFile(File):
     """A file MkDocs lists (links to it resolve) but does not write: ``data_files_job`` writes it."""
 
@@ -118,24 +137,20 @@ class Meanwhile:
     def __init__(self, call):
         self.call, self.process, self.answer = call, None, None
         if _cores() >= 2 and sys.platform.startswith("linux") and threading.active_count() == 1:
-            import gc
             import multiprocessing
 
             start = multiprocessing.get_context("fork")
             self.answer, sent = start.Pipe(duplex=False)
             self.process = start.Process(target=_answer, args=(call, sent), daemon=True)
-            # Frozen, the objects it shares with this process are outside its collections, which would write to
-            # each one's header and so copy every page of them (the whole site model) into the child. Unfreezing
-            # is all or nothing: what was frozen before (``build.frozen_heap``) stays so, and what is frozen here
-            # with it, until whoever froze it unfreezes.
-            frozen_before = gc.get_freeze_count()
-            gc.freeze()
-            try:
+            with frozen_heap():  # the child's collections then leave the pages it shares with the build alone
                 self.process.start()
-            finally:
-                if not frozen_before:
-                    gc.unfreeze()
             sent.close()
+
+    def cancel(self) -> None:
+        """Stop it (the build failed): nothing is written into a staging folder after the build removed it."""
+        if self.process is not None and self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
 
     def wait(self) -> None:
         if self.process is None:
@@ -222,14 +237,18 @@ class PageWriter:
 
         from catgen.load.parsing import die_with_parent
 
+        pool = None
         try:
-            with ProcessPoolExecutor(max_workers=_cores(), mp_context=multiprocessing.get_context("fork"),
-                                     initializer=die_with_parent) as pool:
-                results = pool.map(_chunk_in_worker, range(count))  # every chunk submitted: the workers start
-                meanwhile()
-                return [marshal.loads(done) for done in results]
+            pool = ProcessPoolExecutor(max_workers=_cores(), mp_context=multiprocessing.get_context("fork"),
+                                       initializer=die_with_parent)
+            results = pool.map(_chunk_in_worker, range(count))  # every chunk submitted: the workers start
         except (OSError, RuntimeError):  # no fork or semaphores here (some sandboxes): serially
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
             return None
+        with pool:  # a worker's failure (a full disk, a killed worker) is the build's: raised, not retried
+            meanwhile()
+            return [marshal.loads(done) for done in results]
 
     def write_chunk(self, jobs: list) -> list[tuple]:
         """(src_uri, hash, reused, remote loads) of each page of ``jobs``, written, or unchanged in the previous

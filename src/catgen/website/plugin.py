@@ -113,6 +113,10 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
             return rule_anchors(html)
         return html
 
+    def on_build_error(self, *, error):
+        if self.data_files is not None:  # started in ``on_files``: it must not outlive the failed build
+            self.data_files.cancel()
+
     def on_post_build(self, config):
         renderer = ThemeRenderer(config, self.nav, self.env, self.files, self.bodies)
         nav_urls = [page.url for page in self.nav.pages] if self.nav else []
