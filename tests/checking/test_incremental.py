@@ -228,3 +228,32 @@ def test_a_check_that_finds_nothing_changed_leaves_the_state_file_as_it_was(exam
     os.utime(example / "workspaces/ml-dev-eus.yaml", ns=(settled, settled + 10**9))
     assert incremental.check_catalog(str(example), now=NOW).judged == 0
     assert state.read_bytes() != written
+
+
+class _CountedIndex(dict):
+    """A links index that counts how often each key is looked up."""
+
+    def __init__(self, index):
+        super().__init__(index)
+        self.asked: dict = {}
+
+    def __missing__(self, key):
+        return []
+
+    def __getitem__(self, key):
+        self.asked[key] = self.asked.get(key, 0) + 1
+        return super().__getitem__(key)
+
+
+def test_a_group_of_many_files_is_walked_once_not_once_per_member():
+    """One of 500 deployments of one endpoint changed: linear in the links, not quadratic in the group."""
+    from catgen.checking.state import Records
+
+    group = "endpoint\x1fws\x1fep"
+    files = Records.of({f"deployments/d{i}.yaml": (1, 1, i, 0, "x", "Deployment", f"deployment:d{i}", None, "", "",
+                                                   group) for i in range(500)})
+    links = incremental.Links(files, {})
+    links.members = _CountedIndex(links.members)
+    affected = incremental.affected_paths({"deployments/d0.yaml"}, {}, dict(files.items()), links)
+    assert len(affected) == 500 and links.members.asked == {group: 1}
+    assert len(incremental.scope_of(affected, files, links)) == 500 and links.members.asked == {group: 2}

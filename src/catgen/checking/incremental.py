@@ -275,28 +275,17 @@ class Links:
     def __init__(self, files: Records, before: dict):
         self.holders, self.referrers = defaultdict(list), defaultdict(list)
         self.anchored, self.members = defaultdict(list), defaultdict(list)
-        paths, columns = files.paths, files.columns
-        for field in (IDENTITY, IMPLIED):  # column by column: no tuple per record
-            for path, key in zip(paths, columns[field]):
-                if key is not None:
-                    self.holders[key].append(path)
-        for links, field in ((self.referrers, REFS), (self.anchored, ANCHORS), (self.members, GROUPS)):
-            for path, text in zip(paths, columns[field]):
-                if text:
-                    for key in keys_of(text):
-                        links[key].append(path)
-        for path, record in before.items():
-            self.add(path, record)
-
-    def add(self, path: str, record: tuple) -> None:
-        for key in _own_keys(record):
-            self.holders[key].append(path)
-        for key in keys_of(record[REFS]):
-            self.referrers[key].append(path)
-        for key in keys_of(record[ANCHORS]):
-            self.anchored[key].append(path)
-        for group in keys_of(record[GROUPS]):
-            self.members[group].append(path)
+        for records in (files, Records.of(before)):
+            paths, columns = records.paths, records.columns
+            for field in (IDENTITY, IMPLIED):  # column by column: no tuple per record
+                for path, key in zip(paths, columns[field]):
+                    if key is not None:
+                        self.holders[key].append(path)
+            for links, field in ((self.referrers, REFS), (self.anchored, ANCHORS), (self.members, GROUPS)):
+                for path, text in zip(paths, columns[field]):
+                    if text:
+                        for key in keys_of(text):
+                            links[key].append(path)
 
 
 def _own_keys(record: tuple) -> list:
@@ -305,21 +294,30 @@ def _own_keys(record: tuple) -> list:
 
 def affected_paths(changed: set, before: dict, after: dict, links: Links) -> set:
     """The changed files and every file whose findings may read one of them (the links, backwards)."""
-    found, pending = set(changed), list(changed)
+    found, pending, walked = set(changed), list(changed), set()
     while pending:
         path = pending.pop()
         for record in (before.get(path), after.get(path)):
             if record is None:
                 continue
-            near = [links.referrers[key] + links.holders[key] for key in _own_keys(record)]
-            near += [links.holders[key] for key in keys_of(record[ANCHORS])]
-            near += [links.members[group] for group in keys_of(record[GROUPS])]
-            for paths in near:
-                for other in paths:
-                    if other not in found:
-                        found.add(other)
-                        pending.append(other)
+            near = [(index, key) for key in _own_keys(record) for index in (links.referrers, links.holders)]
+            near += [(links.holders, key) for key in keys_of(record[ANCHORS])]
+            near += [(links.members, group) for group in keys_of(record[GROUPS])]
+            _follow(near, walked, found, pending)
     return found
+
+
+def _follow(near: list, walked: set, found: set, pending: list, present=None) -> None:
+    """Add the paths under each (index, key) of ``near`` to ``found`` and ``pending``; each key is walked once
+    (a thousand deployments of one endpoint would otherwise walk its thousand members a thousand times)."""
+    for index, key in near:
+        if (id(index), key) in walked:
+            continue
+        walked.add((id(index), key))
+        for other in index[key]:
+            if other not in found and (present is None or other in present):
+                found.add(other)
+                pending.append(other)
 
 
 def scope_of(affected: set, files: Records, links: Links) -> set:
@@ -328,17 +326,13 @@ def scope_of(affected: set, files: Records, links: Links) -> set:
     ``links`` may hold the old links of changed files too: a path no longer present is left out.
     """
     found = {path for path in affected if path in files}
-    pending = list(found)
+    pending, walked = list(found), set()
     while pending:
         record = files[pending.pop()]
-        near = [links.holders[key] for key in keys_of(record[REFS])]
-        near += [links.holders[key] + links.anchored[key] for key in _own_keys(record)]
-        near += [links.members[group] for group in keys_of(record[GROUPS])]
-        for paths in near:
-            for other in paths:
-                if other not in found and other in files:
-                    found.add(other)
-                    pending.append(other)
+        near = [(links.holders, key) for key in keys_of(record[REFS])]
+        near += [(index, key) for key in _own_keys(record) for index in (links.holders, links.anchored)]
+        near += [(links.members, group) for group in keys_of(record[GROUPS])]
+        _follow(near, walked, found, pending, files)
     return found | {path for path, kind in zip(files.paths, files.columns[KIND]) if kind == "Policy"}
 
 

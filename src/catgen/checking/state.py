@@ -245,8 +245,6 @@ def changed_paths(source, listing: list, paths: list, state: dict) -> tuple[set,
         old = stored.get(seen.relpath)
         if old is None or seen.kind != old[FLAGS]:
             changed.add(seen.relpath)
-        elif seen[1:] == old[:FLAGS + 1] and seen.mtime_ns < trusted:
-            continue
         elif seen.kind or seen.size > MAX_BYTES or seen.size != old[SIZE]:
             changed.add(seen.relpath)  # never read, or of another size: changed
         elif _digest_now(source, seen.relpath) == old[DIGEST]:
