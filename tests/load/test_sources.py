@@ -118,3 +118,14 @@ def test_a_listed_file_is_the_same_source_file_as_one_made_in_full():
         assert made == full and repr(made) == repr(full) and hash(made) == hash(full) and made.kind == kind
     with pytest.raises(AttributeError):  # still frozen
         made.size = 8
+
+
+def test_a_fifo_or_a_link_put_where_a_file_was_listed_is_refused_not_waited_on(tmp_path):
+    write(tmp_path, "models/a.yaml", "kind: Model\n")
+    source = DirectorySource(str(tmp_path))
+    assert source.read("models/a.yaml") == b"kind: Model\n"
+    os.mkfifo(tmp_path / "models/pipe.yaml")  # reading it would wait for a writer for ever
+    os.symlink(tmp_path / "models/a.yaml", tmp_path / "models/link.yaml")
+    for name in ("pipe", "link"):
+        with pytest.raises(CatalogError, match=f"cannot read .*models/{name}.yaml"):
+            source.read(f"models/{name}.yaml")

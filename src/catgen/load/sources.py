@@ -121,7 +121,11 @@ class DirectorySource:
         listing; the loader skips it); any other failure is a ``CatalogError``.
         """
         try:
-            with open(os.path.join(self.root, relpath), "rb") as handle:
+            # The listing saw a regular file; one put in its place since (a FIFO, a link) is not waited on nor
+            # followed.
+            with open(os.path.join(self.root, relpath), "rb", opener=_without_waiting) as handle:
+                if not S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    raise CatalogError(f"cannot read {self.display(relpath)}: not a regular file")
                 return _read_capped(handle)
         except FileNotFoundError:
             raise
@@ -131,6 +135,11 @@ class DirectorySource:
     def display(self, relpath: str) -> str:
         """A catalog path as shown to the user: relative to the current directory."""
         return relpath if self.display_root == "." else f"{self.display_root}/{relpath}"
+
+
+def _without_waiting(path: str, flags: int) -> int:
+    """``open``'s opener: a FIFO opens at once (and is then refused), a link is not followed."""
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
 
 
 def _seen(entry, rel: str) -> Seen:
