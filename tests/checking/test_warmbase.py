@@ -19,6 +19,7 @@ from catgen.checking.base import check_against_base
 from catgen.checking.incremental import check_catalog
 from catgen.checking.warmbase import check_against_base_warm
 from catgen.load.catalog import open_catalog
+from catgen.load.parsing import default_cache_dir
 
 from testing.catalogs import NOW, assert_same_result
 from testing.gitrepo import GitRepo
@@ -96,3 +97,5 @@ def test_git_attributes_leave_it_to_the_full_comparison(tmp_path, monkeypatch):
     monkeypatch.chdir(repo.path)
     repo.edit("deployments/credit-risk-dev.yaml", "instance_count: 1", "instance_count: 2")
     assert check_against_base_warm("catalog", base, now=NOW) is None
+    cache = Path(default_cache_dir())  # left at once: the working tree is judged once, by the full comparison
+    assert not cache.exists() or not list(cache.glob("state-*"))

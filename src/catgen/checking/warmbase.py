@@ -41,6 +41,9 @@ def check_against_base_warm(catalog_root: str, ref: str, *, now=None) -> CheckRe
     now = now or utc_now()
     git = GitSource(catalog_root, ref)
     asked = git.changed_in_work_tree()  # git works meanwhile
+    if asked.rewrites_bytes():  # only the full comparison will do: not a working tree judged twice
+        asked.stop()
+        return None
     try:
         result, listed, files = check_with_state(catalog_root, now=now)
     finally:

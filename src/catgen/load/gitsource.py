@@ -344,17 +344,24 @@ class _WorkTreeChanges:
     def __init__(self, git: GitSource, started: list[_Started]):
         self.git, self.started = git, started
 
+    def rewrites_bytes(self) -> bool:
+        """Whether git may rewrite bytes between the commit and the working tree (attributes, ``core.autocrlf``
+        or ``core.eol``), so that the answer is None: known from the three quick commands, the others run on."""
+        eol, attributes, info = (started.result(check=False).stdout for started in self.started[:3])
+        info = info.decode().strip()
+        return bool(eol.strip() or attributes or (info and os.path.exists(os.path.join(self.git.toplevel, info))))
+
+    def stop(self) -> None:
+        for started in self.started:
+            started.stop()
+
     def result(self) -> set[str] | None:
-        eol, attributes, info, diff, others = self.started
         try:
-            eol, attributes = eol.result(check=False).stdout.strip(), attributes.result(check=False).stdout
-            info = info.result(check=False).stdout.decode().strip()
-            if eol or attributes or (info and os.path.exists(os.path.join(self.git.toplevel, info))):
+            if self.rewrites_bytes():
                 return None
-            diff, others = diff.result(), others.result()
+            diff, others = self.started[3].result(), self.started[4].result()
         finally:
-            for started in self.started:
-                started.stop()
+            self.stop()
         prefix = self.git.prefix
         paths = (diff.stdout + b"\0" + others.stdout).split(b"\0")
         changed = {path.decode("utf-8", "surrogateescape")[len(prefix):] for path in paths if path}
