@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from testing.catalogs import EXAMPLE
 from testing.marks import ERROR_PROMOTION, NOW, PENDING_PROMOTION, REVOCATION, marks_site
 from catgen.checking.engine import run_check
 from catgen.load.catalog import open_catalog
+from catgen.website import sitemodel
 from catgen.website.sitemodel import ERRORS, IN_FORCE, PENDING, REVOCATION as REVOCATION_STATE, REVOKED, SiteModel
 
 
@@ -91,3 +93,12 @@ def test_the_example_catalog_is_all_in_force():
 def test_now_before_every_promotion_leaves_only_the_first_stage(site):
     early = SiteModel.from_result(site.result, site.graph, now=NOW - timedelta(days=3650))
     assert states(early, model(early, "credit-risk", "3")) == {"dev": IN_FORCE, "test": PENDING, "prod": PENDING}
+
+
+def test_loading_pauses_the_cycle_collector_and_judges_at_one_now(monkeypatch):
+    seen = []
+    judge = sitemodel.run_check
+    monkeypatch.setattr(sitemodel, "run_check", lambda catalog, now: seen.append((gc.isenabled(), now)) or
+                        judge(catalog, now=now))
+    site = SiteModel.load(str(EXAMPLE))
+    assert seen == [(False, site.now)] and gc.isenabled()

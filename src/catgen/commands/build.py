@@ -12,19 +12,15 @@ import time
 
 import click
 
-from catgen.checking.engine import run_check
 from catgen.errors import log_safe
-from catgen.load.catalog import open_catalog
-from catgen.load.parsing import collector_paused
 from catgen.website.build import build_site
 from catgen.website.sitemodel import SiteModel
 
 
 def run(catalog_root: str, site_dir: str) -> int:
     started = time.monotonic()
-    with collector_paused():  # as ``catgen check``: loading and checking make no garbage cycles
-        result = run_check(open_catalog(catalog_root))
-        site = SiteModel.from_result(result)
+    site = SiteModel.load(catalog_root)
+    result = site.result
     stats = build_site(catalog_root, site_dir, site=site)
     reused = f", {stats['reused']} unchanged pages reused" if stats["reused"] else ""
     elapsed = time.monotonic() - started

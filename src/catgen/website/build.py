@@ -17,7 +17,6 @@ import logging
 import os
 
 from catgen.errors import CatalogError, log_safe_line
-from catgen.load.parsing import collector_paused
 from catgen.website.config import load_mkdocs_config
 from catgen.website.offline import ALLOW_SETTING, allowed_prefixes, remote_resources
 from catgen.website.pagecache import PageCache
@@ -35,9 +34,7 @@ def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = Tru
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
-    if site is None:
-        with collector_paused():  # as ``catgen check``: loading and checking make no garbage cycles
-            site = SiteModel.load(catalog_root)
+    site = site or SiteModel.load(catalog_root)
     with frozen_heap(), staged_site(site_dir, protected=(catalog_root,)) as staging, mkdocs_logging(quiet):
         # The generated configuration lives in the staging folder: a killed build's goes with it (safedir).
         work = os.path.join(os.path.dirname(staging.site), "config")

@@ -24,6 +24,7 @@ from catgen.graph.lineage import LineageGraph, is_revocation, promotion_date
 from catgen.history.gitlog import history_of
 from catgen.history.timeline import Timeline
 from catgen.load.catalog import Catalog, open_catalog
+from catgen.load.parsing import collector_paused
 from catgen.model import KINDS, VERSIONED_ASSETS, Manifest, fold
 from catgen.policy import Policy
 from catgen.website import urls
@@ -76,8 +77,11 @@ class SiteModel:
 
     @classmethod
     def load(cls, catalog_root: str, *, now=None) -> "SiteModel":
+        """The catalog opened, checked and modelled at one ``now``, with the cycle collector paused as
+        ``catgen check`` does (loading makes no garbage cycles, and the collections cost a third of it)."""
         now = now or utc_now()
-        return cls.from_result(run_check(open_catalog(catalog_root), now=now), now=now)
+        with collector_paused():
+            return cls.from_result(run_check(open_catalog(catalog_root), now=now), now=now)
 
     @classmethod
     def from_result(cls, result: CheckResult, graph: LineageGraph | None = None, *, now=None) -> "SiteModel":
