@@ -2,8 +2,8 @@
 
 The configuration is the built-in one merged with the project's ``mkdocs.yml``
 (``config``); the staging folder and the refusal to replace a stranger's
-folder are ``safedir``'s; a previous catgen site in the target lends its
-unchanged pages (``pagecache``); a site that would load resources from
+folder are ``safedir``'s; a previous catgen site in the target keeps its
+unchanged pages in place (``pagecache``, ``sitemerge``); a site that would load resources from
 another host is refused before it replaces anything (``offline``).
 
 The build runs the project's ``mkdocs.yml``: its hooks and plugins are Python

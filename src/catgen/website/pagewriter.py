@@ -5,9 +5,9 @@ kind indexes, status, audit, checks, search: ``theme_pages``). The rest, one
 or more per manifest (``page_jobs``: manifest, used-by and asset pages), are
 not in the navigation, so each is its body in a proven ``frame.Frames``
 frame. Workers forked from the build (so they share the site model) render
-a chunk of pages each: body, hash, then either a hard link to the previous
-site's unchanged page (``pagecache``) or the framed page written out and
-checked (``offline``); only (file, hash, reused, remote resources) comes
+a chunk of pages each: body, hash, then either the previous site's unchanged
+page kept in place (``pagecache``, ``sitemerge``) or the framed page written
+out and checked (``offline``); only (file, hash, reused, remote resources) comes
 back, so no body is held longer than its page. The data files are written
 by a process of their own (``Meanwhile``), started as soon as the guide is known.
 Any page's bytes are the same whichever worker writes it, and the order of
