@@ -54,7 +54,9 @@ _GIT_LOCATION_VARIABLES = (
     "GIT_INDEX_FILE", "GIT_NAMESPACE", "GIT_REPLACE_REF_BASE", "GIT_PREFIX",
 )
 _OWN_REPOSITORY_MARKERS = ("HEAD", "objects", "refs")  # a bare repository's layout, with or without .git
-_FEW_PATHS = 1000  # at most this many named on git's command line (far below any system's limit)
+# Paths named on git's command line: at most this many and this many characters in all (Linux allows
+# 2 MiB of arguments and environment; a file path may be 4 KB long), else the whole tree is listed.
+_FEW_PATHS, _FEW_PATH_CHARS = 1000, 100_000
 _NO_GIT = "git is not installed (or not on PATH); --base reads the base revision with git"
 _MAX_LINK_HOPS = 40  # as the kernel's ELOOP limit
 _AMBIGUOUS = re.compile(r"refname '(.*)' is ambiguous")
@@ -81,7 +83,8 @@ class GitSource:
         self._entries = {}
         for mode, oid, size, path in self._list_tree(only):
             relpath = path[len(self.prefix):]
-            if hidden_path(relpath) or not relpath.endswith(MANIFEST_SUFFIXES):
+            if hidden_path(relpath) or not relpath.endswith(MANIFEST_SUFFIXES) or (only is not None and
+                                                                                 relpath not in only):
                 continue
             entry = SourceFile(relpath, 0, symlink=True) if mode == SYMLINK_MODE else SourceFile(relpath, size)
             self._entries[relpath] = (oid, entry)
@@ -166,7 +169,8 @@ class GitSource:
     def _list_tree(self, only: set[str] | None = None):
         """(mode, object id, size, path from the top level) of each blob under the catalog (or at ``only``)."""
         pathspec = [self.prefix] if self.prefix else []
-        if only is not None and len(only) <= _FEW_PATHS:  # git finds a few paths at once, the rest is never parsed
+        if only is not None and len(only) <= _FEW_PATHS and sum(map(len, only)) <= _FEW_PATH_CHARS:
+            # git finds a few paths at once, the rest is never parsed
             if not only:
                 return
             pathspec = [self.prefix + relpath for relpath in sorted(only)]
