@@ -17,8 +17,10 @@ from catgen.errors import CatalogError
 from catgen.website.build import refuse_remote_resources
 from catgen.website.frame import Frames, known_prefixes
 from catgen.website.pagecache import PageCache
-from catgen.website.pages.generate import generated_pages
-from catgen.website.pagewriter import Meanwhile, PageWriter, add_to_sitemap, page_jobs, theme_pages
+from catgen.model import KINDS
+from catgen.website import urls
+from catgen.website.pages.generate import generated_pages, page_jobs, theme_pages
+from catgen.website.pagewriter import Meanwhile, PageWriter, add_to_sitemap
 from catgen.website.sitemodel import SiteModel
 
 NOW = "1727000000"
@@ -41,9 +43,13 @@ print(forked)
 
 def test_theme_pages_and_page_jobs_are_every_catalog_page_once():
     site = SiteModel.load(str(EXAMPLE))
-    split = list(theme_pages(site)) + [(url, (title, body)) for job in page_jobs(site) for url, title, body in job()]
-    assert sorted(split) == sorted(generated_pages(site))
-    assert len({url for url, _ in split}) == len(split)
+    themed = [url for url, _ in theme_pages(site)]
+    split = themed + [url for job in page_jobs(site) for url, _, _ in job()]
+    assert len(set(split)) == len(split) == len(list(generated_pages(site)))
+    whole = {"", "status/", "audit/", "checks/", "search/"}
+    indexes = {urls.index_url(spec.plural) for name, spec in KINDS.items() if name != "Policy"}
+    assert set(themed) == whole | indexes  # the navigation's pages, for MkDocs to render
+    assert {site.url(m) for m in site.pages} | {urls.asset_url(k, n) for k, n in site.assets} <= set(split) - whole
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: the writer never forks")

@@ -24,7 +24,6 @@ import re
 import sys
 import threading
 from functools import partial
-from itertools import islice
 from urllib.parse import urljoin
 
 from markupsafe import escape
@@ -32,62 +31,16 @@ from markupsafe import escape
 from mkdocs.structure.files import File
 
 from catgen.load.schemas import SCHEMA_FILES
-from catgen.model import KINDS
 from catgen.website import urls
 from catgen.website.datafiles import data_files
 from catgen.website.offline import file_resources, site_files
 from catgen.website.pagecache import page_hash
-from catgen.website.pages.assets import asset_page
-from catgen.website.pages.context import PageContext
-from catgen.website.pages.generate import WHOLE_CATALOG_PAGES, manifest_page
-from catgen.website.pages.indexes import index_pages
-from catgen.website.pages.usedby import used_by_pages
 from catgen.website.statusdata import TIMELINE_PATH
 
 MAX_CORES = 4  # as for parsing: beyond this the parent's share of the work dominates
 POOL_THRESHOLD = 400  # below this many jobs a fork costs more than it saves
 CHUNKS_PER_CORE = 8
 _WRITER: "PageWriter | None" = None  # the writer a forked worker inherits (nothing is pickled)
-
-
-def theme_pages(site, prefix: str = ""):
-    """``(address, (title, html))`` of the pages MkDocs renders: the whole-catalog pages and the kind indexes
-    (their first pages: the navigation's)."""
-    for url, render in WHOLE_CATALOG_PAGES:
-        yield url, render(PageContext(site, url, prefix))
-    for kind in KINDS:
-        if kind != "Policy":
-            for url, title, body in islice(index_pages(site, kind, prefix), 1):
-                yield url, (title, body)
-
-
-def page_jobs(site, prefix: str = "") -> list:
-    """One call per kind index's further pages, per manifest page, for all used-by pages, per asset page,
-    in the site's page order; each call gives ``[(address, title, html)]`` when run."""
-    jobs = [partial(_further_index_pages, site, prefix, kind) for kind in KINDS if kind != "Policy"]
-    jobs += [partial(_manifest_page, site, prefix, manifest) for manifest in site.pages]
-    jobs.append(partial(_used_by_pages, site, prefix))
-    jobs += [partial(_asset_page, site, prefix, kind, name, versions)
-             for (kind, name), versions in site.assets.items()]
-    return jobs
-
-
-def _further_index_pages(site, prefix: str, kind: str) -> list:
-    return list(islice(index_pages(site, kind, prefix), 1, None))
-
-
-def _manifest_page(site, prefix: str, manifest) -> list:
-    url = site.url(manifest)
-    return [(url, *manifest_page(PageContext(site, url, prefix), manifest))]
-
-
-def _used_by_pages(site, prefix: str) -> list:
-    return [(url, title, body) for url, (title, body) in used_by_pages(site, prefix)]
-
-
-def _asset_page(site, prefix: str, kind: str, name: str, versions: list) -> list:
-    url = urls.asset_url(kind, name)
-    return [(url, *asset_page(PageContext(site, url, prefix), kind, name, versions))]
 
 
 @contextlib.contextmanager

@@ -33,8 +33,8 @@ from catgen.website.frame import BODY_PLACEHOLDER, Frames, ThemeRenderer, front_
 from catgen.website.guide import arrange_guide, rule_anchors
 from catgen.website.nav import site_nav
 from catgen.website.pagecache import PageCache, global_key
-from catgen.website.pagewriter import (Meanwhile, PageWriter, add_to_sitemap, deferred_data_files, page_jobs,
-                                       theme_pages, write_data_files)
+from catgen.website.pages.generate import page_jobs, theme_pages
+from catgen.website.pagewriter import Meanwhile, PageWriter, add_to_sitemap, deferred_data_files, write_data_files
 from catgen.website.sitemap import normalise_sitemap
 from catgen.website.sitemodel import SiteModel
 
@@ -122,7 +122,7 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
         nav_urls = [page.url for page in self.nav.pages] if self.nav else []
         frames = Frames(renderer, known_prefixes(self.files, nav_urls), enabled=self.framed)
         writer = self.writer = PageWriter(frames, self.page_cache, config.site_dir, self.key, self.config.catalog_url,
-                                          dict(self.bodies))
+                                          self.bodies)
         addresses = writer.write(self.jobs)
         self.jobs = []
         try:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import partial
+from itertools import islice
+
 from catgen.model import KINDS
 from catgen.website import urls
 from catgen.website.pages.assets import asset_page, version_page
@@ -26,19 +29,50 @@ WHOLE_CATALOG_PAGES = (("", home_page), ("status/", status_page), ("audit/", aud
 
 def generated_pages(site, prefix: str = ""):
     """``(address, (title, html))`` of every catalog page; ``prefix`` is the catalog's folder in the site."""
+    yield from theme_pages(site, prefix)
+    for job in page_jobs(site, prefix):
+        for url, title, body in job():
+            yield url, (title, body)
+
+
+def theme_pages(site, prefix: str = ""):
+    """``(address, (title, html))`` of the pages MkDocs renders: the whole-catalog pages and the kind indexes
+    (their first pages: the navigation's)."""
     for url, render in WHOLE_CATALOG_PAGES:
         yield url, render(PageContext(site, url, prefix))
     for kind in KINDS:
         if kind != "Policy":
-            for url, title, body in index_pages(site, kind, prefix):
+            for url, title, body in islice(index_pages(site, kind, prefix), 1):
                 yield url, (title, body)
-    for manifest in site.pages:
-        url = site.url(manifest)
-        yield url, manifest_page(PageContext(site, url, prefix), manifest)
-    yield from used_by_pages(site, prefix)  # "+N more" on a heavily used manifest's page links there
-    for (kind, name), versions in site.assets.items():
-        url = urls.asset_url(kind, name)
-        yield url, asset_page(PageContext(site, url, prefix), kind, name, versions)
+
+
+def page_jobs(site, prefix: str = "") -> list:
+    """One call per kind index's further pages, per manifest page, for all used-by pages, per asset page,
+    in the site's page order; each call gives ``[(address, title, html)]`` when run."""
+    jobs = [partial(_further_index_pages, site, prefix, kind) for kind in KINDS if kind != "Policy"]
+    jobs += [partial(_manifest_page, site, prefix, manifest) for manifest in site.pages]
+    jobs.append(partial(_used_by_pages, site, prefix))
+    jobs += [partial(_asset_page, site, prefix, kind, name, versions)
+             for (kind, name), versions in site.assets.items()]
+    return jobs
+
+
+def _further_index_pages(site, prefix: str, kind: str) -> list:
+    return list(islice(index_pages(site, kind, prefix), 1, None))
+
+
+def _manifest_page(site, prefix: str, manifest) -> list:
+    url = site.url(manifest)
+    return [(url, *manifest_page(PageContext(site, url, prefix), manifest))]
+
+
+def _used_by_pages(site, prefix: str) -> list:
+    return [(url, title, body) for url, (title, body) in used_by_pages(site, prefix)]
+
+
+def _asset_page(site, prefix: str, kind: str, name: str, versions: list) -> list:
+    url = urls.asset_url(kind, name)
+    return [(url, *asset_page(PageContext(site, url, prefix), kind, name, versions))]
 
 
 def manifest_page(ctx: PageContext, manifest) -> tuple[str, str]:
