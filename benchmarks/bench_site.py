@@ -189,6 +189,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=1, help="best of this many full and plain builds")
     parser.add_argument("--pss", action="store_true", help="also sample the process tree's PSS (slows the build)")
     args = parser.parse_args()
+    if args.verify:  # the rebuild and the fresh build must judge at one "now" to be comparable byte for byte
+        os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(time.time())))
     sys.path.insert(0, str(REPO / "src"))
     work = Path(args.keep or tempfile.mkdtemp(prefix="catgen-bench-"))
     work.mkdir(parents=True, exist_ok=True)
