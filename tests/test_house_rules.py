@@ -28,6 +28,10 @@ def _module_name(path: Path) -> str:
 
 
 MODULES = {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+# Generated code (catgen/load/schemacode.py writes it, tests/load/test_schemacode.py keeps it current) is
+# fastjsonschema's, not written by hand: it keeps the import rules, not the size ones.
+GENERATED = "catgen.load.validators."
+WRITTEN = {name: path for name, path in MODULES.items() if not name.startswith(GENERATED)}
 
 
 def _imported(name: str, node: ast.AST, module: str) -> list[str]:
@@ -92,18 +96,18 @@ def _functions(tree: ast.AST):
 
 
 def test_lines_stay_under_120_characters():
-    long_lines = [f"{path.relative_to(SRC)}:{number}" for path in MODULES.values()
+    long_lines = [f"{path.relative_to(SRC)}:{number}" for path in WRITTEN.values()
                   for number, line in enumerate(path.read_text("utf-8").splitlines(), 1) if len(line) > MAX_LINE]
     assert long_lines == []
 
 
 def test_modules_stay_under_400_lines():
-    sizes = {str(path.relative_to(SRC)): len(path.read_text("utf-8").splitlines()) for path in MODULES.values()}
+    sizes = {str(path.relative_to(SRC)): len(path.read_text("utf-8").splitlines()) for path in WRITTEN.values()}
     assert {path: size for path, size in sizes.items() if size > MAX_MODULE_LINES} == {}
 
 
 def test_functions_stay_under_60_lines():
     long_functions = [f"{path.relative_to(SRC)}:{node.lineno} {node.name} ({node.end_lineno - node.lineno + 1} lines)"
-                      for path in MODULES.values() for node in _functions(ast.parse(path.read_text("utf-8")))
+                      for path in WRITTEN.values() for node in _functions(ast.parse(path.read_text("utf-8")))
                       if node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES]
     assert long_functions == []

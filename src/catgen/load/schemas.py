@@ -12,6 +12,8 @@ not own. Here the registry holds each file under its bare file name.
 
 from __future__ import annotations
 
+import hashlib
+import importlib
 import json
 from functools import cache
 from importlib import resources
@@ -22,6 +24,7 @@ from catgen.model import KINDS
 
 BASE_URI = ""  # relative references resolve against the file name alone, as they do on disk
 SCHEMA_FILES = ("envelope",) + tuple(k.lower() for k in KINDS)
+VALIDATORS_PACKAGE = "catgen.load.validators"  # the validators' code as shipped (schemacode.py)
 
 
 @cache
@@ -49,14 +52,36 @@ def _refuse(uri: str):
 
 @cache
 def fast_validator(kind: str):
-    """The kind's schema compiled to Python code by fastjsonschema (about 30x faster).
+    """The kind's schema as Python code by fastjsonschema (about 30x faster than jsonschema).
 
     It only decides valid or not; jsonschema explains what is wrong. The
     schemas use no keyword on which the two disagree (types, enums, patterns,
     bounds, required, additionalProperties), and the envelope's ``$ref``s are
-    inlined so fastjsonschema never resolves a URI.
+    inlined so fastjsonschema never resolves a URI. The code ships with catgen
+    (``schemacode.py`` says why and when it is used); compiled here otherwise.
     """
-    return fastjsonschema.compile(bundled(kind.lower()), use_default=False)  # never write defaults into the data
+    name = kind.lower()
+    return _shipped_validator(name) or fastjsonschema.compile(bundled(name), use_default=False)  # no defaults written
+
+
+def _shipped_validator(name: str):
+    """``catgen.load.validators.<name>``'s ``validate`` if it was made from the schema files as they are, else None."""
+    try:
+        module = importlib.import_module(f"{VALIDATORS_PACKAGE}.{name}")
+    except ImportError:  # not shipped, or made by a fastjsonschema newer than the one installed
+        return None
+    if getattr(module, "SCHEMA_DIGEST", None) != schema_digest(name):
+        return None
+    return getattr(module, "validate", None)
+
+
+def schema_digest(name: str) -> str:
+    """The digest of what the kind ``name``'s validator is made from: its schema file and the envelope."""
+    digest = hashlib.sha256()
+    for part in (schema_text("envelope"), schema_text(name)):
+        encoded = part.encode("utf-8")
+        digest.update(len(encoded).to_bytes(8, "big") + encoded)
+    return digest.hexdigest()
 
 
 def bundled(name: str) -> dict:
