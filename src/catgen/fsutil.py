@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import stat
 import sys
-import tempfile
 
 
 def atomic_write(path: str, text: str, *, overwrite: bool = True) -> None:
@@ -14,6 +13,8 @@ def atomic_write(path: str, text: str, *, overwrite: bool = True) -> None:
     With ``overwrite=False`` an existing file is left alone (``FileExistsError``):
     the final step is a hard link, which fails rather than replace anything.
     """
+    import tempfile  # not at the top: most commands write no file, and tempfile costs a warm re-check 5 ms
+
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=folder, prefix=".catgen-", suffix=".tmp")
