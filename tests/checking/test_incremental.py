@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import random
 import re
-import shutil
 import tempfile
 import time
 from datetime import timedelta
@@ -24,60 +23,14 @@ from catgen.checking.engine import run_check
 from catgen.load.sources import DirectorySource
 from catgen.load.catalog import open_catalog
 
-from testing.catalogs import EXAMPLE, NOW, assert_same_result, edit
+from testing.catalogs import NOW, assert_same_result, edit
+from testing.edits import EDITS, EXAMPLE_FILES, VALUES, apply_edit as _apply, copy_example as _copy_example
 
-FILES = sorted(p.relative_to(EXAMPLE).as_posix() for p in EXAMPLE.rglob("*.yaml"))
-FIELD = re.compile(r"^(\s*(?:- )?[\w.-]+: )(\S.*)$")
-
-
-def _values() -> list[str]:
-    """Every value written after a key in the example: references, stages, numbers, dates, flags."""
-    found = set()
-    for relpath in FILES:
-        for line in (EXAMPLE / relpath).read_text().splitlines():
-            match = FIELD.match(line)
-            if match:
-                found.add(match.group(2))
-    return sorted(found) + ["2999-01-01", "[", "100", "true", "model:credit-risk@9"]
-
-
-VALUES = _values()
-# An edit: (operation, file index, line index, value index); indexes wrap around what exists.
-EDITS = st.lists(
-    st.tuples(st.sampled_from(["set", "set", "set", "delete", "copy", "swap"]), st.integers(0, 10_000),
-              st.integers(0, 200), st.integers(0, len(VALUES) - 1)),
-    min_size=1, max_size=3,
-)
-
-
-def _apply(root: Path, operation: str, file_index: int, line_index: int, value_index: int) -> None:
-    present = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.yaml"))
-    target = root / present[file_index % len(present)]
-    other = root / present[value_index % len(present)]
-    if operation == "delete":
-        target.unlink()
-    elif operation == "copy":  # a second file of the same identity, or a file at another's path
-        elsewhere = line_index % 2 or other == target
-        shutil.copy(target, target.with_name(f"copy-{line_index}.yaml") if elsewhere else other)
-    elif operation == "swap":
-        target.write_bytes(other.read_bytes())
-    else:
-        lines = target.read_text().splitlines()
-        fields = [i for i, line in enumerate(lines) if FIELD.match(line)]
-        if fields:
-            at = fields[line_index % len(fields)]
-            lines[at] = FIELD.sub(lambda m: m.group(1) + VALUES[value_index], lines[at])
-        target.write_text("\n".join(lines) + "\n")
+FILES = EXAMPLE_FILES
 
 
 def _full(root: Path, now):
     return run_check(open_catalog(str(root), cache=False), now=now)
-
-
-def _copy_example(folder: str) -> Path:
-    root = Path(folder) / "catalog"
-    shutil.copytree(EXAMPLE, root)
-    return root
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -77,7 +77,16 @@ def run_check(catalog: Catalog, *, now: datetime | None = None, policy: Policy |
 
 
 def raw_findings(ctx: Context) -> list[Finding]:
-    """What every rule finds, at its own level, before the policy's levels and exceptions."""
+    """What every rule finds, at its own level, before the policy's levels and exceptions.
+
+    A large catalog's rules run on two cores (``checking/bothcores.py``), with the same findings in the same order.
+    """
+    from catgen.checking import bothcores  # not at the top: a warm re-check judges a few files, in this process
+
+    if bothcores.split_pays(ctx):
+        found = bothcores.findings_on_both_cores(ctx)
+        if found is not None:
+            return found
     return [found for checked in ctx.rules.values() for found in checked.check(ctx)]
 
 

@@ -52,6 +52,12 @@ class RecordingNow(datetime):
         return datetime(self.year, self.month, self.day, self.hour, self.minute, self.second, self.microsecond,
                         self.tzinfo, fold=self.fold)
 
+    def noted_elsewhere(self, moments: list, opaque: bool) -> None:
+        """Note what a copy of this "now" in another process was compared with (``checking/bothcores.py``):
+        ``moments`` in microseconds since 1970, and whether it was taken apart (``opaque``)."""
+        self.compared.extend(_EPOCH + timedelta(microseconds=moment) for moment in moments)
+        self.opaque = self.opaque or opaque
+
     def span(self) -> tuple:
         """(after, before) in microseconds (None: unbounded): the "now"s that give the same findings."""
         if self.opaque:
