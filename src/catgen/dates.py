@@ -3,6 +3,10 @@
 A bare date means 00:00 UTC; a timestamp without a zone is UTC. ``expires``
 is valid through its day, so it is read as the end of that day. Every date the
 schema accepts (years 0001 to 9999) works: nothing here steps past 9999-12-31.
+
+A check reads the same few timestamps thousands of times (every approval,
+every ``created``), so a text's reading is kept in a small bounded cache, and
+the common written shape skips the normalisation Python 3.10's parser needs.
 """
 
 from __future__ import annotations
@@ -17,21 +21,47 @@ _EPOCH = re.compile(r"[0-9]{1,12}\Z")  # ASCII digits only; 12 digits reach past
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _FRACTION = re.compile(r"\.(\d+)")
 _ZONE = re.compile(r"(?<=\d)([+-])(\d{2})(\d{2})?$")  # +0200 or +02 after the time (not +02:00)
+# Shapes ``_normalise_zone`` leaves alone but for a final ``Z`` (no other Z or z, a fraction of exactly
+# 6 digits, a zone with its colon): Python 3.10's parser takes them as they are, a ``Z`` as ``+00:00``.
+_PARSER_READY = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{6})?(?:[+-][0-9]{2}:[0-9]{2}|Z)?\Z"
+)
+_CACHE_SIZE = 4096  # distinct texts kept; a catalog's timestamps repeat (dates, approvals) far more than this
+_CACHE_TEXT = 64  # longer texts (a timestamp rarely is) are read each time: the cache stays small in memory too
+_parsed: dict[tuple[str, bool], datetime | None] = {}
+_UNSEEN = object()
 
 
 def parse_timestamp(value, *, end_of_day: bool = False) -> datetime | None:
     """An aware UTC datetime, or None when ``value`` is not a valid ISO 8601 date/time."""
+    if value.__class__ is str and len(value) <= _CACHE_TEXT:  # not a subclass: its == and hash could differ
+        key = (value, bool(end_of_day))
+        parsed = _parsed.get(key, _UNSEEN)
+        if parsed is _UNSEEN:
+            if len(_parsed) >= _CACHE_SIZE:
+                _parsed.clear()  # bounded; a datetime is immutable, so sharing one reading is safe
+            parsed = _parsed[key] = _parse_text(value, end_of_day)
+        return parsed
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
     if isinstance(value, date):
         return _from_date(value, end_of_day)
     if not isinstance(value, str):
         return None
+    return _parse_text(value, end_of_day)
+
+
+def _parse_text(value: str, end_of_day: bool) -> datetime | None:
+    """The reading of one text, uncached."""
     text = value.strip()
     try:
         if _DATE.match(text):
             return _from_date(date.fromisoformat(text), end_of_day)
-        parsed = datetime.fromisoformat(_normalise_zone(text))
+        if _PARSER_READY.match(text):  # the common shapes: what _normalise_zone gives them, cheaper
+            text = text[:-1] + "+00:00" if text.endswith("Z") else text
+        else:
+            text = _normalise_zone(text)
+        parsed = datetime.fromisoformat(text)
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)

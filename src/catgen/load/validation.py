@@ -40,6 +40,8 @@ def constraints(data: dict, kind: str):
 
 def _not_finite_numbers(data: dict):
     """``.nan``, ``.inf`` and ``-.inf`` anywhere (SPEC §2): no gate can pass or fail them, no JSON holds them."""
+    if _plainly_finite(data):
+        return
     stack = [((), data)]
     while stack:
         path, node = stack.pop()
@@ -54,6 +56,33 @@ def _not_finite_numbers(data: dict):
                 ), True
 
 
+# Values that are never a float: a set test on the exact class skips most of a manifest at once.
+_NEVER_FLOAT = frozenset({str, int, bool, type(None)})
+
+
+def _plainly_finite(data: dict) -> bool:
+    """True when no number in ``data`` can be non-finite, found without building a path (the common case).
+
+    Only plain dicts, lists, strings, integers, booleans, None and finite floats
+    are passed over; anything else (a subclass, an object no loader makes)
+    answers False, and the full walk above decides, so the findings are exact.
+    """
+    if data.__class__ is not dict:
+        return False
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        for value in node.values() if node.__class__ is dict else node:
+            cls = value.__class__
+            if cls in _NEVER_FLOAT:
+                continue
+            if cls is dict or cls is list:
+                stack.append(value)
+            elif cls is not float or not math.isfinite(value):
+                return False
+    return True
+
+
 _NOT_FINITE = {
     "nan": "not a number (.nan)",
     "inf": "infinite (.inf, or a number beyond 1.8e308)",
@@ -66,14 +95,17 @@ class Fields:
 
     def __init__(self, data: dict):
         self.data = data
-        self.spec = data.get("spec") if isinstance(data.get("spec"), dict) else {}
-        self.metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+        spec, metadata = data.get("spec"), data.get("metadata")
+        self.spec = spec if isinstance(spec, dict) else {}
+        self.metadata = metadata if isinstance(metadata, dict) else {}
 
     def get(self, path: tuple):
         """The value at ``path`` of keys and list indexes, or None where the manifest has none."""
         node = self.data
         for step in path:
-            if isinstance(node, dict) and step in node:
+            if node.__class__ is dict:  # the common case, in one lookup: a missing key gives None, which ends the walk
+                node = node.get(step)
+            elif isinstance(node, dict) and step in node:
                 node = node[step]
             elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
                 node = node[step]
@@ -114,7 +146,7 @@ def _people(fields: Fields):
 
 def _written_plainly(person, path: tuple):
     """A person holds no whitespace, control or format character: ``alice@contoso.com\u200b`` is not alice."""
-    if not isinstance(person, str):
+    if not isinstance(person, str) or _visible_ascii(person):
         return
     hidden = next((char for char in person if unicodedata.category(char)[0] in "ZC"), None)
     if hidden is not None:
@@ -123,6 +155,15 @@ def _written_plainly(person, path: tuple):
             f"`{dotted(path)}` holds U+{ord(hidden):04X} ({name}); a person is written without whitespace, "
             "control or format characters"
         ), True
+
+
+def _visible_ascii(text: str) -> bool:
+    """ASCII without space or control characters: no character of category Z* or C*, told without a lookup each.
+
+    In ASCII those categories are exactly the space (Zs) and 0x00-0x1F and 0x7F
+    (Cc), the characters ``isprintable`` refuses but for the space.
+    """
+    return text.isascii() and text.isprintable() and " " not in text
 
 
 def _list(value) -> list:
@@ -233,5 +274,6 @@ def _timestamp_shape():
 
 def _bad_date(value, path):
     """A timestamp of the right shape that is no real date (2024-02-30); the schema reports other shapes."""
-    if isinstance(value, str) and _timestamp_shape().match(value) and parse_timestamp(value) is None:
+    # Read first, the shape only then: a reading is cached, and nearly every timestamp is a real date.
+    if isinstance(value, str) and parse_timestamp(value) is None and _timestamp_shape().match(value):
         yield path, f"`{'.'.join(map(str, path))}` is not a real date or time: {value!r}", False
