@@ -8,6 +8,7 @@ process behaves the same.
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -58,6 +59,18 @@ def test_installed_script_exit_2_without_traceback():
 def test_python_dash_m_catgen(clean):
     done = subprocess.run([sys.executable, "-m", "catgen", "check", str(clean)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_process_s_own_command_leaves_its_objects_to_the_exit(clean):
+    """Its objects frozen, so the exit's full collection skips them; a caller's ``main(argv)`` freezes nothing."""
+    script = ("import atexit, gc, sys; from catgen.cli import main; "
+              "atexit.register(lambda: sys.stderr.write(f'frozen {gc.get_freeze_count()}')); main()")
+    done = subprocess.run([sys.executable, "-c", script, "check", str(clean)], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0 and int(done.stderr.removeprefix("frozen ")) > 1000, done.stderr
+    frozen = gc.get_freeze_count()
+    assert run("check", str(clean))[0] == 0
+    assert gc.get_freeze_count() == frozen
 
 
 def test_an_internal_error_is_one_line_and_exit_2(monkeypatch):

@@ -107,12 +107,17 @@ def check_catalog(root: str, *, now=None) -> CheckResult:
     return check_with_state(root, now=now)[0]
 
 
-def check_with_state(root: str, *, now=None) -> tuple[CheckResult, Listed, Records]:
-    """The check, the source it read (with its listing) and every file's record as the state now holds it."""
+def check_with_state(root: str, *, now=None, proceed=None) -> tuple[CheckResult, Listed, Records] | None:
+    """The check, the source it read (with its listing) and every file's record as the state now holds it.
+
+    ``proceed``: asked once the folder is listed; False leaves before anything is judged or stored (None).
+    """
     now = now or utc_now()
     source = DirectorySource(root)
     store = state_store(source)
     listing = source.stats()
+    if proceed is not None and not proceed():
+        return None
     state = store.load()
     done = None
     if state is not None and within(state["horizon"], now):
