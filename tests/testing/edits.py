@@ -47,7 +47,10 @@ def apply_edit(root: Path, operation: str, file_index: int, line_index: int, val
         target.unlink()
     elif operation == "copy":  # a second file of the same identity, or a file at another's path
         elsewhere = line_index % 2 or other == target
-        shutil.copy(target, target.with_name(f"copy-{line_index}.yaml") if elsewhere else other)
+        destination = target.with_name(f"copy-{line_index}.yaml") if elsewhere else other
+        if destination == target:  # a copy copied again under its own name
+            destination = target.with_name(f"copy-{line_index}-again.yaml")
+        shutil.copy(target, destination)
     elif operation == "swap":
         target.write_bytes(other.read_bytes())
     else:
