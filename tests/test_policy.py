@@ -61,3 +61,12 @@ def test_structural_rules_cannot_be_lowered(example):
     result = check(example)
     assert [(f.code, f.level) for f in result.findings if f.code == "CG302"] == [("CG302", "error")]
     assert codes(result, "CG306") == [("CG306", "policy.yaml", line_of(example / "policy.yaml", "CG302"))]
+
+
+def test_a_stage_named_with_a_list_or_a_mapping_is_reported_and_raises_nothing(example):
+    """The next stage's gate reads it as its ``from``; a name that is no text is no stage (CG201 on the policy)."""
+    for written in ("[dev, sandbox]", "{name: dev}"):
+        edit(example, "policy.yaml", "    - name: dev\n", f"    - name: {written}\n")
+        result = check(example)
+        assert any(f.code == "CG201" and f.path.endswith("policy.yaml") for f in result.findings)
+        edit(example, "policy.yaml", f"    - name: {written}\n", "    - name: dev\n")

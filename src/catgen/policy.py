@@ -113,6 +113,7 @@ def _stage(item, index: int, stages_before) -> Stage | None:
         return None
     before = stages_before[index - 1] if index > 0 else None
     previous = before.get("name") if isinstance(before, dict) else None
+    previous = previous if isinstance(previous, str) else None  # as a stage with no name is none (CG201 says so)
     block = item.get("promotion")
     gate = _gate(block, previous) if isinstance(block, dict) else None
     subscriptions = item.get("subscriptions")

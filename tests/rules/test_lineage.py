@@ -85,3 +85,12 @@ def test_cg606_training_data_classification_not_allowed(example):
 
 def test_cg606_allowed_classification(example):
     assert codes(check(example), "CG606") == []
+
+
+def test_cg606_a_classification_that_is_a_list_or_a_mapping_is_not_allowed_and_raises_nothing(example):
+    for written in ("[production, anonymized]", "{class: production}"):
+        edit(example, "data/loans-prod/7.yaml", "  classification: production\n", f"  classification: {written}\n")
+        result = check(example)
+        assert ("CG606", PROD, at_asset(example)) in codes(result, "CG606")
+        assert any(f.code == "CG201" and f.path.endswith("data/loans-prod/7.yaml") for f in result.findings)
+        edit(example, "data/loans-prod/7.yaml", f"  classification: {written}\n", "  classification: production\n")

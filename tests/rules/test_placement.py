@@ -43,3 +43,15 @@ def test_cg508_registry_does_not_replicate_to_region(example):
 
 def test_cg508_not_when_replicated(example):
     assert codes(check(example), "CG508") == []
+
+
+def test_cg508_locations_written_as_text_name_no_region_whatever_the_region_is_written_as(example):
+    """Both break the schema (CG201); neither may answer by substring (`"westeurope" in "eastus westeurope"`) nor
+    raise (a region written as a list, asked for in a text)."""
+    edit(example, "registries/contoso-ml.yaml", "  replication_locations:\n",
+         "  replication_locations: eastus westeurope\n  replicated_before:\n")
+    assert ("CG508", BLUE, line_of(example / BLUE, "environment:")) in codes(check(example), "CG508")
+    edit(example, "workspaces/ml-prod-weu.yaml", "  region: westeurope\n", "  region: [westeurope]\n")
+    result = check(example)
+    assert ("CG508", BLUE, line_of(example / BLUE, "environment:")) in codes(result, "CG508")
+    assert any(f.code == "CG201" and f.path.endswith("workspaces/ml-prod-weu.yaml") for f in result.findings)

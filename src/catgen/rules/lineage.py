@@ -113,7 +113,9 @@ def training_data_class(ctx):
             continue
         for edge in ctx.graph.out_edges(job, {"uses_data"}):
             classification = edge.target.spec.get("classification")
-            if classification not in allowed:
+            # Only a name can be allowed; a list or a mapping there (CG201 too) is no classification, and
+            # asking a set whether it holds one would raise.
+            if not isinstance(classification, str) or classification not in allowed:
                 yield ctx.finding(
                     "CG606", promotion, ("spec", "asset"),
                     f"{model.ref} was trained on {edge.target.ref} ({classification}); "

@@ -53,7 +53,7 @@ def region_not_replicated(ctx):
     for user, ref, workspace, asset in _uses(ctx):
         registries = _consumed_registries(ctx, workspace, asset)
         region = workspace.spec.get("region")
-        if registries and not any(region in (r.spec.get("replication_locations") or []) for r in registries):
+        if registries and not any(region in _locations(r) for r in registries):
             names = ", ".join(r.ref for r in registries)
             yield ctx.finding(
                 "CG508", user, ref.path,
@@ -61,6 +61,13 @@ def region_not_replicated(ctx):
                 f"(the region of {workspace.ref}); add {region} to replication_locations",
                 subject=asset.ref, value=True,
             )
+
+
+def _locations(registry) -> list:
+    """The regions a registry replicates to; written as anything but a list (CG201 too) it names none, and a
+    text must not answer ``in`` by substring (``"east" in "eastus"``) nor raise for a region that is a list."""
+    locations = registry.spec.get("replication_locations")
+    return locations if isinstance(locations, list) else []
 
 
 USE_EDGES = frozenset({"runs_component", "uses_environment", "uses_data", "uses_model", "deploys"})
