@@ -92,7 +92,7 @@ _REF = re.compile(r"^([A-Za-z]+):([^@\s]+)(?:@(\S+))?$")
 
 def fold(key: tuple) -> tuple:
     """An identity compared case-insensitively (SPEC §3: names are unique that way)."""
-    return tuple(part.casefold() if isinstance(part, str) else part for part in key)
+    return tuple([part.casefold() if isinstance(part, str) else part for part in key])  # a list: no generator
 
 
 def person_key(person: str) -> str:

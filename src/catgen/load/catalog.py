@@ -112,10 +112,11 @@ def read_catalog(source, parse_cache: ParseCache | None = None, *, parse=None) -
         elif manifest.identified:
             catalog.index.setdefault(manifest.key, manifest)
             catalog.folded.setdefault(fold(manifest.key), []).append(manifest)
+    parsed_refs: dict = {}  # texts repeat (a workspace, a registry, an environment): each is parsed once
     for manifest in manifests:
-        manifest.refs = list(_extract_refs(manifest))
+        manifest.refs = list(_extract_refs(manifest, parsed_refs))
         for ref in manifest.refs:
-            ref.target = catalog.index.get(ref.key) if ref.kind else None
+            ref.target = catalog.index.get((ref.kind, ref.name, ref.version)) if ref.kind else None
     return catalog
 
 
@@ -206,8 +207,8 @@ def _identify(manifest: Manifest) -> None:
     manifest.version = version if valid_version and KINDS[kind].versioned else None
 
 
-def _extract_refs(manifest: Manifest):
-    """Every reference the manifest writes, in the fields SPEC §5 defines."""
+def _extract_refs(manifest: Manifest, parsed: dict):
+    """Every reference the manifest writes, in the fields SPEC §5 defines; ``parsed``: text -> its parse, kept."""
     if manifest.kind is None:
         return
     spec = manifest.data.get("spec")
@@ -216,8 +217,10 @@ def _extract_refs(manifest: Manifest):
     for pattern, accepts in REFERENCE_FIELDS.get(manifest.kind, {}).items():
         for path, value in _walk(spec, pattern):
             if isinstance(value, str):
-                kind, name, version = parse_ref_text(value)
-                yield Ref(manifest, path, value, accepts, kind, name, version)
+                known = parsed.get(value)
+                if known is None:
+                    known = parsed[value] = parse_ref_text(value)
+                yield Ref(manifest, path, value, accepts, *known)
 
 
 def _walk(spec: dict, pattern: tuple):
