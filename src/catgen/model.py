@@ -204,6 +204,11 @@ class Manifest:
         return (self.kind, self.name, self.version)
 
     @property
+    def name_order(self) -> tuple:
+        """A sort key by name: a manifest whose name is not a valid name (CG201) has none, and sorts last, by path."""
+        return (self.name is None, self.name or "", self.relpath)
+
+    @property
     def ref(self) -> str:
         """This manifest as a reference: ``model:credit-risk@3``."""
         if not self.identified or self.kind == "Policy":

@@ -76,7 +76,9 @@ class Timeline:
         """Policy stages in order, then every other stage a promotion or workspace names, sorted."""
         names = [stage.name for stage in self.policy.stages]
         others = {stage for _, stage, _ in self.graph.stage_histories()}
-        others |= {w.spec.get("stage") for w in self.catalog.of_kind("Workspace")}
+        # A stage written as a list or a mapping (CG201) names none, and could not even be put in a set.
+        others |= {stage for stage in (w.spec.get("stage") for w in self.catalog.of_kind("Workspace"))
+                   if isinstance(stage, str)}
         return names + sorted(s for s in others if isinstance(s, str) and s not in names)
 
     def assets_in(self, stage: str, at: datetime) -> list:

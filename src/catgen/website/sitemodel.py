@@ -140,8 +140,9 @@ class SiteModel:
         """Each stage ``asset`` is in, is pending for or was revoked from, in policy order then by name."""
         if asset not in self._marks:
             names = [stage.name for stage in self.policy.stages]
-            events = {p.spec.get("stage") for p in self.graph.promotions(asset)}
-            names += sorted(name for name in events - set(names) if isinstance(name, str))
+            events = {stage for stage in (p.spec.get("stage") for p in self.graph.promotions(asset))
+                      if isinstance(stage, str)}
+            names += sorted(events - set(names))  # a stage written as a list or a mapping (CG201) names none
             marks = (self._stage_mark(asset, name) for name in names)
             self._marks[asset] = [mark for mark in marks if mark is not None]
         return self._marks[asset]
@@ -191,7 +192,7 @@ class SiteModel:
         return date is None or date > self.now
 
     def deployments_of(self, model) -> list:
-        return sorted((e.source for e in self.graph.in_edges(model, {"deploys"})), key=lambda m: m.name)
+        return sorted((e.source for e in self.graph.in_edges(model, {"deploys"})), key=lambda m: m.name_order)
 
     def deployment_workspace(self, deployment):
         return self.graph.target(deployment, "runs_in")

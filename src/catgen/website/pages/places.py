@@ -21,11 +21,11 @@ def workspace_page(ctx: PageContext, workspace) -> tuple[str, str]:
                ("Consumes registries", ", ".join(ctx.ref(e.target) for e in consumed) or "—"),
                ("Registries replicating to its region", ", ".join(ctx.ref(r) for r in replicating) or "—")]
     placed = site.graph.in_edges(workspace, {"runs_in", "home"})
-    deployments = sorted((e.source for e in placed if e.source.kind == "Deployment"), key=lambda m: m.name)
+    deployments = sorted((e.source for e in placed if e.source.kind == "Deployment"), key=lambda m: m.name_order)
     deployment_rows = [[ctx.ref(d, d.name), esc(d.spec.get("endpoint")), ref_field(ctx, d, "model"),
                         esc(d.spec.get("traffic"))] for d in deployments]
     homed = sorted((e.source for e in placed if e.type == "home"), key=lambda m: m.relpath)
-    jobs = sorted((e.source for e in placed if e.source.kind == "Job"), key=lambda m: m.name)
+    jobs = sorted((e.source for e in placed if e.source.kind == "Job"), key=lambda m: m.name_order)
     deployed = table(["Deployment", "Endpoint", "Model", "Traffic"], deployment_rows, cls="cg-sortable")
     body = header(ctx, workspace) + dl(summary)
     body += section("Deployed here", deployed if deployment_rows else "<p>Nothing deployed.</p>")
@@ -38,7 +38,7 @@ def workspace_page(ctx: PageContext, workspace) -> tuple[str, str]:
 def registry_page(ctx: PageContext, registry) -> tuple[str, str]:
     site, spec = ctx.site, registry.spec
     replicas = spec.get("replication_locations") or []
-    consumers = sorted((e.source for e in site.graph.in_edges(registry, {"consumes"})), key=lambda m: m.name)
+    consumers = sorted((e.source for e in site.graph.in_edges(registry, {"consumes"})), key=lambda m: m.name_order)
     replicated = ", ".join(esc(r) for r in replicas) if isinstance(replicas, list) else esc(replicas)
     summary = [("Location", esc(spec.get("location"))), ("Replicates to", replicated),
                ("Public network access", esc(spec.get("public_network_access", "disabled"))),
