@@ -26,7 +26,7 @@ less than the wall clock; the floor is taken again before each check, so
 both see the same machine. ``--before SRC`` also times the check of another
 source tree (e.g. ``git archive HEAD src | tar -x -C /tmp/head``) in the same run.
 
-    .venv/bin/python benchmarks/bench_parse.py [--size 10000] [--runs 3] [--before /tmp/head/src]
+    .venv/bin/python benchmarks/bench_parse.py [--size 10000] [--runs 3] [--before /tmp/head/src] [--checks-only]
 """
 
 from __future__ import annotations
@@ -142,32 +142,37 @@ def best_of(runs: int, work, raws) -> float:
     return min(times)
 
 
-def whole_check(root: Path, source: str | None = None) -> tuple[float, float]:
-    """Wall time and CPU time (seconds, all processes) of one ``catgen check --no-cache`` over ``root``."""
+def whole_check(root: Path, source: str | None = None) -> tuple[float, float, int]:
+    """Wall time and CPU time (seconds, all processes) of one ``catgen check --no-cache`` over ``root``, and
+    the peak resident set of its own process (KiB: the one that holds the catalog; its workers are smaller)."""
     env = dict(os.environ)
     if source:
         env["PYTHONPATH"] = source
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "catgen", "check", str(root), "--no-cache"],
-                          stdout=subprocess.DEVNULL, env=env)
+    process = subprocess.Popen([sys.executable, "-m", "catgen", "check", str(root), "--no-cache"],
+                               stdout=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode not in (0, 1):
-        raise SystemExit(f"catgen check failed ({done.returncode})")
-    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"catgen check failed ({process.returncode})")
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, usage.ru_maxrss
 
 
 def checks_beside_the_floor(runs: int, raws: list[bytes], root: Path, before: str | None) -> None:
     """Whole checks and the floor taken in turn, run after run, so a busy shared machine weighs on all alike."""
     checks = [("`catgen check --no-cache`", None)] + ([("the same, before (--before)", before)] if before else [])
     floors, walls, cpus = [], {label: [] for label, _ in checks}, {label: [] for label, _ in checks}
+    peaks = {label: 0 for label, _ in checks}
     for _ in range(runs):
         floors.append(best_of(1, floor, raws))
         for label, source in checks:
-            wall, cpu = whole_check(root, source)
+            wall, cpu, peak = whole_check(root, source)
             walls[label].append(wall)
             cpus[label].append(cpu)
+            peaks[label] = max(peaks[label], peak)
     reference = min(floors)
     print("\n| what (best of each) | seconds | x floor | µs per file |\n|---|---:|---:|---:|")
     print(f"| floor, taken between the checks | {reference:.3f} | 1.00 | {reference / len(raws) * 1e6:.0f} |")
@@ -176,6 +181,9 @@ def checks_beside_the_floor(runs: int, raws: list[bytes], root: Path, before: st
                                                                                 min(cpus[label]))):
             print(f"| {label}: {what} | {seconds:.3f} | {seconds / reference:.2f} "
                   f"| {seconds / len(raws) * 1e6:.0f} |")
+    print("\n| check | every run, seconds | peak RSS of the check's own process |\n|---|---|---:|")
+    for label, _ in checks:
+        print(f"| {label} | {', '.join(f'{wall:.2f}' for wall in walls[label])} | {peaks[label] / 1024:.0f} MiB |")
 
 
 def pool_threshold(runs: int, raws: list[bytes]) -> None:
@@ -200,6 +208,8 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=10000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--before", help="a source tree (its src/ folder) whose check is timed too")
+    parser.add_argument("--checks-only", action="store_true",
+                        help="only the whole checks beside the floor (the parser table takes long at 100,000)")
     args = parser.parse_args()
     candidates = [("floor: yaml.load CSafeLoader", floor), ("positioned (yamlsafe.load)", positioned),
                   ("fast (fastyaml.load)", fast), ("events only (yaml.parse)", events_only),
@@ -213,6 +223,9 @@ def main() -> None:
         count = generate(root, args.size)
         raws = [path.read_bytes() for path in sorted(root.rglob("*.yaml"))]
         print(f"{count:,} manifests, {sum(map(len, raws)) / len(raws):.0f} bytes each on average")
+        if args.checks_only:
+            checks_beside_the_floor(args.runs, raws, root, args.before)
+            return
         print("| what | seconds | x floor | µs per file |")
         print("|---|---:|---:|---:|")
         reference = None
