@@ -95,6 +95,13 @@ def fold(key: tuple) -> tuple:
     return tuple([part.casefold() if isinstance(part, str) else part for part in key])  # a list: no generator
 
 
+def replicated_regions(registry) -> list:
+    """The regions a Registry manifest replicates to. Written as anything but a list (CG201) it names none:
+    a text must not answer ``in`` by substring (``"east" in "eastus"``), nor raise for a region that is a list."""
+    locations = registry.spec.get("replication_locations")
+    return locations if isinstance(locations, list) else []
+
+
 def person_key(person: str) -> str:
     """A person as compared (SPEC §2): NFKC-normalised and case-folded, so one person never counts twice."""
     return unicodedata.normalize("NFKC", person).casefold()

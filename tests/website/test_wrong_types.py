@@ -14,6 +14,7 @@ from catgen.website.pages.generate import generated_pages
 from catgen.website.sitemodel import SiteModel
 
 from testing.catalogs import NOW, edit
+from testing.site import parse_html
 
 DEV = "deployments/credit-risk-dev.yaml"
 
@@ -45,3 +46,14 @@ def test_a_stage_written_as_a_list_or_a_mapping_names_no_stage(example, written)
     marks = site.stage_marks(site.catalog.get("Model", "credit-risk", "3"))
     assert all(isinstance(mark.stage, str) for mark in marks)
     assert "status/" in pages
+
+
+def test_a_registry_whose_locations_are_text_replicates_to_no_workspace_s_region(example):
+    """As CG508 reads it: ``westeurope`` is in the text ``eastus westeurope``, but it names no region."""
+    edit(example, "registries/contoso-ml.yaml", "  replication_locations:\n",
+         "  replication_locations: eastus westeurope\n  replicated_before:\n")
+    _, pages = _every_page_and_data_file(example)
+    page = parse_html(pages["workspaces/ml-prod-weu/"][1])
+    summary = {dt.text(): dd.text() for dt, dd in zip(page.find_all("dt"), page.find_all("dd"))}
+    assert summary["Region"] == "westeurope"
+    assert summary["Registries replicating to its region"] == "—"

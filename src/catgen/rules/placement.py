@@ -10,6 +10,7 @@ rules are documented on the promotion rules page.
 
 from __future__ import annotations
 
+from catgen.model import replicated_regions
 from catgen.rules import placement_examples
 from catgen.rules.base import rule
 
@@ -53,7 +54,7 @@ def region_not_replicated(ctx):
     for user, ref, workspace, asset in _uses(ctx):
         registries = _consumed_registries(ctx, workspace, asset)
         region = workspace.spec.get("region")
-        if registries and not any(region in _locations(r) for r in registries):
+        if registries and not any(region in replicated_regions(r) for r in registries):
             names = ", ".join(r.ref for r in registries)
             yield ctx.finding(
                 "CG508", user, ref.path,
@@ -61,13 +62,6 @@ def region_not_replicated(ctx):
                 f"(the region of {workspace.ref}); add {region} to replication_locations",
                 subject=asset.ref, value=True,
             )
-
-
-def _locations(registry) -> list:
-    """The regions a registry replicates to; written as anything but a list (CG201 too) it names none, and a
-    text must not answer ``in`` by substring (``"east" in "eastus"``) nor raise for a region that is a list."""
-    locations = registry.spec.get("replication_locations")
-    return locations if isinstance(locations, list) else []
 
 
 USE_EDGES = frozenset({"runs_component", "uses_environment", "uses_data", "uses_model", "deploys"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from catgen.history.report import deployment_events
+from catgen.model import replicated_regions
 from catgen.website.markup import badge, dl, page, section, table
 from catgen.website.pages.context import PageContext
 from catgen.website.pages.marks import mark_html
@@ -14,7 +15,7 @@ def workspace_page(ctx: PageContext, workspace) -> tuple[str, str]:
     site, spec = ctx.site, workspace.spec
     region = spec.get("region")
     consumed = site.graph.out_edges(workspace, {"consumes"})
-    replicating = [r for r in site.by_kind["Registry"] if region in (r.spec.get("replication_locations") or [])]
+    replicating = [r for r in site.by_kind["Registry"] if region in replicated_regions(r)]
     summary = [("Stage", badge(str(spec.get("stage")), "cg-stage")), ("Region", esc(region)),
                ("Subscription", esc(spec.get("subscription")) or "—"),
                ("Public network access", esc(spec.get("public_network_access", "disabled"))),
