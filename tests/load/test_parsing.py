@@ -1,5 +1,6 @@
 """The parse cache: same findings with and without it, invalidated by catgen's version and the schemas."""
 
+import hashlib
 import marshal
 import os
 import signal
@@ -303,3 +304,22 @@ def test_a_file_that_cannot_be_read_stops_the_read_at_the_first_in_path_order(tm
         os.mkdir(tmp_path / unreadable)
     with pytest.raises(CatalogError, match=r"cannot read .*f03\.yaml"):
         _read_and_parse_on(DirectorySource(str(tmp_path)), relpaths, monkeypatch, all_cores=all_cores)
+
+
+def test_the_salt_follows_the_source_of_every_module_that_parses_or_validates(tmp_path):
+    """An edited validation module, or validators generated again, give another salt (parsing.source_digest)."""
+    for relpath in ("load/validation.py", "load/validators/model.py", "model.py", "dates.py"):
+        (tmp_path / relpath).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relpath).write_text("# a module\n")
+
+    def salt_of() -> str:
+        return parsing.source_digest(hashlib.sha256(), parsing._PARSING, parsing._PARSING_FILES, str(tmp_path))
+
+    before = salt_of()
+    assert salt_of() == before
+    for relpath in ("load/validation.py", "load/validators/model.py", "dates.py"):
+        (tmp_path / relpath).write_text("# edited\n")
+        assert salt_of() != before
+        before = salt_of()
+    (tmp_path / "load" / "validators" / "README.txt").write_text("not a module")
+    assert salt_of() == before

@@ -25,9 +25,8 @@ import os
 import time
 from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
 
-from catgen.load.parsing import default_cache_dir, salt
+from catgen.load.parsing import default_cache_dir, salt, source_digest
 from catgen.load.yamlsafe import MAX_BYTES
 
 STATE_FORMAT = 1
@@ -51,12 +50,7 @@ FINDING_TYPES = (str, str, str, str, int, int, str, (str, type(None)))
 @cache
 def judging_salt() -> str:
     """The parse cache's salt and the source of every module that judges."""
-    package = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256(f"{STATE_FORMAT}|{salt()}|".encode())
-    files = sorted(p for folder in _JUDGING for p in (package / folder).glob("*.py"))
-    for path in files + [package / name for name in _JUDGING_FILES]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
+    return source_digest(hashlib.sha256(f"{STATE_FORMAT}|{salt()}|".encode()), _JUDGING, _JUDGING_FILES)
 
 
 def content_digest(raw: bytes) -> str:

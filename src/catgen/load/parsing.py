@@ -1,8 +1,8 @@
 """Parse many manifest files fast: a content-addressed cache, then both cores.
 
 Each file's bytes are hashed together with a *salt* made of catgen's version,
-the Python version and the schema files, so a cached result is only ever
-reused for the very same bytes under the very same catgen. Misses are parsed
+Python's, the schema files and the code that parses and validates, so a cached
+result is reused only for the same bytes under the very same catgen. Misses are parsed
 by the fast loader (``fastyaml``: no positions; ``Manifest.locate`` finds a
 line when a finding needs one), in one worker process per core when there
 are enough of them to pay for the pool (``benchmarks/bench_parse.py``).
@@ -105,12 +105,28 @@ def _plain(data: dict) -> bool:
     return True
 
 
+# The modules whose code decides a file's parse and its CG201 problems: every module of the folders, and the files.
+_PARSING, _PARSING_FILES = ("load", "load/validators"), ("model.py", "dates.py")
+PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # catgen's folder
+
+
 @cache
 def salt() -> str:
-    """What a cached parse depends on besides the bytes: catgen, Python, schemas."""
+    """What a cached parse depends on besides the bytes: catgen, Python, schemas, and the source of every module
+    that parses or validates (so an edited loader, or validators generated again, never reuse an old parse)."""
     digest = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{sys.version}|".encode())
     for name in schemas.SCHEMA_FILES:
         digest.update(schemas.schema_text(name).encode())
+    return source_digest(digest, _PARSING, _PARSING_FILES)
+
+
+def source_digest(digest, folders: tuple, files: tuple, package: str = PACKAGE) -> str:
+    """``digest`` updated with the source of catgen's modules in ``folders`` and ``files``, as 16 hex digits."""
+    modules = sorted(os.path.join(package, folder, name) for folder in folders
+                     for name in os.listdir(os.path.join(package, folder)) if name.endswith(".py"))
+    for path in modules + [os.path.join(package, name) for name in files]:
+        with open(path, "rb") as handle:
+            digest.update(os.path.basename(path).encode() + b"\0" + handle.read())
     return digest.hexdigest()[:16]
 
 
