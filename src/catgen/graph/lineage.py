@@ -200,6 +200,10 @@ class LineageGraph:
         """The asset's events for ``stage``: promotions and revocations with ``stage: <stage>``, oldest first."""
         return self._stage_events.get(asset, {}).get(stage, _NO_HISTORY)
 
+    def event_stages(self, asset) -> list[str]:
+        """The stages ``asset`` has a promotion or revocation for (a ``stage`` that is no text names none)."""
+        return list(self._stage_events.get(asset, ()))
+
     def stage_histories(self):
         """(asset, stage name, StageHistory) for every asset with an event for a stage."""
         for asset, stages in self._stage_events.items():

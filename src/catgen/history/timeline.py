@@ -79,7 +79,7 @@ class Timeline:
         # A stage written as a list or a mapping (CG201) names none, and could not even be put in a set.
         others |= {stage for stage in (w.spec.get("stage") for w in self.catalog.of_kind("Workspace"))
                    if isinstance(stage, str)}
-        return names + sorted(s for s in others if isinstance(s, str) and s not in names)
+        return names + sorted(others - set(names))
 
     def assets_in(self, stage: str, at: datetime) -> list:
         """Asset versions in ``stage`` at ``at`` (those created after ``at`` did not exist yet)."""

@@ -140,9 +140,7 @@ class SiteModel:
         """Each stage ``asset`` is in, is pending for or was revoked from, in policy order then by name."""
         if asset not in self._marks:
             names = [stage.name for stage in self.policy.stages]
-            events = {stage for stage in (p.spec.get("stage") for p in self.graph.promotions(asset))
-                      if isinstance(stage, str)}
-            names += sorted(events - set(names))  # a stage written as a list or a mapping (CG201) names none
+            names += sorted(set(self.graph.event_stages(asset)) - set(names))
             marks = (self._stage_mark(asset, name) for name in names)
             self._marks[asset] = [mark for mark in marks if mark is not None]
         return self._marks[asset]
