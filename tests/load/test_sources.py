@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 
 import pytest
 
 from catgen.errors import CatalogError
-from catgen.load.sources import FOLDER, SPECIAL, SYMLINK, DirectorySource, Seen, SourceFile, source_file
+from catgen.load.sources import FOLDER, SPECIAL, SYMLINK, DirectorySource, Seen, SourceFile, read_capped, source_file
 from catgen.load.yamlsafe import MAX_BYTES
 
 from testing.catalogs import write
@@ -129,3 +131,36 @@ def test_a_fifo_or_a_link_put_where_a_file_was_listed_is_refused_not_waited_on(t
     for name in ("pipe", "link"):
         with pytest.raises(CatalogError, match=f"cannot read .*models/{name}.yaml"):
             source.read(f"models/{name}.yaml")
+
+
+def _pipe_fed(*parts: bytes) -> int:
+    """The read end of a pipe written ``parts`` apart in time: each read returns what is there (a short read)."""
+    readable, writable = os.pipe()
+
+    def feed():
+        try:
+            for part in parts:
+                os.write(writable, part)
+                time.sleep(0.02)
+        except BrokenPipeError:  # the reader stopped at the limit
+            pass
+        finally:
+            os.close(writable)
+
+    threading.Thread(target=feed, daemon=True).start()
+    return readable
+
+
+@pytest.mark.parametrize("parts, size, expected", [
+    ((b"a" * 100, b"b" * 100, b"c" * 100), 300, b"a" * 100 + b"b" * 100 + b"c" * 100),  # short reads: read on
+    ((b"a" * 100, b"b" * 100), 150, b"a" * 100 + b"b" * 100),  # more than fstat said: it grew, read on
+    ((b"a" * 100,), 300, b"a" * 100),  # less: it shrank, the end is the end
+    ((b"#" * (MAX_BYTES // 2),) * 3, MAX_BYTES + 10, b"#" * (MAX_BYTES + 1)),  # capped, in a pipe's 64 KiB reads
+    ((b"",), 0, b""),
+])
+def test_read_capped_reads_to_the_end_or_one_byte_past_the_limit(parts, size, expected):
+    readable = _pipe_fed(*parts)
+    try:
+        assert read_capped(readable, size) == expected
+    finally:
+        os.close(readable)

@@ -16,6 +16,9 @@ from catgen.errors import CatalogError
 from catgen.load.yamlsafe import MAX_BYTES
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
+# A FIFO opens at once (and is then refused), a link is not followed, no child process inherits the file.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) \
+    | getattr(os, "O_BINARY", 0)
 
 
 @dataclass(frozen=True)
@@ -120,26 +123,27 @@ class DirectorySource:
         ``FileNotFoundError`` passes through (the file vanished since the
         listing; the loader skips it); any other failure is a ``CatalogError``.
         """
+        # The listing saw a regular file; one put in its place since (a FIFO, a link) is not waited on nor followed.
+        # Plain descriptors, not ``open()``: its file object costs as much as the read (half a cold check's reading).
         try:
-            # The listing saw a regular file; one put in its place since (a FIFO, a link) is not waited on nor
-            # followed.
-            with open(os.path.join(self.root, relpath), "rb", opener=_without_waiting) as handle:
-                if not S_ISREG(os.fstat(handle.fileno()).st_mode):
-                    raise CatalogError(f"cannot read {self.display(relpath)}: not a regular file")
-                return _read_capped(handle)
+            handle = os.open(f"{self.root}{os.sep}{relpath}", _READ_FLAGS)
         except FileNotFoundError:
             raise
         except OSError as err:
             raise CatalogError(f"cannot read {self.display(relpath)}: {err.strerror or err}") from None
+        try:
+            status = os.fstat(handle)
+            if not S_ISREG(status.st_mode):
+                raise CatalogError(f"cannot read {self.display(relpath)}: not a regular file")
+            return read_capped(handle, status.st_size)
+        except OSError as err:
+            raise CatalogError(f"cannot read {self.display(relpath)}: {err.strerror or err}") from None
+        finally:
+            os.close(handle)
 
     def display(self, relpath: str) -> str:
         """A catalog path as shown to the user: relative to the current directory."""
         return relpath if self.display_root == "." else f"{self.display_root}/{relpath}"
-
-
-def _without_waiting(path: str, flags: int) -> int:
-    """``open``'s opener: a FIFO opens at once (and is then refused), a link is not followed."""
-    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
 
 
 def _seen(entry, rel: str) -> Seen:
@@ -154,19 +158,33 @@ def _seen(entry, rel: str) -> Seen:
     return Seen(rel, 0, 0, 0, SPECIAL)  # a named pipe would block the read forever
 
 
-def _read_capped(handle) -> bytes:
-    """The file's bytes, at most MAX_BYTES + 1, asking for about its size.
+def read_capped(handle: int, size: int) -> bytes:
+    """The bytes of the open file ``handle``, at most MAX_BYTES + 1, asking for about its ``size`` (its fstat).
 
     Never simply ``read(MAX_BYTES + 1)``: CPython allocates the whole request
     first, and glibc keeps each such buffer as its own memory mapping after
     shrinking it, so 65,530 small files (Linux's ``vm.max_map_count``) exhaust
-    the mappings and the next allocation fails.
+    the mappings and the next allocation fails. A read may return less than
+    asked (a network or FUSE file system): it reads on to the end.
     """
-    wanted = min(os.fstat(handle.fileno()).st_size, MAX_BYTES) + 1
-    data = handle.read(wanted)
+    wanted = min(size, MAX_BYTES) + 1
+    data = os.read(handle, wanted)
+    if len(data) < wanted - 1:  # less than fstat said: a short read, or it shrank
+        data += _read_up_to(handle, wanted - len(data))
     if len(data) == wanted and wanted <= MAX_BYTES:  # it grew since fstat: read on, capped
-        data += handle.read(MAX_BYTES + 1 - wanted)
+        data += _read_up_to(handle, MAX_BYTES + 1 - wanted)
     return data
+
+
+def _read_up_to(handle: int, count: int) -> bytes:
+    parts = []
+    while count > 0:
+        part = os.read(handle, min(count, 1 << 16))
+        if not part:
+            break
+        parts.append(part)
+        count -= len(part)
+    return b"".join(parts)
 
 
 def _points_to_folder(entry) -> bool:
