@@ -27,7 +27,7 @@ import sys
 import threading
 
 from catgen.checking.horizon import RecordingNow, micros
-from catgen.load.parsing import die_with_parent
+from catgen.processes import die_with_parent, ready_to_fork
 from catgen.model import Finding
 
 SPLIT_FROM = 3000  # manifests: below, the fork and its copy-on-write faults cost about what the child saves
@@ -53,6 +53,7 @@ def findings_on_both_cores(ctx) -> list | None:
     if not theirs or len(theirs) == len(codes):
         return None
     ctx.graph  # built once, before the fork: both share it
+    ready_to_fork()
     readable, writable = os.pipe()
     try:
         child = os.fork()

@@ -8,7 +8,7 @@ import sys
 
 from catgen.errors import CatalogError
 from catgen.fsutil import write_report
-from catgen.load.parsing import collector_paused
+from catgen.processes import collector_paused
 from catgen.reporters import REPORTERS
 
 

@@ -24,12 +24,10 @@ killed mid-parse must not leave workers blocked on a queue nobody will feed.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import marshal
 import os
 import sys
-from contextlib import contextmanager
 from functools import cache
 
 from catgen import __version__
@@ -37,6 +35,7 @@ from catgen.errors import CatalogError
 from catgen.load import fastyaml, schemas
 from catgen.load.validation import file_problems
 from catgen.load.yamlsafe import Document, Problem
+from catgen.processes import collector_paused, die_with_parent, ready_to_fork
 
 PARALLEL_THRESHOLD = 800  # below this many misses a process pool costs more than it saves (bench_parse.py)
 MAX_CORES = 4  # beyond this, shipping results back to this one process costs more than the parse saves
@@ -338,6 +337,7 @@ def _start_pool():
     from concurrent.futures import ProcessPoolExecutor
 
     start = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+    ready_to_fork()
     try:
         return ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, MAX_CORES), mp_context=start,
                                    initializer=die_with_parent)
@@ -348,53 +348,3 @@ def _start_pool():
 def _marshalled(call: tuple) -> bytes:
     work, *arguments = call
     return marshal.dumps(work(*arguments))
-
-
-@contextmanager
-def collector_paused():
-    """Python's cycle collector off meanwhile (forked workers inherit it off), restored after.
-
-    Parsing builds only plain data, with no reference cycle to find, and the
-    collections that many new dicts trigger cost about 7% of the parse. ``catgen
-    check`` keeps it off for the whole command (``commands/check.py`` says why).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
-PARENT_POLL_SECONDS = 0.5
-
-
-def die_with_parent() -> None:
-    """Make this worker process end when the process that started it ends, however that ends.
-
-    On Linux the kernel sends SIGKILL at once (``prctl(PR_SET_PDEATHSIG)``);
-    everywhere, a daemon thread notices that the parent changed (the worker was
-    handed to init) and ends the worker. The thread also covers the moment
-    before ``prctl`` took effect.
-    """
-    import ctypes
-    import signal
-    import threading
-
-    parent = os.getppid()
-    if sys.platform.startswith("linux"):
-        try:
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass  # no libc prctl: the watching thread alone
-    threading.Thread(target=_exit_when_orphaned, args=(parent,), name="catgen-parent-watch", daemon=True).start()
-
-
-def _exit_when_orphaned(parent: int) -> None:
-    import time
-
-    while os.getppid() == parent:
-        time.sleep(PARENT_POLL_SECONDS)
-    os._exit(1)

@@ -92,6 +92,9 @@ class Meanwhile:
         if _cores() >= 2 and sys.platform.startswith("linux") and threading.active_count() == 1:
             import multiprocessing
 
+            from catgen.processes import ready_to_fork
+
+            ready_to_fork()
             start = multiprocessing.get_context("fork")
             self.answer, sent = start.Pipe(duplex=False)
             self.process = start.Process(target=_answer, args=(call, sent), daemon=True)
@@ -119,7 +122,7 @@ class Meanwhile:
 
 
 def _answer(call, sent) -> None:
-    from catgen.load.parsing import die_with_parent
+    from catgen.processes import die_with_parent
 
     die_with_parent()
     try:
@@ -188,8 +191,9 @@ class PageWriter:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        from catgen.load.parsing import die_with_parent
+        from catgen.processes import die_with_parent, ready_to_fork
 
+        ready_to_fork()
         pool = None
         try:
             pool = ProcessPoolExecutor(max_workers=_cores(), mp_context=multiprocessing.get_context("fork"),

@@ -24,7 +24,7 @@ from catgen.graph.lineage import LineageGraph, is_revocation, promotion_date
 from catgen.history.gitlog import history_of
 from catgen.history.timeline import Timeline
 from catgen.load.catalog import Catalog, open_catalog
-from catgen.load.parsing import collector_paused
+from catgen.processes import collector_paused
 from catgen.model import KINDS, VERSIONED_ASSETS, Manifest, fold
 from catgen.policy import Policy
 from catgen.website import urls
