@@ -266,7 +266,7 @@ def _read_and_parse_on(source, relpaths, monkeypatch, *, all_cores: bool):
             stream.add(relpath)
         if all_cores and (os.cpu_count() or 1) >= 2:
             assert stream.pool is not None  # else this compares one process with itself
-        results = stream.results()
+        results = dict(stream.each_result())
     found = [results[relpath] for relpath in relpaths]
     return [None if f is None else (repr(f[0].data) if isinstance(f[0], parsing.Document) else f[0], f[1])
             for f in found]

@@ -97,14 +97,21 @@ def read_catalog(source, parse_cache: ParseCache | None = None, *, parse=None) -
     ``parse`` (bytes of many files -> ``parse_all``'s results) replaces ``parse_all``:
     the warm re-check (``checking/incremental.py``) validates only the files that changed.
     """
+    parsed_refs: dict = {}  # texts repeat (a workspace, a registry, an environment): each is parsed once
+
+    def prepare(manifest: Manifest) -> None:  # what a manifest alone tells: its identity and the refs it writes
+        _identify(manifest)
+        manifest.refs = list(_extract_refs(manifest, parsed_refs))
+
     if parse is None and parse_cache is None and isinstance(source, DirectorySource):
-        manifests = _list_and_load(source)  # no cache to look bytes up in: parsed while the folder is listed
+        manifests = _list_and_load(source, prepare)  # no cache to look bytes up in: parsed while the folder is listed
     else:
         read_parse = _read_then_parse(parse or (lambda raws: parse_all(raws, parse_cache)))
         manifests = _load_files(source, source.files(), read_parse)
+        for manifest in manifests:
+            prepare(manifest)
     catalog = Catalog(source, manifests, parse_cache=parse_cache)
     for manifest in manifests:
-        _identify(manifest)
         if manifest.problem is not None or manifest.kind is None:
             implied = identity_from_relpath(manifest.relpath)
             if implied:
@@ -112,24 +119,39 @@ def read_catalog(source, parse_cache: ParseCache | None = None, *, parse=None) -
         elif manifest.identified:
             catalog.index.setdefault(manifest.key, manifest)
             catalog.folded.setdefault(fold(manifest.key), []).append(manifest)
-    parsed_refs: dict = {}  # texts repeat (a workspace, a registry, an environment): each is parsed once
     for manifest in manifests:
-        manifest.refs = list(_extract_refs(manifest, parsed_refs))
         for ref in manifest.refs:
             ref.target = catalog.index.get((ref.kind, ref.name, ref.version)) if ref.kind else None
     return catalog
 
 
-def _list_and_load(source: DirectorySource) -> list[Manifest]:
-    entries = []
+def _list_and_load(source: DirectorySource, prepare) -> list[Manifest]:
+    """Every listed file's manifest in path order, each ``prepare``d as its chunk comes back from the workers:
+    this process works while they parse the rest, instead of after (a cold check's only idle core)."""
+    entries, made = [], {}
     with ParseStream(source) as stream:
         for entry in source.walk():
             entries.append(entry)
             if _unread_problem(entry) is None:
                 stream.add(entry.relpath)
-        results = stream.results()
-    entries.sort(key=lambda entry: entry.relpath)
-    return _load_files(source, entries, lambda _, relpaths: [results[relpath] for relpath in relpaths])
+        for relpath, result in stream.each_result():
+            made[relpath] = None if result is None else _prepared(source, relpath, prepare, result=result)
+    manifests = []
+    for entry in sorted(entries, key=lambda entry: entry.relpath):
+        if entry.relpath not in made:  # never opened: a link, a pipe, a file too large
+            manifests.append(_prepared(source, entry.relpath, prepare, problem=_unread_problem(entry)))
+        elif made[entry.relpath] is not None:  # else it vanished since it was listed
+            manifests.append(made[entry.relpath])
+    return manifests
+
+
+def _prepared(source, relpath: str, prepare, *, result: tuple | None = None, problem: Problem | None = None):
+    manifest = Manifest(relpath, source.display(relpath), source=source)
+    manifest.problem = problem
+    if result is not None:
+        _take(manifest, result)
+    prepare(manifest)
+    return manifest
 
 
 def _load_files(source, entries: list[SourceFile], read_parse) -> list[Manifest]:
@@ -142,14 +164,18 @@ def _load_files(source, entries: list[SourceFile], read_parse) -> list[Manifest]
     results = read_parse(source, [m.relpath for m in readable])
     vanished = {m.relpath for m, result in zip(readable, results) if result is None}
     for manifest, result in zip(readable, results):
-        if result is None:
-            continue
-        loaded, schema_problems = result
-        if isinstance(loaded, Problem):
-            manifest.problem = loaded
-        else:
-            manifest.document, manifest.schema_problems = loaded, schema_problems
+        if result is not None:
+            _take(manifest, result)
     return [m for m in manifests if m.relpath not in vanished]
+
+
+def _take(manifest: Manifest, result: tuple) -> None:
+    """Set the parse ``(document or problem, CG201 problems)`` on ``manifest``."""
+    loaded, schema_problems = result
+    if isinstance(loaded, Problem):
+        manifest.problem = loaded
+    else:
+        manifest.document, manifest.schema_problems = loaded, schema_problems
 
 
 def _unread_problem(entry: SourceFile) -> Problem | None:

@@ -211,7 +211,7 @@ class ParseStream:
     Files are held until there are enough to pay for a pool; from then on the
     workers read and parse chunks while this process lists the rest, so the
     listing, the reading and the workers' start (each compiles the schemas)
-    overlap, and no file's bytes cross a process boundary. ``results`` gives
+    overlap, and no file's bytes cross a process boundary. ``each_result`` gives
     each file's parse, ``None`` for one that vanished since it was listed;
     a file that cannot be read raises ``CatalogError``, the first in path
     order, exactly as a serial read would: workers leave such files to it.
@@ -246,16 +246,22 @@ class ParseStream:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
-    def results(self) -> dict[str, tuple[Document | Problem, list] | None]:
+    def each_result(self):
+        """(relpath, its parse or None: it vanished) of every file, a chunk at a time as the workers finish it (the
+        caller works meanwhile); what no worker could read is read here last, in path order (the first one raises)."""
         with collector_paused():
             if self.waiting and self.pool is not None:
                 self._submit()
-            found = dict(zip(self.waiting, _read_parse_chunk(self.source, self.waiting, True)))
-            for chunk, task in self.tasks:
-                found.update(zip(chunk, _done(task) or _read_parse_chunk(self.source, chunk, True)))
-            for relpath in sorted(path for path, packed in found.items() if packed == UNREAD):
-                found[relpath] = _read_parse_chunk(self.source, [relpath])[0]  # raises its CatalogError
-            return {relpath: None if packed is None else unpack(packed) for relpath, packed in found.items()}
+            unread = []
+            for chunk, task in [(self.waiting, None), *self.tasks]:
+                for relpath, packed in zip(chunk, _done(task) or _read_parse_chunk(self.source, chunk, True)):
+                    if packed == UNREAD:
+                        unread.append(relpath)
+                    else:
+                        yield relpath, None if packed is None else unpack(packed)
+            for relpath in sorted(unread):
+                packed = _read_parse_chunk(self.source, [relpath])[0]  # raises its CatalogError
+                yield relpath, None if packed is None else unpack(packed)
 
 
 UNREAD = ("u",)  # a worker could not read the file: this process reads it again, for the error in path order
