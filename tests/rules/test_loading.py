@@ -18,7 +18,9 @@ from catgen.load.catalog import open_catalog
 from catgen.load.sources import DirectorySource
 from catgen.load.yamlsafe import MAX_BYTES
 
-from testing.catalogs import POLICY, WORKSPACE, check, codes, write
+from catgen.checking.engine import run_check
+
+from testing.catalogs import NOW, POLICY, WORKSPACE, check, codes, write
 
 LOADING_CODES = ("CG101", "CG102", "CG103", "CG104", "CG105", "CG106", "CG107")
 
@@ -175,15 +177,19 @@ def test_cg104_valid_neighbour_exclamation_inside_a_string(root):
 # --------------------------------------------------------------------- CG105
 
 
-def test_cg105_from_the_size_without_reading_the_file(root, monkeypatch):
+@pytest.mark.parametrize("cache", [False, True])
+def test_cg105_from_the_size_reading_at_most_one_byte_past_the_limit(root, monkeypatch, tmp_path, cache):
+    """Listed with its size (a cached check), the file is never opened; listed by its folder entry's type alone
+    (a cold check), at most MAX_BYTES + 1 bytes of it are read. Either way the finding says its real size."""
     big = write(root, "workspaces/big.yaml", b"apiVersion: catgen/v1\n" + b"#" * (2 * MAX_BYTES) + b"\n")
     size = big.stat().st_size
-    read = []
+    read = {}
     original = DirectorySource.read
-    monkeypatch.setattr(DirectorySource, "read", lambda self, rel: read.append(rel) or original(self, rel))
-    result = check(root)
+    monkeypatch.setattr(DirectorySource, "read", lambda self, rel: read.setdefault(rel, original(self, rel)))
+    monkeypatch.setenv("CATGEN_CACHE_DIR", str(tmp_path / "cache"))
+    result = run_check(open_catalog(str(root), cache=cache), now=NOW)
     assert codes(result, "CG105") == [("CG105", "workspaces/big.yaml", 1)]
-    assert "workspaces/big.yaml" not in read
+    assert len(read.get("workspaces/big.yaml", b"")) == (0 if cache else MAX_BYTES + 1)
     assert f"{size:,} bytes" in next(f.message for f in result.findings if f.code == "CG105")
 
 

@@ -34,7 +34,7 @@ from catgen import __version__
 from catgen.errors import CatalogError
 from catgen.load import fastyaml, schemas
 from catgen.load.validation import file_problems
-from catgen.load.yamlsafe import Document, Problem
+from catgen.load.yamlsafe import MAX_BYTES, Document, Problem, too_large
 from catgen.processes import collector_paused, die_with_parent, ready_to_fork
 
 PARALLEL_THRESHOLD = 800  # below this many misses a process pool costs more than it saves (bench_parse.py)
@@ -292,7 +292,9 @@ def _read_parse_chunk(source, relpaths: list[str], leave_failures: bool = False)
                 raise
             packed.append(UNREAD)
             continue
-        packed.append(pack(fastyaml.load(raw)))
+        # ``walk`` lists files without their size: one over the limit says how large it is, as a listed size would.
+        large = len(raw) > MAX_BYTES
+        packed.append(pack(too_large(max(source.size_of(relpath), len(raw))) if large else fastyaml.load(raw)))
     return packed
 
 

@@ -39,6 +39,7 @@ class SourceFile:
 
 
 SYMLINK, FOLDER, SPECIAL = 1, 2, 4
+UNKNOWN_SIZE = -1  # a file listed by ``walk``, which does not stat regular files
 
 
 class Seen(NamedTuple):
@@ -89,10 +90,12 @@ class DirectorySource:
 
     def walk(self):
         """The files of ``files()`` as the folders are listed, in no particular order (a cold check parses
-        them meanwhile: ``parsing.ParseStream``)."""
-        return map(source_file, self._walk())
+        them meanwhile: ``parsing.ParseStream``). A regular file is told by its folder entry's type, without
+        the ``lstat`` (half the listing's time): its size is ``UNKNOWN_SIZE`` (the read caps it, ``size_of``
+        says how large one over the limit is) and its time and inode 0."""
+        return map(source_file, self._walk(_typed))
 
-    def _walk(self):
+    def _walk(self, describe=None):
         pending = [""]
         while pending:  # iterative walk: deep trees cannot exhaust the stack
             rel_dir = pending.pop()
@@ -104,7 +107,7 @@ class DirectorySource:
                 if entry.is_dir(follow_symlinks=False):  # the folder's own entry type: no system call
                     pending.append(prefix + name)
                 elif name.endswith(MANIFEST_SUFFIXES):
-                    yield _seen(entry, prefix + name)
+                    yield (describe or _seen)(entry, prefix + name)
                 elif entry.is_symlink() and _points_to_folder(entry):
                     yield Seen(prefix + name, 0, 0, 0, SYMLINK | FOLDER)
 
@@ -141,6 +144,13 @@ class DirectorySource:
         finally:
             os.close(handle)
 
+    def size_of(self, relpath: str) -> int:
+        """The file's size now, 0 if it cannot be seen (a file read over the limit: its CG105 says how large)."""
+        try:
+            return os.lstat(f"{self.root}{os.sep}{relpath}").st_size
+        except OSError:
+            return 0
+
     def display(self, relpath: str) -> str:
         """A catalog path as shown to the user: relative to the current directory."""
         return relpath if self.display_root == "." else f"{self.display_root}/{relpath}"
@@ -156,6 +166,14 @@ def _seen(entry, rel: str) -> Seen:
     if S_ISLNK(seen.st_mode):
         return Seen(rel, 0, 0, 0, SYMLINK)
     return Seen(rel, 0, 0, 0, SPECIAL)  # a named pipe would block the read forever
+
+
+def _typed(entry, rel: str) -> Seen:
+    """``_seen`` without the ``lstat`` for a regular file, which the folder entry's type tells (no system call on
+    Linux's common file systems); a link or anything else is ``lstat``ed as ``_seen`` does."""
+    if entry.is_file(follow_symlinks=False):
+        return Seen(rel, UNKNOWN_SIZE, 0, 0, 0)
+    return _seen(entry, rel)
 
 
 def read_capped(handle: int, size: int) -> bytes:
