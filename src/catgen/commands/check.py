@@ -40,10 +40,12 @@ def _check(catalog_root: str, base_ref: str | None, changed: bool, use_cache: bo
 
         return check_catalog(catalog_root)
     if base_ref is None:
-        from catgen.checking.engine import run_check
         from catgen.load.catalog import open_catalog
 
-        return run_check(open_catalog(catalog_root, cache=False))
+        catalog = open_catalog(catalog_root, cache=False)
+        from catgen.checking.engine import run_check  # after: its imports would delay the parse workers' start
+
+        return run_check(catalog)
     from catgen.checking.warmbase import check_against_base_warm
 
     result = check_against_base_warm(catalog_root, base_ref) if use_cache and not changed else None
