@@ -135,14 +135,14 @@ def test_unreadable_manifest_file(clean):
 
 def test_unreadable_manifest_file_simulated(clean, monkeypatch):
     """The same path as above, for runs as root: the read itself fails."""
-    real_open = open
+    real_open = os.open
 
     def refuse(path, *args, **kwargs):
         if str(path).endswith("dev.yaml"):
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(catgen.load.sources, "open", refuse, raising=False)
+    monkeypatch.setattr(catgen.load.sources.os, "open", refuse)
     code, out, err = run("check", str(clean))
     assert (code, out) == (2, "")
     assert one_error_line(err).endswith("workspaces/dev.yaml: Permission denied")
