@@ -187,11 +187,13 @@ class Manifest:
 
     @property
     def data(self) -> dict:
-        return self.document.data if self.document else {}
+        document = self.document
+        return {} if document is None else document.data
 
     @property
-    def spec(self) -> dict:
-        spec = self.data.get("spec")
+    def spec(self) -> dict:  # the rules ask some 65,000 times at 10k: one attribute, one lookup
+        document = self.document
+        spec = None if document is None else document.data.get("spec")
         return spec if isinstance(spec, dict) else {}
 
     @property

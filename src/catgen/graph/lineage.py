@@ -132,7 +132,7 @@ class LineageGraph:
 
     def out_edges(self, node, types=None) -> list[Edge]:
         edges = self._out.get(node, ())
-        return [e for e in edges if types is None or e.type in types]
+        return list(edges) if types is None else [e for e in edges if e.type in types]
 
     def in_edges(self, node, types=None) -> list[Edge]:
         edges = self._in.get(node, ())
@@ -140,8 +140,11 @@ class LineageGraph:
 
     def target(self, node, edge_type):
         """The one manifest ``node`` points at by ``edge_type`` (first by field), or None."""
-        edges = self.out_edges(node, {edge_type})
-        return min(edges, key=lambda e: e.ref.field).target if edges else None
+        first = None  # a loop, not min() over a filtered list: the rules ask some 25,000 times at 10k
+        for edge in self._out.get(node, ()):
+            if edge.type == edge_type and (first is None or edge.ref.field < first.ref.field):
+                first = edge
+        return None if first is None else first.target
 
     def cycles(self) -> list[list]:
         """One cycle per strongly connected component that has one (linear time)."""
@@ -189,8 +192,10 @@ class LineageGraph:
         Read from the ``home`` edges, so a home reference of the wrong kind
         (CG303) places the asset nowhere, like every other wrong-kind reference.
         """
-        edges = self.out_edges(asset, {"home"})
-        return (edges[0].ref.path[1], edges[0].target) if edges else None
+        for edge in self._out.get(asset, ()):
+            if edge.type == "home":
+                return edge.ref.path[1], edge.target
+        return None
 
     def promotions(self, asset) -> list:
         """Promotions of ``asset`` (revocations included), oldest first (by date, then path)."""
