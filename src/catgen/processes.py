@@ -1,15 +1,18 @@
 """The process catgen runs in and those it forks: the cycle collector, and workers that end with their parent.
 
-The parse workers (``load/parsing.py``), the rules' child (``checking/bothcores.py``) and the page
-writers (``website/pagewriter.py``) are forks of a catgen command; each must end when that command
-ends, however it ends.
+The parse workers (``load/parsing.py``), the rules' child (``checking/bothcores.py``), the listing's
+second half (``load/sources.py``) and the page writers (``website/pagewriter.py``) are forks of a
+catgen command; each must end when that command ends, however it ends.
 """
 
 from __future__ import annotations
 
 import gc
+import marshal
 import os
+import signal
 import sys
+import threading
 from contextlib import contextmanager
 
 
@@ -66,3 +69,74 @@ def _exit_when_orphaned(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(PARENT_POLL_SECONDS)
     os._exit(1)
+
+
+def fork_is_safe() -> bool:
+    """Linux, two cores or more, and no other thread: a fork copies only the calling thread, and a lock another
+    thread holds would stay held in the child for ever."""
+    return sys.platform.startswith("linux") and (os.cpu_count() or 1) >= 2 and threading.active_count() == 1
+
+
+class Forked:
+    """``work()`` in a child forked now, while this process goes on; a context.
+
+    ``result()`` waits for the child and gives what ``work`` returned (plain data, sent with ``marshal``: the
+    child is this process's own fork, so its bytes are trusted), or None when the fork failed, or the child
+    raised, died or sent something else: the caller then does the work itself. Leaving the context before
+    ``result`` (an exception on its way) kills and reaps the child. Nothing of this process runs in the child
+    after ``work`` (no ``finally``, no ``atexit``, no buffered output flushed twice).
+    """
+
+    def __init__(self, work, *, ends_with_parent: bool = True):
+        self.child, self.readable = None, None
+        readable, writable = os.pipe()
+        try:
+            child = os.fork()
+        except OSError:
+            os.close(readable)
+            os.close(writable)
+            return
+        if child == 0:
+            _run_forked(work, readable, writable, ends_with_parent)  # never returns
+        os.close(writable)
+        self.child, self.readable = child, readable
+
+    def result(self):
+        if self.child is None:
+            return None
+        with os.fdopen(self.readable, "rb", closefd=False) as stream:
+            payload = stream.read()
+        _, status = os.waitpid(self.child, 0)
+        self.child = None  # reaped: never killed now, its pid may be another process's
+        if status != 0:
+            return None
+        try:
+            return marshal.loads(payload)
+        except (ValueError, EOFError, TypeError):
+            return None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *failure) -> None:
+        if self.readable is not None:
+            os.close(self.readable)
+            self.readable = None
+        if self.child is not None:
+            os.kill(self.child, signal.SIGKILL)
+            os.waitpid(self.child, 0)
+            self.child = None
+
+
+def _run_forked(work, readable: int, writable: int, ends_with_parent: bool) -> None:
+    status = 1
+    try:
+        os.close(readable)
+        if ends_with_parent:
+            die_with_parent()
+        payload = marshal.dumps(work())
+        with os.fdopen(writable, "wb") as stream:
+            stream.write(payload)
+        status = 0
+    finally:
+        os._exit(status)

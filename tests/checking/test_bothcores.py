@@ -10,6 +10,7 @@ import time
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from catgen import processes
 from catgen.checking import bothcores
 from catgen.checking.engine import run_check
 from catgen.checking.horizon import RecordingNow
@@ -126,7 +127,7 @@ def test_the_split_needs_a_large_catalog_and_no_other_thread(example, monkeypatc
     assert len(ctx.catalog.manifests) < bothcores.SPLIT_FROM and not bothcores.split_pays(ctx)
     monkeypatch.setattr(bothcores, "SPLIT_FROM", 0)
     with monkeypatch.context() as alone:  # one thread, as in ``catgen check`` (pytest-xdist's workers run more)
-        alone.setattr(bothcores.threading, "active_count", lambda: 1)
+        alone.setattr(processes.threading, "active_count", lambda: 1)
         assert bothcores.split_pays(ctx)
     release = threading.Event()
     other = threading.Thread(target=release.wait)
@@ -143,7 +144,7 @@ def test_a_check_on_two_cores_reports_byte_for_byte_what_one_process_does(exampl
     monkeypatch.setattr(bothcores, "SPLIT_FROM", 10**9)
     serial = run_check(open_catalog(str(example), cache=False), now=NOW)
     monkeypatch.setattr(bothcores, "SPLIT_FROM", 0)
-    monkeypatch.setattr(bothcores.threading, "active_count", lambda: 1)  # under pytest-xdist, as in catgen check
+    monkeypatch.setattr(processes.threading, "active_count", lambda: 1)  # under pytest-xdist, as in catgen check
     split, both_cores = [], bothcores.findings_on_both_cores
     monkeypatch.setattr(bothcores, "findings_on_both_cores", lambda ctx: split.append(both_cores(ctx)) or split[-1])
     assert_same_result(run_check(open_catalog(str(example), cache=False), now=NOW), serial)

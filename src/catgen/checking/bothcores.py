@@ -10,7 +10,7 @@ compared it with. The findings are put back in the order one process gives
 (rule by rule, each rule's in its order), so every report is byte for byte
 the same.
 
-The child is a plain ``os.fork`` (Linux only, like the parse workers), made
+The child is a plain ``os.fork`` (``processes.Forked``; Linux only, like the parse workers), made
 only when this process runs no other thread (a fork copies no thread, and a
 lock another thread holds would stay held in the child). Whatever goes wrong
 with it (it cannot start, dies, sends something else) costs time, never a
@@ -20,15 +20,9 @@ and an exception here ends it before it propagates.
 
 from __future__ import annotations
 
-import marshal
-import os
-import signal
-import sys
-import threading
-
 from catgen.checking.horizon import RecordingNow, micros
-from catgen.processes import die_with_parent, ready_to_fork
 from catgen.model import Finding
+from catgen.processes import Forked, fork_is_safe, ready_to_fork
 
 SPLIT_FROM = 3000  # manifests: below, the fork and its copy-on-write faults cost about what the child saves
 # The child's share (benchmarks/README.md, issue 17): about half the rules' time at 10,000 manifests, whole
@@ -42,8 +36,7 @@ CHILD_SHARE = frozenset(
 
 
 def split_pays(ctx) -> bool:
-    return (sys.platform.startswith("linux") and (os.cpu_count() or 1) >= 2
-            and len(ctx.catalog.manifests) >= SPLIT_FROM and threading.active_count() == 1)
+    return len(ctx.catalog.manifests) >= SPLIT_FROM and fork_is_safe()
 
 
 def findings_on_both_cores(ctx) -> list | None:
@@ -54,22 +47,9 @@ def findings_on_both_cores(ctx) -> list | None:
         return None
     ctx.graph  # built once, before the fork: both share it
     ready_to_fork()
-    readable, writable = os.pipe()
-    try:
-        child = os.fork()
-    except OSError:
-        os.close(readable)
-        os.close(writable)
-        return None
-    if child == 0:
-        _run_child(ctx, theirs, readable, writable)  # never returns
-    os.close(writable)
-    waiting = [child]  # until reaped: a pid is killed only while it is still this process's child
-    try:
+    with Forked(lambda: _child_share(ctx, theirs)) as child:  # an exception here kills and reaps it first
         mine = {code: list(ctx.rules[code].check(ctx)) for code in codes if code not in CHILD_SHARE}
-        shipped = _received(readable, waiting, theirs)
-    finally:
-        _end(waiting, readable)
+        shipped = _received(child.result(), theirs)
     if shipped is None:  # the child failed: its rules run here, with the same result
         return [found for code in codes for found in (mine[code] if code in mine else ctx.rules[code].check(ctx))]
     found, compared = shipped
@@ -78,19 +58,9 @@ def findings_on_both_cores(ctx) -> list | None:
     return [finding for code in codes for finding in (mine[code] if code in mine else found[code])]
 
 
-def _run_child(ctx, codes: list, readable: int, writable: int) -> None:
-    """In the child: run ``codes``, write the findings and the compared dates, and exit; never return."""
-    status = 1
-    try:
-        os.close(readable)
-        die_with_parent()
-        found = {code: [_plain(finding) for finding in ctx.rules[code].check(ctx)] for code in codes}
-        payload = marshal.dumps((found, _compared(ctx.now)))
-        with os.fdopen(writable, "wb") as stream:
-            stream.write(payload)
-        status = 0
-    finally:  # whatever happened, nothing of the parent's runs after the fork (no finally, no atexit)
-        os._exit(status)
+def _child_share(ctx, codes: list) -> tuple:
+    """In the child: the findings of ``codes`` as plain data, and the dates "now" was compared with."""
+    return {code: [_plain(finding) for finding in ctx.rules[code].check(ctx)] for code in codes}, _compared(ctx.now)
 
 
 def _plain(finding: Finding) -> tuple:
@@ -105,18 +75,14 @@ def _compared(now) -> tuple | None:
     return [micros(moment) for moment in now.compared], now.opaque
 
 
-def _received(readable: int, waiting: list, codes: list) -> tuple | None:
-    """(findings by rule, compared dates) from the child, once it exited; None if it failed or sent another shape."""
-    with os.fdopen(readable, "rb", closefd=False) as stream:
-        payload = stream.read()
-    _, status = os.waitpid(waiting[0], 0)
-    waiting.clear()
-    if status != 0:
+def _received(shipped, codes: list) -> tuple | None:
+    """(findings by rule, compared dates) from what the child sent; None if it failed or sent another shape."""
+    if shipped is None:
         return None
     try:
-        found, compared = marshal.loads(payload)
+        found, compared = shipped
         return {code: [Finding(*plain) for plain in found[code]] for code in codes}, _checked(compared)
-    except (ValueError, EOFError, TypeError, KeyError):  # not what _run_child writes
+    except (ValueError, TypeError, KeyError):  # not what _child_share returns
         return None
 
 
@@ -127,11 +93,3 @@ def _checked(compared):
     if not all(type(moment) is int for moment in moments) or type(opaque) is not bool:
         raise TypeError("not the compared dates")
     return moments, opaque
-
-
-def _end(waiting: list, readable: int) -> None:
-    """The child ends here if it has not: an exception is on its way, or its answer was read."""
-    os.close(readable)
-    for child in waiting:
-        os.kill(child, signal.SIGKILL)
-        os.waitpid(child, 0)
