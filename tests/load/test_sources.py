@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 
@@ -10,7 +11,7 @@ import pytest
 
 from catgen.errors import CatalogError
 from catgen.load.sources import (
-    FOLDER, SPECIAL, SYMLINK, UNKNOWN_SIZE, DirectorySource, Seen, SourceFile, read_capped, source_file,
+    FOLDER, SPECIAL, SYMLINK, UNKNOWN_SIZE, DirectorySource, Seen, SourceFile, _seen, read_capped, source_file,
 )
 from catgen.load.yamlsafe import MAX_BYTES
 
@@ -169,3 +170,69 @@ def test_read_capped_reads_to_the_end_or_one_byte_past_the_limit(parts, size, ex
         assert read_capped(readable, size) == expected
     finally:
         os.close(readable)
+
+
+def _many_folders(root, count: int = 40) -> list[str]:
+    relpaths = [f"{kind}/n{number}/{version}.yaml" for kind in ("models", "jobs") for number in range(count)
+                for version in (1, 2)] + ["policy.yaml", "deep/a/b/c/d.yml"]
+    for relpath in relpaths:
+        write(root, relpath, f"a: {relpath}\n")
+    os.symlink(root / "models", root / "jobs/linked-folder")
+    return relpaths
+
+
+@pytest.fixture
+def shared_listing(monkeypatch):
+    """A listing shared with a forked child from 4 waiting folders; under pytest-xdist (threads) as in catgen."""
+    from catgen.load import sources
+
+    monkeypatch.setattr(sources, "SHARE_FROM", 4)
+    monkeypatch.setattr(sources, "fork_is_safe", lambda: True)
+    answers = []
+
+    class Recorded(sources.Forked):
+        def result(self):
+            answers.append(super().result())
+            return answers[-1]
+
+    monkeypatch.setattr(sources, "Forked", Recorded)
+    return answers
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2, reason="forks on Linux")
+def test_a_listing_shared_with_a_child_is_the_listing_of_one_process(tmp_path, shared_listing):
+    relpaths = _many_folders(tmp_path)
+    source = DirectorySource(str(tmp_path))
+    serial = sorted(source._walk(_seen))
+    assert source.stats() == serial and len(serial) == len(relpaths) + 1  # the linked folder too
+    assert shared_listing and shared_listing[0]  # a child listed its half
+    assert {seen.relpath for seen in serial} - {one[0] for one in shared_listing[0]} >= {"policy.yaml"}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2, reason="forks on Linux")
+@pytest.mark.parametrize("broken", ["a folder it cannot read", "another shape"])
+def test_what_the_child_could_not_list_is_listed_here(tmp_path, shared_listing, monkeypatch, broken):
+    """Its share is listed again here: the same list, or the same one-line error a listing in one process gives."""
+    from catgen.load import sources
+
+    _many_folders(tmp_path)
+    source = DirectorySource(str(tmp_path))
+    serial = sorted(source._walk(_seen))
+    if broken == "another shape":
+        monkeypatch.setattr(sources.Forked, "result", lambda self: [("x",)])
+        assert source.stats() == serial
+        return
+    real_scandir = os.scandir
+    here = os.getpid()
+
+    def refuse_in_the_child(path):
+        if os.getpid() != here:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(sources.os, "scandir", refuse_in_the_child)
+    assert source.stats() == serial and shared_listing == [None]
+    monkeypatch.setattr(sources.os, "scandir", lambda path: refuse_in_the_child(path) if "n7" not in path
+                        else (_ for _ in ()).throw(PermissionError(13, "Permission denied", path)))
+    with pytest.raises(CatalogError, match=r"cannot read folder .*n7: Permission denied"):
+        source.stats()

@@ -8,12 +8,14 @@ a base revision.
 from __future__ import annotations
 
 import os
+from collections import deque
 from dataclasses import dataclass, field
 from typing import NamedTuple
 from stat import S_ISLNK, S_ISREG
 
 from catgen.errors import CatalogError
 from catgen.load.yamlsafe import MAX_BYTES
+from catgen.processes import Forked, fork_is_safe
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
 # A FIFO opens at once (and is then refused), a link is not followed, no child process inherits the file.
@@ -40,6 +42,7 @@ class SourceFile:
 
 SYMLINK, FOLDER, SPECIAL = 1, 2, 4
 UNKNOWN_SIZE = -1  # a file listed by ``walk``, which does not stat regular files
+SHARE_FROM = 256  # folders waiting to be listed: from this many a second process lists half (fewer: not worth it)
 
 
 class Seen(NamedTuple):
@@ -85,8 +88,28 @@ class DirectorySource:
         return [source_file(seen) for seen in self.stats()]
 
     def stats(self) -> list[Seen]:
-        """What the listing saw of each file, in path order (the warm re-check compares them with its state)."""
-        return sorted(self._walk())  # by relpath: no two are equal
+        """What the listing saw of each file, in path order (the warm re-check compares them with its state).
+
+        A large tree is listed on both cores: the first folders here, breadth first, until ``SHARE_FROM`` wait
+        to be listed; then a forked child lists every other one of them (with what is under it) while this
+        process lists the rest. An ``lstat`` per file is most of a warm re-check (benchmarks/README.md, issue 17).
+        """
+        pending, seen = deque([""]), []
+        while pending and len(pending) < SHARE_FROM:
+            seen += self._folder(pending.popleft(), _seen, pending)
+        return sorted(seen + self._listed_on_both_cores(list(pending)))  # by relpath: no two are equal
+
+    def _listed_on_both_cores(self, folders: list[str]) -> list[Seen]:
+        if not folders or not fork_is_safe():
+            return list(self._walk(_seen, folders))
+        theirs, mine = folders[1::2], folders[::2]  # every other one: each kind's folders on both sides
+        # The child is short-lived and bounded by the listing: not worth importing ctypes to tie it to this one.
+        with Forked(lambda: [tuple(seen) for seen in self._walk(_seen, theirs)], ends_with_parent=False) as child:
+            seen = list(self._walk(_seen, mine))
+            shipped = child.result()
+        if not _well_formed_stats(shipped):  # it failed (a folder it could not read, say): list its share here
+            return seen + list(self._walk(_seen, theirs))
+        return seen + [Seen(*one) for one in shipped]
 
     def walk(self):
         """The files of ``files()`` as the folders are listed, in no particular order (a cold check parses
@@ -95,21 +118,27 @@ class DirectorySource:
         says how large one over the limit is) and its time and inode 0."""
         return map(source_file, self._walk(_typed))
 
-    def _walk(self, describe=None):
-        pending = [""]
+    def _walk(self, describe, pending: list | None = None):
+        """What ``describe`` makes of each file in the ``pending`` folders (the root's), and under them."""
+        pending = [""] if pending is None else pending
         while pending:  # iterative walk: deep trees cannot exhaust the stack
-            rel_dir = pending.pop()
-            prefix = f"{rel_dir}/" if rel_dir else ""
-            for entry in self._scan(rel_dir):
-                name = entry.name
-                if name.startswith("."):
-                    continue
-                if entry.is_dir(follow_symlinks=False):  # the folder's own entry type: no system call
-                    pending.append(prefix + name)
-                elif name.endswith(MANIFEST_SUFFIXES):
-                    yield (describe or _seen)(entry, prefix + name)
-                elif entry.is_symlink() and _points_to_folder(entry):
-                    yield Seen(prefix + name, 0, 0, 0, SYMLINK | FOLDER)
+            yield from self._folder(pending.pop(), describe, pending)
+
+    def _folder(self, rel_dir: str, describe, pending) -> list:
+        """What ``describe`` makes of each manifest file in the folder ``rel_dir``; its folders go to ``pending``."""
+        prefix = f"{rel_dir}/" if rel_dir else ""
+        found = []
+        for entry in self._scan(rel_dir):
+            name = entry.name
+            if name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):  # the folder's own entry type: no system call
+                pending.append(prefix + name)
+            elif name.endswith(MANIFEST_SUFFIXES):
+                found.append(describe(entry, prefix + name))
+            elif entry.is_symlink() and _points_to_folder(entry):
+                found.append(Seen(prefix + name, 0, 0, 0, SYMLINK | FOLDER))
+        return found
 
     def _scan(self, rel_dir: str) -> list:
         try:
@@ -166,6 +195,12 @@ def _seen(entry, rel: str) -> Seen:
     if S_ISLNK(seen.st_mode):
         return Seen(rel, 0, 0, 0, SYMLINK)
     return Seen(rel, 0, 0, 0, SPECIAL)  # a named pipe would block the read forever
+
+
+def _well_formed_stats(shipped) -> bool:
+    return isinstance(shipped, list) and all(
+        type(one) is tuple and len(one) == 5 and type(one[0]) is str and all(type(n) is int for n in one[1:])
+        for one in shipped)
 
 
 def _typed(entry, rel: str) -> Seen:
