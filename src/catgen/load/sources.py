@@ -107,9 +107,10 @@ class DirectorySource:
         with Forked(lambda: [tuple(seen) for seen in self._walk(_seen, theirs)], ends_with_parent=False) as child:
             seen = list(self._walk(_seen, mine))
             shipped = child.result()
-        if not _well_formed_stats(shipped):  # it failed (a folder it could not read, say): list its share here
+        try:  # the child is this process's fork: what it sends is what _walk made, unless it failed
+            return seen + [Seen(*one) for one in shipped]
+        except TypeError:  # it failed (a folder it could not read, say): its share is listed here
             return seen + list(self._walk(_seen, theirs))
-        return seen + [Seen(*one) for one in shipped]
 
     def walk(self):
         """The files of ``files()`` as the folders are listed, in no particular order (a cold check parses
@@ -195,12 +196,6 @@ def _seen(entry, rel: str) -> Seen:
     if S_ISLNK(seen.st_mode):
         return Seen(rel, 0, 0, 0, SYMLINK)
     return Seen(rel, 0, 0, 0, SPECIAL)  # a named pipe would block the read forever
-
-
-def _well_formed_stats(shipped) -> bool:
-    return isinstance(shipped, list) and all(
-        type(one) is tuple and len(one) == 5 and type(one[0]) is str and all(type(n) is int for n in one[1:])
-        for one in shipped)
 
 
 def _typed(entry, rel: str) -> Seen:
