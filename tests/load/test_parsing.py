@@ -134,16 +134,31 @@ WRONG_SHAPES = {
 }
 
 
+NOT_BYTES = {  # what an entry can be besides marshal bytes of a wrong shape
+    "the entry itself, not its bytes": lambda blob: marshal.loads(blob),
+    "bytes marshal cannot read": lambda blob: blob[:-3],
+    "no bytes": lambda blob: b"",
+}
+WRONG_SHAPES.update({shape: None for shape in NOT_BYTES})
+
+
 @pytest.mark.parametrize("shape", list(WRONG_SHAPES))
 def test_a_cache_entry_of_the_wrong_shape_is_a_miss(example, tmp_path, shape):
     cache = ParseCache(str(example), str(tmp_path / "c"))
     expected = _findings(example, cache)
-    _rewrite_entries(cache.path, lambda stored: {
-        "salt": stored["salt"], "entries": {d: WRONG_SHAPES[shape](e) for d, e in stored["entries"].items()}})
+    _rewrite_entries(cache.path, lambda stored: {"salt": stored["salt"], "entries": {
+        d: _stored_as(shape, WRONG_SHAPES[shape], e) for d, e in stored["entries"].items()}})
     again = ParseCache(str(example), str(tmp_path / "c"))
     assert _findings(example, again) == expected
     assert again.added == len(again.entries) > 0  # every file parsed again, and cached in the right shape
-    assert all(parsing.well_formed(entry) for entry in again.entries.values())
+    assert all(parsing.well_formed(marshal.loads(entry)) for entry in again.entries.values())
+
+
+def _stored_as(shape: str, change, blob: bytes):
+    """An entry as a cache file holds it (its own marshal bytes), in the wrong shape; or not bytes at all."""
+    if shape in NOT_BYTES:
+        return NOT_BYTES[shape](blob)
+    return marshal.dumps(change(marshal.loads(blob)))
 
 
 @pytest.mark.parametrize("stored", [42, [], {"salt": None}, {"entries": {}}, "text", {"salt": "s", "entries": []}])
