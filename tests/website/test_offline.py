@@ -3,6 +3,8 @@ quick look and the parser agree on what a text loads."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -80,3 +82,39 @@ def test_an_unclosed_construct_after_the_last_resource_is_read_in_a_few_feeds(mo
         feeds.clear()
         assert html_resources(text) == [("<img src=https://a.example/x.png>", "https://a.example/x.png")]
         assert len(feeds) <= 10 and sum(feeds) >= len(text), unclosed  # 4 KB doubling: linear, not 250 feeds
+
+
+def _last_candidate_by_backward_searches(low: str) -> int:
+    """The reference: ``_last_candidate`` as it was written first, a backward search per tag name."""
+    from catgen.website.offline import _READ_TAGS, _style_may_load
+
+    if "<style" in low and _style_may_load(low):
+        return len(low)
+    last = -1
+    for name in _READ_TAGS:
+        start = low.rfind(name)
+        while start > last:
+            end = start + len(name)
+            if end == len(low) or low[end] in "\t\n\r\f />\x00":
+                last = end
+                break
+            start = low.rfind(name, 0, start)
+    start = low.rfind("style")
+    while start > last:
+        before = low[start - 1] if start else ""
+        if (before.isspace() or before in "\"'/") and before and re.match(r"\s*=", low[start + 5:]):
+            return start + 5
+        start = low.rfind("style", 0, start)
+    return last
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS + [
+    "style", "style=", "\u2003style =", "/style", "<frame ", "<iframe>", "<use/", "<use", "<image\x00", "\u0085",
+    "<source", "<objectstyle=", "xstyle=",
+]), max_size=16))
+def test_the_last_candidate_is_where_backward_searches_put_it(parts):
+    from catgen.website.offline import _last_candidate
+
+    low = "".join(parts).lower()
+    assert _last_candidate(low) == _last_candidate_by_backward_searches(low)
