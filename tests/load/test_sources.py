@@ -236,3 +236,51 @@ def test_what_the_child_could_not_list_is_listed_here(tmp_path, shared_listing, 
                         else (_ for _ in ()).throw(PermissionError(13, "Permission denied", path)))
     with pytest.raises(CatalogError, match=r"cannot read folder .*n7: Permission denied"):
         source.stats()
+
+
+def _ended(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status", encoding="utf-8") as status:
+            return any(line.startswith("State:") and "Z" in line.split()[1] for line in status)
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status") or (os.cpu_count() or 1) < 2, reason="Linux /proc")
+def test_a_listing_child_ends_soon_after_the_process_that_asked(tmp_path, shared_listing, monkeypatch):
+    """The parent killed while its child lists a slow tree: the child stops at its next folder, not at its end."""
+    _many_folders(tmp_path, count=60)
+    noted, real_folder, lister = tmp_path / "child.pid", DirectorySource._folder, []
+
+    def slow_in_the_child(self, rel_dir, describe, pending):
+        if lister and os.getpid() != lister[0]:
+            noted.write_text(str(os.getpid()))
+            time.sleep(0.05)  # its whole share: about 3 s
+        return real_folder(self, rel_dir, describe, pending)
+
+    monkeypatch.setattr(DirectorySource, "_folder", slow_in_the_child)
+    parent = os.fork()
+    if parent == 0:  # the process that lists: it waits on its child for ever, until killed
+        try:
+            lister.append(os.getpid())
+            monkeypatch.setattr(DirectorySource, "_walk", _blocked_here(DirectorySource._walk))
+            DirectorySource(str(tmp_path)).stats()
+        finally:
+            os._exit(0)
+    while not noted.exists():
+        time.sleep(0.01)
+    os.kill(parent, 9)
+    os.waitpid(parent, 0)
+    child, started = int(noted.read_text()), time.monotonic()
+    while not _ended(child) and time.monotonic() - started < 2:
+        time.sleep(0.02)
+    assert _ended(child) and time.monotonic() - started < 1
+
+
+def _blocked_here(walk):
+    """``_walk`` that never returns in the listing process itself (the child's walks go on)."""
+    def blocked(self, describe, pending=None, orphaned=None):
+        if orphaned is None and pending is not None:
+            time.sleep(60)
+        return walk(self, describe, pending, orphaned)
+    return blocked

@@ -103,8 +103,14 @@ class DirectorySource:
         if not folders or not fork_is_safe():
             return list(self._walk(_seen, folders))
         theirs, mine = folders[1::2], folders[::2]  # every other one: each kind's folders on both sides
-        # The child is short-lived and bounded by the listing: not worth importing ctypes to tie it to this one.
-        with Forked(lambda: [tuple(seen) for seen in self._walk(_seen, theirs)], ends_with_parent=False) as child:
+        # The child ends at its next folder once this process has ended (importing ctypes for prctl, as the
+        # longer-lived workers do, would cost it a fifth of its time).
+        parent = os.getpid()
+
+        def their_share() -> list:
+            return [tuple(seen) for seen in self._walk(_seen, theirs, orphaned=lambda: os.getppid() != parent)]
+
+        with Forked(their_share, ends_with_parent=False) as child:
             seen = list(self._walk(_seen, mine))
             shipped = child.result()
         try:  # the child is this process's fork: what it sends is what _walk made, unless it failed
@@ -119,10 +125,13 @@ class DirectorySource:
         says how large one over the limit is) and its time and inode 0."""
         return map(source_file, self._walk(_typed))
 
-    def _walk(self, describe, pending: list | None = None):
-        """What ``describe`` makes of each file in the ``pending`` folders (the root's), and under them."""
+    def _walk(self, describe, pending: list | None = None, orphaned=None):
+        """What ``describe`` makes of each file in the ``pending`` folders (the root's), and under them;
+        ``orphaned()``, asked before each folder, ends the walk (a listing child whose parent has ended)."""
         pending = [""] if pending is None else pending
         while pending:  # iterative walk: deep trees cannot exhaust the stack
+            if orphaned is not None and orphaned():
+                raise CatalogError("the process that asked for this listing has ended")
             yield from self._folder(pending.pop(), describe, pending)
 
     def _folder(self, rel_dir: str, describe, pending) -> list:
