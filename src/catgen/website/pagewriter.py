@@ -21,8 +21,6 @@ import gc
 import marshal
 import os
 import re
-import sys
-import threading
 from functools import partial
 from urllib.parse import urljoin
 
@@ -31,6 +29,7 @@ from markupsafe import escape
 from mkdocs.structure.files import File
 
 from catgen.load.schemas import SCHEMA_FILES
+from catgen.processes import die_with_parent, fork_is_safe, ready_to_fork
 from catgen.website import urls
 from catgen.website.datafiles import data_files
 from catgen.website.offline import file_resources, site_files
@@ -89,10 +88,8 @@ class Meanwhile:
 
     def __init__(self, call):
         self.call, self.process, self.answer = call, None, None
-        if _cores() >= 2 and sys.platform.startswith("linux") and threading.active_count() == 1:
+        if fork_is_safe():
             import multiprocessing
-
-            from catgen.processes import ready_to_fork
 
             ready_to_fork()
             start = multiprocessing.get_context("fork")
@@ -122,8 +119,6 @@ class Meanwhile:
 
 
 def _answer(call, sent) -> None:
-    from catgen.processes import die_with_parent
-
     die_with_parent()
     try:
         call()
@@ -186,12 +181,10 @@ class PageWriter:
         Forking copies only the calling thread: with other threads running (``mkdocs serve``'s server),
         a lock one of them holds would stay held in the worker for ever, so those builds write serially.
         """
-        if _cores() < 2 or not sys.platform.startswith("linux") or threading.active_count() > 1:
+        if not fork_is_safe():
             return None
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
-
-        from catgen.processes import die_with_parent, ready_to_fork
 
         ready_to_fork()
         pool = None
