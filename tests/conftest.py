@@ -50,3 +50,12 @@ def example(tmp_path) -> Path:
     root = tmp_path / "catalog"
     shutil.copytree(EXAMPLE, root)
     return root
+
+
+@pytest.fixture
+def one_thread(monkeypatch):
+    """This process seen as ``catgen check`` sees itself: no thread but this one, so it may fork its workers
+    (pytest-xdist runs a thread of its own in each worker, which would keep every check in one process)."""
+    from catgen import processes
+
+    monkeypatch.setattr(processes.threading, "active_count", lambda: 1)

@@ -143,7 +143,7 @@ MANY = 100_000
 BROKEN_EVERY = 10_000  # one broken file in ten thousand: the count to find
 
 
-def test_one_hundred_thousand_tiny_manifests(tmp_path, monkeypatch, capsys):
+def test_one_hundred_thousand_tiny_manifests(tmp_path, monkeypatch, capsys, one_thread):
     """The whole check of 100,000 files through the CLI (parallel parse, cache) in bounded time.
 
     The files are written to a RAM disk when there is one: creating 100,000

@@ -247,13 +247,16 @@ PARSED_FILES = [
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs 2 cores")
-def test_all_cores_parse_exactly_as_this_process_does(monkeypatch):
+def test_all_cores_parse_exactly_as_this_process_does(monkeypatch, one_thread):
     raws = PARSED_FILES * 40
     monkeypatch.setattr(parsing, "PARALLEL_THRESHOLD", 10**9)
     serial = parsing.parse_all(raws)
     monkeypatch.setattr(parsing, "PARALLEL_THRESHOLD", 1)
     monkeypatch.setattr(parsing, "CHUNK_MIN", 3)  # many chunks: order must survive them
+    pools, start_pool = [], parsing._start_pool
+    monkeypatch.setattr(parsing, "_start_pool", lambda: pools.append(start_pool()) or pools[-1])
     parallel = parsing.parse_all(raws)
+    assert pools and pools[0] is not None  # else this compares one process with itself
     shape = [(repr(d.data) if isinstance(d, parsing.Document) else d, problems) for d, problems in serial]
     assert shape == [(repr(d.data) if isinstance(d, parsing.Document) else d, problems) for d, problems in parallel]
     assert [type(d).__name__ for d, _ in serial[:5]] == ["Document", "Document", "Problem", "Problem", "Problem"]
@@ -288,7 +291,7 @@ def _read_and_parse_on(source, relpaths, monkeypatch, *, all_cores: bool):
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs 2 cores")
-def test_workers_that_read_their_own_files_find_what_this_process_finds(tmp_path, monkeypatch):
+def test_workers_that_read_their_own_files_find_what_this_process_finds(tmp_path, monkeypatch, one_thread):
     """Without a cache each worker reads its files: the same results, a vanished file None, path order kept."""
     from catgen.load.sources import DirectorySource
 
@@ -307,7 +310,8 @@ def test_workers_that_read_their_own_files_find_what_this_process_finds(tmp_path
 
 
 @pytest.mark.parametrize("all_cores", [False, True])
-def test_a_file_that_cannot_be_read_stops_the_read_at_the_first_in_path_order(tmp_path, monkeypatch, all_cores):
+def test_a_file_that_cannot_be_read_stops_the_read_at_the_first_in_path_order(tmp_path, monkeypatch, all_cores,
+                                                                             one_thread):
     from catgen.errors import CatalogError
     from catgen.load.sources import DirectorySource
 
@@ -338,3 +342,17 @@ def test_the_salt_follows_the_source_of_every_module_that_parses_or_validates(tm
         before = salt_of()
     (tmp_path / "load" / "validators" / "README.txt").write_text("not a module")
     assert salt_of() == before
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2, reason="forks on Linux")
+def test_with_another_thread_running_no_worker_is_forked(monkeypatch):
+    """``catgen serve`` loads catalogs beside its server's thread: a fork would copy none of its locks' owners."""
+    from catgen import processes
+
+    monkeypatch.setattr(processes.threading, "active_count", lambda: 2)
+    monkeypatch.setattr(parsing, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(parsing, "_start_pool", lambda: pytest.fail("a pool was started beside another thread"))
+    serial = parsing.parse_all(PARSED_FILES * 40)
+    assert [type(d).__name__ for d, _ in serial[:5]] == ["Document", "Document", "Problem", "Problem", "Problem"]
+    monkeypatch.setattr(processes.threading, "active_count", lambda: 1)
+    assert parsing._pool_pays(len(PARSED_FILES))

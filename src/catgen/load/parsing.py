@@ -35,7 +35,7 @@ from catgen.errors import CatalogError
 from catgen.load import fastyaml, schemas
 from catgen.load.validation import file_problems
 from catgen.load.yamlsafe import MAX_BYTES, Document, Problem, too_large
-from catgen.processes import collector_paused, die_with_parent, ready_to_fork
+from catgen.processes import collector_paused, die_with_parent, fork_is_safe, ready_to_fork
 
 PARALLEL_THRESHOLD = 800  # below this many misses a process pool costs more than it saves (bench_parse.py)
 MAX_CORES = 4  # beyond this, shipping results back to this one process costs more than the parse saves
@@ -326,7 +326,11 @@ def _parse_chunk(raws: list[bytes]) -> list[tuple]:
 
 
 def _pool_pays(files: int) -> bool:
-    return files >= PARALLEL_THRESHOLD and min(os.cpu_count() or 1, MAX_CORES) >= 2
+    """Enough files for a pool, two cores, and on Linux (where the workers are forks) no other thread running
+    (``catgen serve``'s server): a fork copies none, and a lock one of them holds would stay held in a worker."""
+    if files < PARALLEL_THRESHOLD or min(os.cpu_count() or 1, MAX_CORES) < 2:
+        return False
+    return fork_is_safe() or not sys.platform.startswith("linux")
 
 
 def _chunked(items: list) -> list[list]:
