@@ -180,7 +180,8 @@ def _take(manifest: Manifest, result: tuple) -> None:
 
 def _unread_problem(entry: SourceFile) -> Problem | None:
     """CG106 for what catgen never opens: links and files that are not regular files; CG105 for one too large
-    (checked before reading a byte). None for a file to read."""
+    when the listing knows its size (before reading a byte; a cold listing does not, and the read caps it).
+    None for a file to read."""
     if entry.size > yamlsafe.MAX_BYTES:
         return yamlsafe.too_large(entry.size)
     if not (entry.symlink or entry.special):
