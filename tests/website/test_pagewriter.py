@@ -19,7 +19,7 @@ from catgen.website.frame import Frames, known_prefixes
 from catgen.website.pagecache import PageCache
 from catgen.model import KINDS
 from catgen.website import urls
-from catgen.website.pages.generate import generated_pages, page_jobs, theme_pages
+from catgen.website.pages.generate import PageJob, generated_pages, page_jobs, theme_pages
 from catgen.website.pagewriter import Meanwhile, PageWriter, add_to_sitemap
 from catgen.website.sitemodel import SiteModel
 
@@ -179,7 +179,9 @@ def test_a_page_that_loads_from_another_host_refuses_the_build(tmp_path):
     body = '<div class="cg-page">\n<h1>a</h1><img src="https://elsewhere.example/a.png">\n</div>\n'
     plain = '<div class="cg-page">\n<h1>b</h1>\n</div>\n'
     writer = PageWriter(Frames(_Theme(), known_prefixes([], ["models/"])), PageCache(), str(tmp_path), "key")
-    addresses = writer.write([lambda: [("models/a/1/", "a 1", body)], lambda: [("models/b/1/", "b 1", plain)]])
+    jobs = [PageJob(("page", "a"), lambda: [("models/a/1/", "a 1", body)]),
+            PageJob(("page", "b"), lambda: [("models/b/1/", "b 1", plain)])]
+    addresses = writer.write(jobs)
     assert addresses == ["models/a/1/", "models/b/1/"]
     assert writer.remote == [("models/a/1/index.html", "<img src=https://elsewhere.example/a.png>",
                               "https://elsewhere.example/a.png")]

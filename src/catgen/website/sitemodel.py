@@ -99,6 +99,10 @@ class SiteModel:
                 site.assets.setdefault((kind, manifest.name), []).append(manifest)
         return site
 
+    def versions_of(self, kind: str, name: str) -> list:
+        """The versions of the asset ``kind``/``name`` that have pages, oldest first."""
+        return self.assets.get((kind, name), [])
+
     def findings_of(self, manifest) -> list:
         """The check's findings in ``manifest``'s file (read from the result, never copied)."""
         return self.result.findings_in(manifest.path)

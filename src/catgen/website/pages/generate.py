@@ -46,14 +46,28 @@ def theme_pages(site, prefix: str = ""):
                 yield url, (title, body)
 
 
-def page_jobs(site, prefix: str = "") -> list:
-    """One call per kind index's further pages, per manifest page, for all used-by pages, per asset page,
-    in the site's page order; each call gives ``[(address, title, html)]`` when run."""
-    jobs = [partial(_further_index_pages, site, prefix, kind) for kind in KINDS if kind != "Policy"]
-    jobs += [partial(_manifest_page, site, prefix, manifest) for manifest in site.pages]
-    jobs.append(partial(_used_by_pages, site, prefix))
-    jobs += [partial(_asset_page, site, prefix, kind, name, versions)
-             for (kind, name), versions in site.assets.items()]
+class PageJob:
+    """A call that gives ``[(address, title, html)]``, its identity between builds (``pagerecords``) and the
+    manifest whose page it renders (None for the others)."""
+
+    __slots__ = ("identity", "call", "manifest")
+
+    def __init__(self, identity: tuple, call, manifest=None):
+        self.identity, self.call, self.manifest = identity, call, manifest
+
+    def __call__(self) -> list:
+        return self.call()
+
+
+def page_jobs(site, prefix: str = "") -> list[PageJob]:
+    """One job per kind index's further pages, per manifest page, for all used-by pages, per asset page,
+    in the site's page order."""
+    jobs = [PageJob(("index", kind), partial(_further_index_pages, site, prefix, kind))
+            for kind in KINDS if kind != "Policy"]
+    jobs += [PageJob(("page", m.relpath), partial(_manifest_page, site, prefix, m), m) for m in site.pages]
+    jobs.append(PageJob(("used-by",), partial(_used_by_pages, site, prefix)))
+    jobs += [PageJob(("asset", kind, name), partial(_asset_page, site, prefix, kind, name))
+             for kind, name in site.assets]
     return jobs
 
 
@@ -70,9 +84,9 @@ def _used_by_pages(site, prefix: str) -> list:
     return [(url, title, body) for url, (title, body) in used_by_pages(site, prefix)]
 
 
-def _asset_page(site, prefix: str, kind: str, name: str, versions: list) -> list:
+def _asset_page(site, prefix: str, kind: str, name: str) -> list:
     url = urls.asset_url(kind, name)
-    return [(url, *asset_page(PageContext(site, url, prefix), kind, name, versions))]
+    return [(url, *asset_page(PageContext(site, url, prefix), kind, name, site.versions_of(kind, name)))]
 
 
 def manifest_page(ctx: PageContext, manifest) -> tuple[str, str]:
