@@ -20,8 +20,10 @@ from catgen.errors import CatalogError, log_safe_line
 from catgen.website.config import load_mkdocs_config
 from catgen.website.offline import ALLOW_SETTING, allowed_prefixes, remote_resources
 from catgen.website.pagecache import PageCache
-from catgen.website.pagewriter import frozen_heap
+from catgen.website.pagerecords import PageRecords, records_path
+from catgen.website.pagewriter import changed_meanwhile, frozen_heap
 from catgen.website.safedir import staged_site
+from catgen.website.siteinventory import MARKER
 from catgen.website.sitemodel import SiteModel
 
 
@@ -35,20 +37,36 @@ def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = Tru
     from mkdocs.exceptions import MkDocsException
 
     site = site or SiteModel.load(catalog_root)
-    with frozen_heap(), staged_site(site_dir, protected=(catalog_root,)) as staging, mkdocs_logging(quiet):
+    records = records_path(site_dir)
+    # What the last build here read (if a catgen site is there, as its marker says before it is proven):
+    # which of it changed is found meanwhile.
+    previous = PageRecords.load(records) if os.path.isfile(os.path.join(site_dir, MARKER)) else None
+    with frozen_heap(), contextlib.ExitStack() as meanwhile:
+        changed = changed_meanwhile(site, previous)  # while the previous site is proven and MkDocs starts
+        if changed is not None:
+            meanwhile.enter_context(changed)
+        staging = meanwhile.enter_context(staged_site(site_dir, protected=(catalog_root,)))
+        meanwhile.enter_context(mkdocs_logging(quiet))
         # The generated configuration lives in the staging folder: a killed build's goes with it (safedir).
         work = os.path.join(os.path.dirname(staging.site), "config")
         os.mkdir(work)
         config = load_mkdocs_config(catalog_root, staging.site, work)
         plugin = config.plugins["catgen"]
-        plugin.site, plugin.page_cache, plugin.framed = site, PageCache(staging.previous, staging.kept), framed
+        # Only a build into a catgen site records what each page read (it costs a fifth of the pages' rendering):
+        # a build into an empty folder (as CI's) has nothing to reuse, and the next build there none to reuse.
+        rebuild = staging.previous is not None
+        cache = PageCache(staging.previous, staging.kept, previous if rebuild else None, recorded=rebuild,
+                          changed=changed if rebuild else None)
+        plugin.site, plugin.page_cache, plugin.framed = site, cache, framed
         try:
             build(config)
         except MkDocsException as err:
             raise CatalogError(f"site build failed: {err}") from None
         writer = plugin.writer
         refuse_remote_resources(staging.site, allowed_prefixes(config.extra), writer.checked, writer.remote)
-        return {"pages": len(plugin.page_cache.hashes), "reused": plugin.page_cache.reused}
+    if cache.made is not None:  # the site is in place: the next build may reuse its pages
+        cache.made.save(records)
+    return {"pages": len(cache.hashes), "reused": cache.reused, "rendered": writer.rendered}
 
 
 def refuse_remote_resources(site: str, allowed: tuple[str, ...], checked=frozenset(), found=()) -> None:

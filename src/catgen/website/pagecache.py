@@ -10,8 +10,10 @@ unchanged where it is (``safedir.Staging.kept``: not written, not copied,
 not moved) instead of writing it. The few pages MkDocs renders itself (home,
 indexes, status, audit, checks, search and the guide) are rendered every
 time: their hashes are recorded, and a rendered file equal to the one in
-place stays in place too (``sitemerge``). A cache lives as long as its plugin
-instance, which MkDocs makes per configuration load: one build.
+place stays in place too (``sitemerge``). A page job whose recorded inputs
+did not change is not even rendered: its pages keep the hashes the marker
+holds (``pagerecords``). A cache lives as long as its plugin instance, which
+MkDocs makes per configuration load: one build.
 """
 
 from __future__ import annotations
@@ -29,12 +31,17 @@ from catgen.website.siteinventory import MARKER, file_sha256, marker_text
 class PageCache:
     """The hashes of this build's pages, and the unchanged pages of the previous site that stay."""
 
-    def __init__(self, previous=None, kept: set | None = None):
+    def __init__(self, previous=None, kept: set | None = None, records=None, *, recorded: bool = False,
+                 changed=None):
         self.previous = previous  # the previous site's ``siteinventory.Inventory``, proven catgen's
         self.hashes: dict[str, str] = {}  # src_uri -> hash of everything the page's HTML depends on
         # Files of the previous site that stay as they are (unchanged pages): ``safedir.Staging.kept``.
         self.kept: set[str] = set() if kept is None else kept
         self.key = ""  # this build's ``global_key``
+        self.records = records  # the previous build's ``pagerecords.PageRecords`` for this site folder, if any
+        self.recorded = recorded  # note each page job's inputs (``pageinputs``) for the next build
+        self.made = None  # this build's ``PageRecords``, once its pages are written
+        self.changed = changed  # a ``processes.Forked`` finding which inputs of ``records`` changed, or None
 
     @property
     def reused(self) -> int:

@@ -5,11 +5,14 @@ kind indexes, status, audit, checks, search: ``theme_pages``). The rest, one
 or more per manifest (``page_jobs``: manifest, used-by and asset pages), are
 not in the navigation, so each is its body in a proven ``frame.Frames``
 frame. Workers forked from the build (so they share the site model) render
-a chunk of pages each: body, hash, then either the previous site's unchanged
-page kept in place (``pagecache``, ``sitemerge``) or the framed page written
-out and checked (``offline``); only (file, hash, reused, remote resources) comes
-back, so no body is held longer than its page. The data files are written
-by a process of their own (``Meanwhile``), started as soon as the guide is known.
+a chunk of pages each: a job whose recorded inputs did not change keeps its
+pages as the previous build made them (``pagerecords``, ``pageinputs``); the
+others are rendered (their inputs recorded, in a rebuild): body, hash, then
+either the previous site's unchanged page kept in place (``pagecache``,
+``sitemerge``) or the framed page written out and checked (``offline``).
+Only (file, hash, reused, remote resources) and the job's inputs come back, so
+no body is held longer than its page. The data files are written by a process
+of their own (``Meanwhile``), started as soon as the guide is known.
 Any page's bytes are the same whichever worker writes it, and the order of
 the results is the order of ``page_jobs``: the output is deterministic.
 """
@@ -29,11 +32,13 @@ from markupsafe import escape
 from mkdocs.structure.files import File
 
 from catgen.load.schemas import SCHEMA_FILES
-from catgen.processes import die_with_parent, fork_is_safe, ready_to_fork
+from catgen.processes import Forked, die_with_parent, fork_is_safe, ready_to_fork
 from catgen.website import urls
 from catgen.website.datafiles import data_files
 from catgen.website.offline import file_resources, site_files
 from catgen.website.pagecache import page_hash
+from catgen.website.pageinputs import Recording, inputs_recorded, install
+from catgen.website.pagerecords import PageRecords
 from catgen.website.statusdata import TIMELINE_PATH
 
 MAX_CORES = 4  # as for parsing: beyond this the parent's share of the work dominates
@@ -131,12 +136,16 @@ def _answer(call, sent) -> None:
 class PageWriter:
     """Writes ``page_jobs`` into ``site_dir`` (the catalog's folder ``prefix``), reusing what ``cache`` allows."""
 
-    def __init__(self, frames, cache, site_dir: str, key: str, prefix: str = "", bodies=None):
+    def __init__(self, frames, cache, site_dir: str, key: str, prefix: str = "", bodies=None, recording=None):
         self.frames, self.cache, self.site_dir, self.key, self.prefix = frames, cache, site_dir, key, prefix
         self.bodies = bodies or {}  # src_uri -> body of the pages MkDocs rendered (read apart from their frame)
         self.chunks: list = []  # the jobs, cut in chunks for the workers
         self.checked: set[str] = set()  # the pages' files (under the site), checked for remote resources
         self.remote: list[tuple] = []  # (file, what, address) of each remote resource they load (``offline``)
+        self.recording = recording  # ``pageinputs.Recording`` of the jobs' inputs (None: not recorded)
+        previous = cache.records  # the previous build's ``pagerecords.PageRecords``, made with this global key
+        self.previous = previous if recording is not None and previous is not None and previous.key == key else None
+        self.rendered = 0  # jobs rendered (the others' pages were reused by their record)
 
     def write(self, jobs: list) -> list[str]:
         """Write every page of ``jobs``; record their hashes in the cache; return their addresses, in order.
@@ -152,19 +161,36 @@ class PageWriter:
                 if len(jobs) >= POOL_THRESHOLD else None
             if done is None:
                 self._check(theirs)
-                done = [self.write_chunk(chunk) for chunk in self.chunks]
+                with inputs_recorded(self.recording):
+                    changed = self._changed_found()
+                    if changed is None:
+                        changed = self.changed_inputs(0, len(self.previous.inputs))
+                    done = [self.write_chunk(chunk, changed) for chunk in self.chunks]
         finally:
             _WRITER, self.chunks = None, []
+        return self._take(done)
+
+    def _take(self, done: list) -> list[str]:
+        """Note each chunk's pages (hashes, pages kept, checked files, what they load) and its jobs' records."""
         addresses = []
-        for written in done:
-            for src_uri, digest, reused, loads in written:
-                self.cache.hashes[src_uri] = digest
-                address = src_uri[:-len("index.md")]
-                if reused:
-                    self.cache.kept.add(address + "index.html")
-                addresses.append(address)
-                self.checked.add(address + "index.html")
-                self.remote += [(address + "index.html", what, where) for what, where in loads]
+        made = self.cache.made = PageRecords.following(self.previous, self.key) if self.recording else None
+        for written, table, rendered in done:
+            self.rendered += rendered
+            for identity, pages, kept, inputs in written:
+                for src_uri, digest, reused, loads, _fingerprint in pages:
+                    self.cache.hashes[src_uri] = digest
+                    address = src_uri[:-len("index.md")]
+                    if reused:
+                        self.cache.kept.add(address + "index.html")
+                    addresses.append(address)
+                    self.checked.add(address + "index.html")
+                    self.remote += [(address + "index.html", what, where) for what, where in loads]
+                if made is not None:
+                    record = [(src_uri, digest, frame, loads) for src_uri, digest, _reused, loads, frame in pages]
+                    if kept is not None:
+                        made.keep(identity, kept, record)
+                    else:
+                        made.add(identity, None if inputs is None else [table[i] for i in inputs], record)
         return addresses
 
     def _check(self, shown: list[str]) -> None:
@@ -190,8 +216,8 @@ class PageWriter:
         pool = None
         try:
             pool = ProcessPoolExecutor(max_workers=_cores(), mp_context=multiprocessing.get_context("fork"),
-                                       initializer=die_with_parent)
-            results = pool.map(_chunk_in_worker, range(count))  # every chunk submitted: the workers start
+                                       initializer=_start_worker)
+            results = self._in_pool(pool, count)  # every task submitted: the workers start
         except (OSError, RuntimeError):  # no fork or semaphores here (some sandboxes): serially
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
@@ -200,26 +226,118 @@ class PageWriter:
             meanwhile()
             return [marshal.loads(done) for done in results]
 
-    def write_chunk(self, jobs: list) -> list[tuple]:
-        """(src_uri, hash, reused, remote loads) of each page of ``jobs``, written, or unchanged in the previous
-        site (whose build checked it with the same settings: they are in the global key) and kept there."""
-        written = []
+    def _in_pool(self, pool, count: int):
+        """Which of the previous build's inputs changed (found meanwhile, ``changed_meanwhile``, or evaluated here
+        in slices on every core), then each chunk."""
+        changed = self._changed_found()
+        if changed is None:
+            size = len(self.previous.inputs)
+            step = max(1, -(-size // (_cores() * CHUNKS_PER_CORE)))
+            changed = b"".join(pool.map(_changed_in_worker, range(0, size, step), [step] * len(range(0, size, step))))
+        return pool.map(_chunk_in_worker, range(count), [changed] * count)
+
+    def _changed_found(self) -> bytes | None:
+        """The flags ``changed_meanwhile`` found, b"" when there is no record to reuse, None to find them here."""
+        if self.previous is None:
+            return b""
+        meanwhile = self.cache.changed
+        found = meanwhile.result() if meanwhile is not None else None
+        return found if type(found) is bytes and len(found) == len(self.previous.inputs) else None
+
+    def changed_inputs(self, start: int, stop: int) -> bytes:
+        """Of the previous build's inputs ``start`` to ``stop``, which have another digest now: a byte each, 1 if
+        so. Each input is evaluated once per build (on all cores), whichever jobs read it."""
+        inputs, digests, digest = self.previous.inputs, self.previous.digests, self.recording.digest
+        return bytes(digest(inputs[i]) != digests[i] for i in range(start, stop))
+
+    def write_chunk(self, jobs: list, changed: bytes = b"") -> tuple[list, list, int]:
+        """Each job of ``jobs`` as ``(identity, pages, kept, inputs)``, the table of ``(input, digest)`` that
+        ``inputs`` index, and how many jobs were rendered. A job whose record shows none of its inputs ``changed``
+        (``changed_inputs``), and whose pages the previous site holds as recorded, is reused: ``kept`` are its
+        record's input indices. The others are rendered (``inputs``: None when not recorded). A page is
+        ``(src_uri, hash, reused, remote loads, frame)``: reused also when its hash is unchanged and the previous
+        site (whose build checked it with the same settings: they are in the global key) has it; else written."""
+        written, table, index, rendered = [], [], {}, 0
         for job in jobs:
-            for url, title, body in job():
-                address = self.prefix + url
-                src_uri = urls.src_uri(address)
-                digest = page_hash(self.key, address, self.frames.fingerprint(address), title, body)
-                reused = self.cache.is_unchanged(src_uri, digest, address + "index.html")
-                loads = []
-                if not reused:
-                    html, loads = self.frames.page(address, title, body)
-                    _write(os.path.join(self.site_dir, address, "index.html"), html)
-                written.append((src_uri, digest, reused, loads))
-        return written
+            pages, kept = self._recorded(job, changed)
+            inputs = None
+            if pages is None:
+                pages, noted = self._render(job)
+                rendered += 1
+                if noted is not None:
+                    inputs = []
+                    for key in noted:
+                        if key not in index:
+                            index[key] = len(table)
+                            table.append((key, self.recording.digest(key)))
+                        inputs.append(index[key])
+            written.append((job.identity, pages, kept, inputs))
+        return written, table, rendered
+
+    def _recorded(self, job, changed: bytes) -> tuple[list | None, list | None]:
+        """The job's pages as the previous build made them, and its record's input indices, when its record
+        allows; else Nones."""
+        found = self.previous.job(job.identity) if self.previous is not None and changed else None
+        if found is None:
+            return None, None
+        indices, recorded = found
+        if any(changed[i] for i in indices):
+            return None, None
+        pages = []
+        for src_uri, digest, fingerprint, loads in recorded:
+            address = src_uri[:-len("index.md")]
+            if self.frames.fingerprint(address) != fingerprint or \
+                    not self.cache.is_unchanged(src_uri, digest, address + "index.html"):
+                return None, None
+            pages.append((src_uri, digest, True, loads, fingerprint))
+        return pages, indices
+
+    def _render(self, job) -> tuple[list, list | None]:
+        if self.recording is None:
+            rendered, inputs = job(), None
+        else:
+            with self.recording.job(job.manifest) as noted:
+                rendered = job()
+            inputs = noted.inputs
+        pages = []
+        for url, title, body in rendered:
+            address = self.prefix + url
+            src_uri = urls.src_uri(address)
+            fingerprint = self.frames.fingerprint(address)
+            digest = page_hash(self.key, address, fingerprint, title, body)
+            reused = self.cache.is_unchanged(src_uri, digest, address + "index.html")
+            loads = []
+            if not reused:
+                html, loads = self.frames.page(address, title, body)
+                _write(os.path.join(self.site_dir, address, "index.html"), html)
+            pages.append((src_uri, digest, reused, loads, fingerprint))
+        return pages, inputs
 
 
-def _chunk_in_worker(index: int) -> bytes:
-    return marshal.dumps(_WRITER.write_chunk(_WRITER.chunks[index]))
+def changed_meanwhile(site, records) -> Forked | None:
+    """A process forked now that finds which inputs of ``records`` changed (``PageWriter.changed_inputs``)
+    while the build goes on (its ``result()``); None where forking is unsafe."""
+    if records is None or not fork_is_safe():
+        return None
+
+    def changed() -> bytes:
+        digest = Recording(site).digest
+        return bytes(digest(key) != stored for key, stored in zip(records.inputs, records.digests))
+    return Forked(changed)
+
+
+def _start_worker() -> None:
+    die_with_parent()
+    if _WRITER.recording is not None:
+        install(_WRITER.recording)  # for good: the worker ends with the build
+
+
+def _changed_in_worker(start: int, step: int) -> bytes:
+    return _WRITER.changed_inputs(start, min(start + step, len(_WRITER.previous.inputs)))
+
+
+def _chunk_in_worker(index: int, changed: bytes) -> bytes:
+    return marshal.dumps(_WRITER.write_chunk(_WRITER.chunks[index], changed))
 
 
 def _cores() -> int:

@@ -33,6 +33,7 @@ from catgen.website.frame import BODY_PLACEHOLDER, Frames, ThemeRenderer, front_
 from catgen.website.guide import arrange_guide, rule_anchors
 from catgen.website.nav import site_nav
 from catgen.website.pagecache import PageCache, global_key
+from catgen.website.pageinputs import Recording
 from catgen.website.pages.generate import page_jobs, theme_pages
 from catgen.website.pagewriter import Meanwhile, PageWriter, add_to_sitemap, deferred_data_files, write_data_files
 from catgen.website.sitemap import normalise_sitemap
@@ -121,8 +122,9 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
         renderer = ThemeRenderer(config, self.nav, self.env, self.files, self.bodies)
         nav_urls = [page.url for page in self.nav.pages] if self.nav else []
         frames = Frames(renderer, known_prefixes(self.files, nav_urls), enabled=self.framed)
+        recording = Recording(self.site) if self.page_cache.recorded else None
         writer = self.writer = PageWriter(frames, self.page_cache, config.site_dir, self.key, self.config.catalog_url,
-                                          self.bodies)
+                                          self.bodies, recording)
         addresses = writer.write(self.jobs)
         self.jobs = []
         try:

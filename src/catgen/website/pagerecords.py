@@ -1,0 +1,139 @@
+"""The last build's page jobs into a site folder: each job's inputs with their digests, and the pages it made.
+
+A rebuild reuses a job's pages without rendering it when every input it read (``pageinputs``) has the same
+digest now, its pages have the same frame (``frame.Frames.fingerprint``), and the previous site holds each
+of them with the hash the record gives (``pagecache.PageCache.is_unchanged``: the site's proven marker).
+
+The records live in the user's cache folder (``parsing.default_cache_dir``), one file per site folder,
+written by temporary file and rename once a build has put its site in place. Their *salt* holds catgen's
+version, Python's and the source of every catgen module (a page reads through most of them), so edited code
+never reuses a page rendered by the old one. They are stored with ``marshal`` (plain data only) and read as
+untrusted: a file of another shape is no records at all, and a job's record of another shape, or that names an
+input this build does not have, is no record for that job: it is rendered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+from functools import cache
+
+from catgen import __version__
+from catgen.load.parsing import PACKAGE, default_cache_dir, source_digest
+
+RECORDS_FORMAT = 1
+
+
+@cache
+def salt() -> str:
+    """catgen, Python and the source of every catgen module."""
+    folders = sorted(os.path.relpath(folder, PACKAGE) for folder, names, _files in os.walk(PACKAGE)
+                     if "__pycache__" not in folder)
+    digest = hashlib.sha256(f"{RECORDS_FORMAT}|{__version__}|{sys.version}|".encode())
+    return source_digest(digest, tuple(folders), ())
+
+
+def records_path(site_dir: str) -> str:
+    name = hashlib.sha256(os.path.realpath(site_dir).encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    return os.path.join(default_cache_dir(), f"site-{name}.pages")
+
+
+class PageRecords:
+    """Page jobs by identity: ``(input indices, pages)``; ``inputs`` and ``digests`` by index.
+
+    A page is ``(src_uri, hash, frame fingerprint, remote loads)``; ``key`` is the build's ``pagecache.global_key``.
+    A build's records start from the previous build's (``following``): a job reused keeps its indices, a job
+    rendered again has its inputs looked up (or added) and their digests set; ``save`` drops what no job reads.
+    """
+
+    def __init__(self, key: str = "", jobs: dict | None = None, inputs: list | None = None,
+                 digests: list | None = None):
+        self.key = key
+        self.jobs: dict = {} if jobs is None else jobs
+        self.inputs: list = [] if inputs is None else inputs
+        self.digests: list = [] if digests is None else digests
+        self.index: dict = {key: i for i, key in enumerate(self.inputs)}  # input -> its index
+
+    @classmethod
+    def following(cls, previous: "PageRecords | None", key: str) -> "PageRecords":
+        """This build's records, to be filled, with the inputs of ``previous`` (None: the first records)."""
+        if previous is None:
+            return cls(key)
+        records = cls(key)
+        records.inputs, records.digests, records.index = list(previous.inputs), list(previous.digests), \
+            dict(previous.index)
+        return records
+
+    def keep(self, identity: tuple, indices: list, pages: list) -> None:
+        """A job reused: its record as it was (the indices are those of ``following``'s records)."""
+        self.jobs[identity] = (indices, pages)
+
+    def add(self, identity: tuple, inputs: list | None, pages: list) -> None:
+        """A job rendered: its inputs ``[(key, digest)]`` (None: it has none, so it is never reused)."""
+        if inputs is None:
+            return
+        indices = []
+        for key, digest in inputs:
+            at = self.index.get(key)
+            if at is None:
+                at = self.index[key] = len(self.inputs)
+                self.inputs.append(key)
+                self.digests.append(digest)
+            else:
+                self.digests[at] = digest  # the same now for every job that reads it (one build, one site model)
+            indices.append(at)
+        self.jobs[identity] = (indices, pages)
+
+    def job(self, identity: tuple) -> tuple[list, list] | None:
+        """``(input indices, pages)`` of the job ``identity``, or None when there is none of the right shape."""
+        found = self.jobs.get(identity)
+        if type(found) is not tuple or len(found) != 2 or type(found[0]) is not list or type(found[1]) is not list:
+            return None
+        indices, pages = found
+        count = len(self.inputs)
+        if not all(type(i) is int and 0 <= i < count for i in indices) or not all(map(_is_page, pages)):
+            return None
+        return indices, pages
+
+    @classmethod
+    def load(cls, path: str) -> "PageRecords | None":
+        try:
+            with open(path, "rb") as handle:
+                stored = marshal.loads(handle.read())
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+        if type(stored) is not dict or stored.get("salt") != salt():
+            return None
+        key, jobs, inputs, digests = (stored.get(name) for name in ("key", "jobs", "inputs", "digests"))
+        if type(key) is not str or type(jobs) is not dict or type(inputs) is not list or type(digests) is not list \
+                or len(inputs) != len(digests) or not all(type(i) is tuple for i in inputs):
+            return None
+        try:
+            records = cls(key, jobs, inputs, digests)
+        except TypeError:  # an input that cannot be a key (a list inside)
+            return None
+        return records if len(records.index) == len(inputs) else None
+
+    def save(self, path: str) -> None:
+        """Write the records (only the inputs some job reads), by temporary file and rename."""
+        used = sorted({i for indices, _pages in self.jobs.values() for i in indices})
+        renumbered = {old: new for new, old in enumerate(used)}
+        stored = {"salt": salt(), "key": self.key, "inputs": [self.inputs[i] for i in used],
+                  "digests": [self.digests[i] for i in used],
+                  "jobs": {identity: ([renumbered[i] for i in indices], pages)
+                           for identity, (indices, pages) in self.jobs.items()}}
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            temp = f"{path}.{os.getpid()}.tmp"
+            with open(temp, "wb") as handle:
+                handle.write(marshal.dumps(stored))
+            os.replace(temp, path)
+        except (OSError, ValueError):
+            pass  # a read-only or full cache folder only costs the next build's speed
+
+
+def _is_page(page) -> bool:
+    return (type(page) is tuple and len(page) == 4 and all(type(part) is str for part in page[:3])
+            and type(page[3]) is list and all(type(load) is tuple and len(load) == 2 for load in page[3]))

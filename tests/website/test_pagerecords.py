@@ -1,0 +1,162 @@
+"""A rebuild into a catgen site renders only the page jobs whose recorded inputs changed, and equals a fresh build.
+
+The first build into an empty folder records nothing; every build into a catgen site records what each job
+read (``pageinputs``) in the user's cache folder; the build after it reuses the pages of every job whose
+inputs have the same digests. The records are read as untrusted: of another shape, from another build of the
+folder, or naming inputs that are gone, they cost only speed.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import shutil
+
+import pytest
+
+from testing.catalogs import EXAMPLE
+from testing.site import build, site_files
+from catgen.website.pagerecords import PageRecords, records_path, salt
+
+STORY_NOW = "1727000000"
+
+
+@pytest.fixture
+def root(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", STORY_NOW)
+    shutil.copytree(EXAMPLE, tmp_path / "catalog")
+    return tmp_path
+
+
+def _edit(root, relpath: str, old: str, new: str) -> None:
+    path = root / "catalog" / relpath
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, new, 1))
+
+
+def _equals_fresh(root, name: str) -> dict:
+    stats = build(root / "catalog", root / "site")
+    build(root / "catalog", root / name)
+    assert site_files(root / "site") == site_files(root / name)
+    return stats
+
+
+def test_only_a_build_into_a_catgen_site_records_and_the_next_one_renders_only_what_changed(root):
+    first = build(root / "catalog", root / "site")
+    assert not os.path.exists(records_path(str(root / "site")))  # a build into an empty folder records nothing
+    second = build(root / "catalog", root / "site")
+    assert second["rendered"] == first["rendered"] > 80  # no records yet: every job rendered, and recorded
+    assert os.path.exists(records_path(str(root / "site")))
+    assert build(root / "catalog", root / "site")["rendered"] == 0
+    _edit(root, "models/credit-risk/3.yaml", "Loan-default classifier", "Loan default classifier")
+    stats = _equals_fresh(root, "fresh-description")
+    assert 0 < stats["rendered"] <= 15
+    assert build(root / "catalog", root / "site")["rendered"] == 0  # the records follow the site
+
+
+@pytest.mark.parametrize("relpath, old, new", [
+    ("promotions/credit-risk-2-to-test.yaml", "2024-07-22T09:00:00Z", "2099-07-22T09:00:00Z"),  # now pending
+    ("deployments/credit-risk-test.yaml", "model:credit-risk@3", "model:credit-risk@2"),  # what serves where
+    ("policy.yaml", "approvals: 1", "approvals: 2"),  # a gate more: marks and findings change everywhere
+    ("jobs/train-credit-risk-prod-0912.yaml", "data:loans-prod@7", "data:loans-prod@99"),  # a reference to nothing
+])
+def test_a_rebuild_after_an_edit_equals_a_fresh_build(root, relpath, old, new):
+    build(root / "catalog", root / "site")
+    build(root / "catalog", root / "site")
+    _edit(root, relpath, old, new)
+    stats = _equals_fresh(root, "fresh")
+    assert 0 < stats["rendered"] < stats["pages"]
+
+
+def test_an_added_version_and_a_deleted_one(root):
+    build(root / "catalog", root / "site")
+    build(root / "catalog", root / "site")
+    model = root / "catalog/models/credit-risk"
+    (model / "4.yaml").write_text((model / "3.yaml").read_text().replace('version: "3"', 'version: "4"'))
+    _equals_fresh(root, "fresh-added")
+    (model / "4.yaml").unlink()
+    _equals_fresh(root, "fresh-deleted")
+
+
+def test_time_passing_a_promotions_date_renders_its_pages_again(root, monkeypatch):
+    _edit(root, "promotions/credit-risk-2-to-test.yaml", "2024-07-22T09:00:00Z", "2024-10-01T00:00:00Z")
+    build(root / "catalog", root / "site")
+    build(root / "catalog", root / "site")  # pending at STORY_NOW (2024-09-22)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1730000000")  # 2024-10-27: in force
+    stats = _equals_fresh(root, "fresh")
+    assert stats["rendered"] > 0
+
+
+@pytest.mark.parametrize("damage", ["garbage", "salt", "jobs", "inputs", "digests", "pages", "unhashable"])
+def test_records_of_another_shape_cost_only_speed(root, damage):
+    build(root / "catalog", root / "site")
+    build(root / "catalog", root / "site")
+    path = records_path(str(root / "site"))
+    stored = marshal.loads(open(path, "rb").read())
+    identity = next(iter(stored["jobs"]))
+    if damage == "garbage":
+        data = b"\xff not marshal"
+    else:
+        if damage == "salt":
+            stored["salt"] = "another catgen"
+        elif damage == "jobs":
+            stored["jobs"] = {key: ([10**9], "x") for key in stored["jobs"]}
+        elif damage == "inputs":
+            stored["inputs"] = [("site", "__class__")] * len(stored["inputs"])
+        elif damage == "unhashable":
+            stored["inputs"][0] = (["a list"],)
+        elif damage == "digests":
+            stored["digests"] = [b"other"] * len(stored["digests"])
+        else:
+            stored["jobs"][identity] = (stored["jobs"][identity][0], [("models/x/index.md", "h", "f", [1])])
+        data = marshal.dumps(stored)
+    with open(path, "wb") as handle:
+        handle.write(data)
+    _edit(root, "models/credit-risk/3.yaml", "Loan-default classifier", "Loan default classifier")
+    stats = _equals_fresh(root, "fresh")
+    assert stats["rendered"] > (15 if damage != "pages" else 0)
+
+
+def test_records_of_an_older_build_reuse_nothing_the_site_no_longer_has(root):
+    build(root / "catalog", root / "site")
+    build(root / "catalog", root / "site")
+    path = records_path(str(root / "site"))
+    older = open(path, "rb").read()
+    _edit(root, "models/credit-risk/3.yaml", "Loan-default classifier", "Loan default classifier")
+    build(root / "catalog", root / "site")
+    open(path, "wb").write(older)  # the records of the site before the edit, beside the site after it
+    _edit(root, "models/credit-risk/3.yaml", "Loan default classifier", "Loan-default classifier")
+    _equals_fresh(root, "fresh")  # the inputs are the older ones again, but the pages in place are not theirs
+
+
+def test_a_records_file_that_cannot_be_written_costs_only_speed(root, monkeypatch):
+    build(root / "catalog", root / "site")
+    cache = root / "read-only-cache"
+    cache.write_text("a file where the cache folder would be")
+    monkeypatch.setenv("CATGEN_CACHE_DIR", str(cache))
+    assert build(root / "catalog", root / "site")["pages"] > 80
+
+
+def test_the_salt_follows_the_code():
+    assert salt() == salt() and len(salt()) == 16
+    records = PageRecords("key")
+    records.add(("page", "a"), [(("M", "a"), b"1"), (("M", "b"), b"2")], [("a/index.md", "h", "f", [])])
+    records.add(("page", "b"), None, [])  # no inputs: never reused, not recorded
+    records.add(("page", "c"), [(("M", "b"), b"3")], [])  # one build, one digest: the last one
+    assert records.inputs == [("M", "a"), ("M", "b")] and records.digests == [b"1", b"3"]
+    assert records.jobs[("page", "c")] == ([1], []) and records.job(("page", "b")) is None
+    assert records.job(("page", "a")) == ([0, 1], [("a/index.md", "h", "f", [])])
+
+
+def test_saved_records_keep_only_the_inputs_some_job_reads(tmp_path):
+    previous = PageRecords("key")
+    previous.add(("page", "a"), [(("M", "a"), b"1")], [])
+    previous.add(("page", "b"), [(("M", "b"), b"2"), (("M", "c"), b"3")], [])
+    records = PageRecords.following(previous, "key")
+    records.keep(("page", "b"), [1, 2], [])  # job a is gone
+    records.add(("page", "d"), [(("M", "c"), b"4"), (("M", "d"), b"5")], [])
+    records.save(str(tmp_path / "records"))
+    loaded = PageRecords.load(str(tmp_path / "records"))
+    assert loaded.inputs == [("M", "b"), ("M", "c"), ("M", "d")] and loaded.digests == [b"2", b"4", b"5"]
+    assert loaded.jobs == {("page", "b"): ([0, 1], []), ("page", "d"): ([1, 2], [])}
+    assert previous.inputs == [("M", "a"), ("M", "b"), ("M", "c")]  # the previous build's, untouched
