@@ -248,9 +248,9 @@ def test_a_rebuild_reads_only_what_changed_and_checks_again_what_is_no_longer_al
 def test_a_failed_build_stops_its_data_files_process(tmp_path, monkeypatch):
     project = small_project(tmp_path, "site_name: x\n", {"p.md": "---\ntemplate: missing.html\n---\n# P\n"})
 
-    def slow_data_files(site, guide, prefix, site_dir):  # still writing when the build fails
+    def slow_data_files(site, guide, prefix, site_dir, parts):  # still writing when the build fails
         time.sleep(1)
-        os.makedirs(os.path.join(site_dir, "late"))
+        os.makedirs(os.path.join(site_dir, "late", *parts))
 
     monkeypatch.setattr(plugin, "write_data_files", slow_data_files)
     with pytest.raises(Exception, match="missing.html"):

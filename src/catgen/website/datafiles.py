@@ -29,20 +29,26 @@ ASSET_PATHS = asset_paths()  # with the catalog at /
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def data_files(site, guide=(), prefix: str = "") -> Iterator[tuple[str, Iterator[str]]]:
-    """(path under the site, its text in pieces) of the catalog, the status timeline, the schemas and the search
-    index (of the catalog and the ``guide`` files), all under the catalog's folder ``prefix`` ("" the site's root).
+PARTS = ("catalog", "search")  # the catalog's files, and the search index: each may be written by its own process
+
+
+def data_files(site, guide=(), prefix: str = "", parts=PARTS) -> Iterator[tuple[str, Iterator[str]]]:
+    """(path under the site, its text in pieces) of the catalog, the status timeline, the schemas (``parts``
+    "catalog") and the search index (of the catalog and the ``guide`` files: "search"), all under the catalog's
+    folder ``prefix`` ("" the site's root).
 
     Each file's pieces are made as they are read, and each file when asked for: write each piece before
     asking for the next, and no more than a piece is held (at 50,000 manifests the texts are 120 MB, and
     making them all at once took 700 MB more).
     """
-    yield prefix + "catalog.json", _escaped(catalog_json_pieces(site))
-    yield prefix + TIMELINE_PATH, _escaped([timeline_json(status_timeline(site))])
-    for name in SCHEMA_FILES:
-        yield f"{prefix}schemas/{name}.json", _escaped([schema_text(name)])
-    for path, text in searchindex.index_texts(site, guide, prefix):
-        yield prefix + path, _escaped([text])
+    if "catalog" in parts:
+        yield prefix + "catalog.json", _escaped(catalog_json_pieces(site))
+        yield prefix + TIMELINE_PATH, _escaped([timeline_json(status_timeline(site))])
+        for name in SCHEMA_FILES:
+            yield f"{prefix}schemas/{name}.json", _escaped([schema_text(name)])
+    if "search" in parts:
+        for path, text in searchindex.index_texts(site, guide, prefix):
+            yield prefix + path, _escaped([text])
 
 
 def _escaped(pieces) -> Iterator[str]:

@@ -11,8 +11,9 @@ others are rendered (their inputs recorded, in a rebuild): body, hash, then
 either the previous site's unchanged page kept in place (``pagecache``,
 ``sitemerge``) or the framed page written out and checked (``offline``).
 Only (file, hash, reused, remote resources) and the job's inputs come back, so
-no body is held longer than its page. The data files are written by a process
-of their own (``Meanwhile``), started as soon as the guide is known.
+no body is held longer than its page. The data files are written by processes
+of their own (``Meanwhile``: the catalog's files, and the search index),
+started as soon as the guide is known.
 Any page's bytes are the same whichever worker writes it, and the order of
 the results is the order of ``page_jobs``: the output is deterministic.
 """
@@ -34,7 +35,7 @@ from mkdocs.structure.files import File
 from catgen.load.schemas import SCHEMA_FILES
 from catgen.processes import Forked, die_with_parent, fork_is_safe, ready_to_fork
 from catgen.website import urls
-from catgen.website.datafiles import data_files
+from catgen.website.datafiles import PARTS, data_files
 from catgen.website.offline import file_resources, site_files
 from catgen.website.pagecache import page_hash
 from catgen.website.pageinputs import Recording, inputs_recorded, install
@@ -77,10 +78,10 @@ def deferred_data_files(config, prefix: str = "") -> list[File]:
     return [DeferredFile.generated(config, prefix + name, content="") for name in names]
 
 
-def write_data_files(site, guide: list, prefix: str, site_dir: str) -> None:
-    """Write the catalog's data files (``datafiles``) into ``site_dir``, as MkDocs writes generated text: each
-    piece as it is made, so none of them is held whole."""
-    for path, pieces in data_files(site, guide, prefix):
+def write_data_files(site, guide: list, prefix: str, site_dir: str, parts=PARTS) -> None:
+    """Write the catalog's data files (``datafiles``: those of ``parts``) into ``site_dir``, as MkDocs writes
+    generated text: each piece as it is made, so none of them is held whole."""
+    for path, pieces in data_files(site, guide, prefix, parts):
         target = os.path.join(site_dir, path)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(target, "w", encoding="utf-8") as handle:

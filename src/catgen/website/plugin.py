@@ -28,7 +28,7 @@ from mkdocs.structure.files import File, Files
 from catgen.errors import CatalogError
 from catgen.website import urls
 from catgen.website.config import CatalogUrl, add_catgen_settings, catalog_path, moved_index_message
-from catgen.website.datafiles import ASSETS, asset_bytes, asset_paths
+from catgen.website.datafiles import ASSETS, PARTS, asset_bytes, asset_paths
 from catgen.website.frame import BODY_PLACEHOLDER, Frames, ThemeRenderer, front_matter, known_prefixes
 from catgen.website.guide import arrange_guide, rule_anchors
 from catgen.website.nav import site_nav
@@ -58,7 +58,7 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
         self.jobs: list = []  # the per-manifest pages, written in ``on_post_build`` (``pagewriter``)
         self.key = ""  # ``pagecache.global_key``
         self.nav = self.env = self.files = None
-        self.data_files: Meanwhile | None = None  # writing the data files (``on_files`` starts it)
+        self.data_files: list[Meanwhile] = []  # writing the data files, a process per part (``on_files``)
         self.writer: PageWriter | None = None  # this build's, for what it checked (``build.refuse_remote_resources``)
 
     def on_config(self, config):
@@ -83,8 +83,10 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
         generated = dict(theme_pages(site, prefix))
         self.jobs = page_jobs(site, prefix)
         guide = arrange_guide(files, config, generated, prefix)
-        # The data files (the search index reads the guide) are written by a process of their own meanwhile.
-        self.data_files = Meanwhile(partial(write_data_files, site, guide, prefix, config.site_dir))
+        # The data files (the search index reads the guide) are written meanwhile: the catalog's and the search
+        # index each by a process of its own, on the cores the pages leave free (all of them, in a rebuild).
+        self.data_files = [Meanwhile(partial(write_data_files, site, guide, prefix, config.site_dir, (part,)))
+                           for part in PARTS]
         key = self.key = self.page_cache.key = global_key(config, guide, self.user_nav)
         for url, (title, body) in generated.items():
             # The body skips Python-Markdown (parsing a large raw-HTML block is
@@ -115,8 +117,8 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
         return html
 
     def on_build_error(self, *, error):
-        if self.data_files is not None:  # started in ``on_files``: it must not outlive the failed build
-            self.data_files.cancel()
+        for process in self.data_files:  # started in ``on_files``: none may outlive the failed build
+            process.cancel()
 
     def on_post_build(self, config):
         renderer = ThemeRenderer(config, self.nav, self.env, self.files, self.bodies)
@@ -128,7 +130,8 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
         addresses = writer.write(self.jobs)
         self.jobs = []
         try:
-            self.data_files.wait()
+            for process in self.data_files:
+                process.wait()
         except RuntimeError as err:  # MkDocs shows a plugin error as one line
             raise PluginError(f"catgen: {err}") from None
         add_to_sitemap(config.site_dir, config.site_url, addresses)
