@@ -10,8 +10,10 @@ renames, so the lineage resolves), then measures in one run:
 - the first-search transfer for ``credit``, ``lightgbm`` and ``risk-team``
   (the bytes the vendored search script fetches: manifest, shards, the doc
   chunks of the first 50 hits), reproducing its logic in Python;
-- a rebuild after one manifest changed (page-level cache), and with
-  ``--verify`` whether it equals a fresh build byte for byte;
+- a first rebuild with nothing changed (it renders every page job and records what each read:
+  ``website/pageinputs.py``), then a rebuild after one manifest changed (it renders only the jobs
+  whose recorded inputs changed), and with ``--verify`` whether it equals a fresh build byte for
+  byte;
 - a plain MkDocs + Material build of the same number of one-paragraph pages
   (no nav entries, no search), the baseline (``--no-plain`` skips it).
 
@@ -194,6 +196,7 @@ def main() -> int:
     sys.path.insert(0, str(REPO / "src"))
     work = Path(args.keep or tempfile.mkdtemp(prefix="catgen-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    os.environ["CATGEN_CACHE_DIR"] = str(work / "cache")  # parses and page records of these builds only
     os.chdir(work)  # no project mkdocs.yml here: the built-in configuration
     count = synthesize(work / "catalog", args.manifests)
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
@@ -220,11 +223,15 @@ def main() -> int:
         fetched, hits = first_search_bytes(work / "site", query)
         print(f"first search {query!r}: {fetched / 1024:.1f} KiB transferred, {hits} hits")
 
+    stats = timed_build(work / "catalog", work / "site")
+    print(f"first rebuild, nothing changed (records what each page job reads): {stats['seconds']:.1f} s "
+          f"({stats['seconds'] / full:.2f}x the full build; {stats.get('rendered', '?')} jobs rendered)")
     changed = work / "catalog/models/credit-risk/3.yaml"
     changed.write_text(changed.read_text().replace("Loan-default classifier", "Loan default classifier"))
     stats = timed_build(work / "catalog", work / "site")
     print(f"catgen build after one manifest changed: {stats['seconds']:.1f} s ({stats['seconds'] / full:.2f}x "
-          f"the full build; {stats['reused']} of {stats['pages']} pages reused), peak RSS {stats['rss']:.0f} MB")
+          f"the full build; {stats.get('rendered', '?')} page jobs rendered, {stats['reused']} of {stats['pages']} "
+          f"pages reused), peak RSS {stats['rss']:.0f} MB")
     if args.verify:
         timed_build(work / "catalog", work / "fresh")
         same = _same_files(work / "site", work / "fresh")
