@@ -26,6 +26,7 @@ EDITS = [
     ("models/credit-risk/3.yaml", "Loan-default classifier", "Loan default classifier"),  # a description
     ("promotions/credit-risk-2-to-test.yaml", "2024-07-22T09:00:00Z", "2099-07-22T09:00:00Z"),  # now pending
     ("deployments/credit-risk-test.yaml", "model:credit-risk@3", "model:credit-risk@2"),  # what serves where
+    ("jobs/train-credit-risk-prod-0912.yaml", "data:loans-prod@7", "data:loans-prod@99"),  # a reference to nothing
 ]
 POLICY_EDIT = ("policy.yaml", "approvals: 1", "approvals: 2")  # a gate more: marks and findings change
 
@@ -64,6 +65,7 @@ def test_each_rebuild_after_an_edit_equals_a_fresh_build(catalog):
         _edit(catalog, relpath, old, new)
         stats = _rebuild_equals_fresh(catalog, relpath.replace("/", "-"))
         assert 0 < stats["reused"] < stats["pages"], relpath
+        assert 0 < stats["rendered"] < 30, relpath  # only the page jobs whose recorded inputs changed
     description = page_tree(catalog / "site", "models/credit-risk/3").find("div", cls="cg-description")
     assert description.text().startswith("Loan default classifier")
     (catalog / "overrides/main.html").write_text(ANNOUNCE.format("Maintenance on Monday"))  # the theme's page

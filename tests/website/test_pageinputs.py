@@ -52,7 +52,7 @@ def clean_jobs(before: dict, site) -> tuple[int, int]:
     return clean, jobs
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=EDITS, later=st.sampled_from([timedelta(0), timedelta(days=400), timedelta(days=-400)]))
 def test_a_job_whose_inputs_have_the_same_digests_renders_the_same_pages(edits, later):
     with tempfile.TemporaryDirectory() as folder:

@@ -4,6 +4,7 @@ remote resources of its pages reported, its pages in the sitemap."""
 from __future__ import annotations
 
 import gc
+import json
 import os
 import subprocess
 import sys
@@ -59,6 +60,41 @@ def test_pages_written_by_forked_workers_are_those_written_in_one_process(tmp_pa
     done = subprocess.run([sys.executable, "-c", FORKED_BUILD, str(EXAMPLE), str(tmp_path / "forked")],
                           cwd=tmp_path, capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["[True]"]
+    assert site_files(tmp_path / "forked") == site_files(tmp_path / "serial")
+
+
+FORKED_REBUILDS = """
+import json, pathlib, sys
+from catgen.website import pagereuse, pagewriter
+from catgen.website.build import build_site
+pagewriter.POOL_THRESHOLD = 0  # the example catalog is small: fork anyway
+meanwhile = []
+changed_meanwhile = pagereuse.changed_meanwhile
+def found(site, records):
+    child = changed_meanwhile(site, records)
+    meanwhile.append(child is not None)
+    return child
+pagereuse.changed_meanwhile = found
+import catgen.website.build as build
+build.changed_meanwhile = found
+catalog, site = sys.argv[1], sys.argv[2]
+stats = [build_site(catalog, site)["rendered"], build_site(catalog, site)["rendered"]]
+model = pathlib.Path(catalog, "models/credit-risk/3.yaml")
+model.write_text(model.read_text().replace("Loan-default classifier", "Loan default classifier"))
+stats.append(build_site(catalog, site)["rendered"])
+print(json.dumps([stats, meanwhile]))
+"""
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: the writer never forks")
+def test_forked_workers_record_the_inputs_a_forked_process_finds_changed(tmp_path, monkeypatch, example):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", NOW)
+    done = subprocess.run([sys.executable, "-c", FORKED_REBUILDS, str(example), str(tmp_path / "forked")],
+                          cwd=tmp_path, capture_output=True, text=True, check=True)
+    (fresh, recorded, changed), meanwhile = json.loads(done.stdout)
+    assert fresh == recorded > 80 and 0 < changed <= 15
+    assert meanwhile == [False, False, True]  # the first build found no site, the second no records
+    build(example, tmp_path / "serial")
     assert site_files(tmp_path / "forked") == site_files(tmp_path / "serial")
 
 

@@ -21,7 +21,8 @@ from catgen.website.config import load_mkdocs_config
 from catgen.website.offline import ALLOW_SETTING, allowed_prefixes, remote_resources
 from catgen.website.pagecache import PageCache
 from catgen.website.pagerecords import PageRecords, records_path
-from catgen.website.pagewriter import changed_meanwhile, frozen_heap
+from catgen.website.pagereuse import changed_meanwhile
+from catgen.website.pagewriter import frozen_heap
 from catgen.website.safedir import staged_site
 from catgen.website.siteinventory import MARKER
 from catgen.website.sitemodel import SiteModel

@@ -33,13 +33,14 @@ from markupsafe import escape
 from mkdocs.structure.files import File
 
 from catgen.load.schemas import SCHEMA_FILES
-from catgen.processes import Forked, die_with_parent, fork_is_safe, ready_to_fork
+from catgen.processes import die_with_parent, fork_is_safe, ready_to_fork
 from catgen.website import urls
 from catgen.website.datafiles import PARTS, data_files
 from catgen.website.offline import file_resources, site_files
 from catgen.website.pagecache import page_hash
-from catgen.website.pageinputs import Recording, inputs_recorded, install
+from catgen.website.pageinputs import inputs_recorded, install
 from catgen.website.pagerecords import PageRecords
+from catgen.website.pagereuse import Reuse
 from catgen.website.statusdata import TIMELINE_PATH
 
 MAX_CORES = 4  # as for parsing: beyond this the parent's share of the work dominates
@@ -150,48 +151,53 @@ class PageWriter:
 
     def write(self, jobs: list) -> list[str]:
         """Write every page of ``jobs``; record their hashes in the cache; return their addresses, in order.
-        Meanwhile this process checks the files MkDocs wrote for remote resources (``offline``), which the
-        workers do for theirs."""
+        The jobs whose recorded inputs did not change keep their pages (``pagereuse``); the others are rendered,
+        on every core when there are enough of them. Meanwhile this process checks the files MkDocs wrote for
+        remote resources (``offline``), which the workers do for theirs."""
         global _WRITER
-        size = max(16, -(-len(jobs) // (_cores() * CHUNKS_PER_CORE)))
-        self.chunks = [jobs[start:start + size] for start in range(0, len(jobs), size)]
+        reused = Reuse(self.previous, self.recording, self.frames, self.cache).found(jobs) if self.previous \
+            else [None] * len(jobs)
+        rendered = [job for job, found in zip(jobs, reused) if found is None]
+        size = max(16, -(-len(rendered) // (_cores() * CHUNKS_PER_CORE)))
+        self.chunks = [rendered[start:start + size] for start in range(0, len(rendered), size)]
         _WRITER = self
         theirs = site_files(self.site_dir)  # MkDocs' (the workers write theirs as they go)
         try:
             done = self._on_all_cores(len(self.chunks), partial(self._check, theirs)) \
-                if len(jobs) >= POOL_THRESHOLD else None
+                if len(rendered) >= POOL_THRESHOLD else None
             if done is None:
                 self._check(theirs)
                 with inputs_recorded(self.recording):
-                    changed = self._changed_found()
-                    if changed is None:
-                        changed = self.changed_inputs(0, len(self.previous.inputs))
-                    done = [self.write_chunk(chunk, changed) for chunk in self.chunks]
+                    done = [self.write_chunk(chunk) for chunk in self.chunks]
         finally:
             _WRITER, self.chunks = None, []
-        return self._take(done)
+        self.rendered = len(rendered)
+        return self._take(jobs, reused, done)
 
-    def _take(self, done: list) -> list[str]:
-        """Note each chunk's pages (hashes, pages kept, checked files, what they load) and its jobs' records."""
+    def _take(self, jobs: list, reused: list, done: list) -> list[str]:
+        """Note each job's pages (hashes, pages kept, checked files, what they load) and its record, in order."""
         addresses = []
         made = self.cache.made = PageRecords.following(self.previous, self.key) if self.recording else None
-        for written, table, rendered in done:
-            self.rendered += rendered
-            for identity, pages, kept, inputs in written:
-                for src_uri, digest, reused, loads, _fingerprint in pages:
-                    self.cache.hashes[src_uri] = digest
-                    address = src_uri[:-len("index.md")]
-                    if reused:
-                        self.cache.kept.add(address + "index.html")
-                    addresses.append(address)
-                    self.checked.add(address + "index.html")
-                    self.remote += [(address + "index.html", what, where) for what, where in loads]
-                if made is not None:
-                    record = [(src_uri, digest, frame, loads) for src_uri, digest, _reused, loads, frame in pages]
-                    if kept is not None:
-                        made.keep(identity, kept, record)
-                    else:
-                        made.add(identity, None if inputs is None else [table[i] for i in inputs], record)
+        written = iter([(entry, table) for chunk, table in done for entry in chunk])
+        for job, found in zip(jobs, reused):
+            if found is not None:
+                (pages, kept), inputs = found, None
+            else:
+                (_identity, pages, inputs), table = next(written)
+            for src_uri, digest, reused_page, loads, _fingerprint in pages:
+                self.cache.hashes[src_uri] = digest
+                address = src_uri[:-len("index.md")]
+                if reused_page:
+                    self.cache.kept.add(address + "index.html")
+                addresses.append(address)
+                self.checked.add(address + "index.html")
+                self.remote += [(address + "index.html", what, where) for what, where in loads]
+            if made is not None:
+                record = [(src_uri, digest, frame, loads) for src_uri, digest, _reused, loads, frame in pages]
+                if found is not None:
+                    made.keep(job.identity, kept, record)
+                else:
+                    made.add(job.identity, None if inputs is None else [table[i] for i in inputs], record)
         return addresses
 
     def _check(self, shown: list[str]) -> None:
@@ -218,7 +224,7 @@ class PageWriter:
         try:
             pool = ProcessPoolExecutor(max_workers=_cores(), mp_context=multiprocessing.get_context("fork"),
                                        initializer=_start_worker)
-            results = self._in_pool(pool, count)  # every task submitted: the workers start
+            results = pool.map(_chunk_in_worker, range(count))  # every chunk submitted: the workers start
         except (OSError, RuntimeError):  # no fork or semaphores here (some sandboxes): serially
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
@@ -227,71 +233,24 @@ class PageWriter:
             meanwhile()
             return [marshal.loads(done) for done in results]
 
-    def _in_pool(self, pool, count: int):
-        """Which of the previous build's inputs changed (found meanwhile, ``changed_meanwhile``, or evaluated here
-        in slices on every core), then each chunk."""
-        changed = self._changed_found()
-        if changed is None:
-            size = len(self.previous.inputs)
-            step = max(1, -(-size // (_cores() * CHUNKS_PER_CORE)))
-            changed = b"".join(pool.map(_changed_in_worker, range(0, size, step), [step] * len(range(0, size, step))))
-        return pool.map(_chunk_in_worker, range(count), [changed] * count)
-
-    def _changed_found(self) -> bytes | None:
-        """The flags ``changed_meanwhile`` found, b"" when there is no record to reuse, None to find them here."""
-        if self.previous is None:
-            return b""
-        meanwhile = self.cache.changed
-        found = meanwhile.result() if meanwhile is not None else None
-        return found if type(found) is bytes and len(found) == len(self.previous.inputs) else None
-
-    def changed_inputs(self, start: int, stop: int) -> bytes:
-        """Of the previous build's inputs ``start`` to ``stop``, which have another digest now: a byte each, 1 if
-        so. Each input is evaluated once per build (on all cores), whichever jobs read it."""
-        inputs, digests, digest = self.previous.inputs, self.previous.digests, self.recording.digest
-        return bytes(digest(inputs[i]) != digests[i] for i in range(start, stop))
-
-    def write_chunk(self, jobs: list, changed: bytes = b"") -> tuple[list, list, int]:
-        """Each job of ``jobs`` as ``(identity, pages, kept, inputs)``, the table of ``(input, digest)`` that
-        ``inputs`` index, and how many jobs were rendered. A job whose record shows none of its inputs ``changed``
-        (``changed_inputs``), and whose pages the previous site holds as recorded, is reused: ``kept`` are its
-        record's input indices. The others are rendered (``inputs``: None when not recorded). A page is
-        ``(src_uri, hash, reused, remote loads, frame)``: reused also when its hash is unchanged and the previous
-        site (whose build checked it with the same settings: they are in the global key) has it; else written."""
-        written, table, index, rendered = [], [], {}, 0
+    def write_chunk(self, jobs: list) -> tuple[list, list]:
+        """Each job of ``jobs``, rendered, as ``(identity, pages, inputs)``, and the table of ``(input, digest)``
+        that ``inputs`` index (None: not recorded). A page is ``(src_uri, hash, reused, remote loads, frame)``:
+        reused when its hash is unchanged and the previous site (whose build checked it with the same settings:
+        they are in the global key) has it; else written."""
+        written, table, index = [], [], {}
         for job in jobs:
-            pages, kept = self._recorded(job, changed)
+            pages, noted = self._render(job)
             inputs = None
-            if pages is None:
-                pages, noted = self._render(job)
-                rendered += 1
-                if noted is not None:
-                    inputs = []
-                    for key in noted:
-                        if key not in index:
-                            index[key] = len(table)
-                            table.append((key, self.recording.digest(key)))
-                        inputs.append(index[key])
-            written.append((job.identity, pages, kept, inputs))
-        return written, table, rendered
-
-    def _recorded(self, job, changed: bytes) -> tuple[list | None, list | None]:
-        """The job's pages as the previous build made them, and its record's input indices, when its record
-        allows; else Nones."""
-        found = self.previous.job(job.identity) if self.previous is not None and changed else None
-        if found is None:
-            return None, None
-        indices, recorded = found
-        if any(changed[i] for i in indices):
-            return None, None
-        pages = []
-        for src_uri, digest, fingerprint, loads in recorded:
-            address = src_uri[:-len("index.md")]
-            if self.frames.fingerprint(address) != fingerprint or \
-                    not self.cache.is_unchanged(src_uri, digest, address + "index.html"):
-                return None, None
-            pages.append((src_uri, digest, True, loads, fingerprint))
-        return pages, indices
+            if noted is not None:
+                inputs = []
+                for key in noted:
+                    if key not in index:
+                        index[key] = len(table)
+                        table.append((key, self.recording.digest(key)))
+                    inputs.append(index[key])
+            written.append((job.identity, pages, inputs))
+        return written, table
 
     def _render(self, job) -> tuple[list, list | None]:
         if self.recording is None:
@@ -315,30 +274,14 @@ class PageWriter:
         return pages, inputs
 
 
-def changed_meanwhile(site, records) -> Forked | None:
-    """A process forked now that finds which inputs of ``records`` changed (``PageWriter.changed_inputs``)
-    while the build goes on (its ``result()``); None where forking is unsafe."""
-    if records is None or not fork_is_safe():
-        return None
-
-    def changed() -> bytes:
-        digest = Recording(site).digest
-        return bytes(digest(key) != stored for key, stored in zip(records.inputs, records.digests))
-    return Forked(changed)
-
-
 def _start_worker() -> None:
     die_with_parent()
     if _WRITER.recording is not None:
         install(_WRITER.recording)  # for good: the worker ends with the build
 
 
-def _changed_in_worker(start: int, step: int) -> bytes:
-    return _WRITER.changed_inputs(start, min(start + step, len(_WRITER.previous.inputs)))
-
-
-def _chunk_in_worker(index: int, changed: bytes) -> bytes:
-    return marshal.dumps(_WRITER.write_chunk(_WRITER.chunks[index], changed))
+def _chunk_in_worker(index: int) -> bytes:
+    return marshal.dumps(_WRITER.write_chunk(_WRITER.chunks[index]))
 
 
 def _cores() -> int:

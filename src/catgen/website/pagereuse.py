@@ -1,0 +1,64 @@
+"""Which page jobs keep the pages the previous build made: those whose recorded inputs did not change.
+
+The previous build's records (``pagerecords``) list each page job's inputs (``pageinputs``) with their
+digests, and its pages. ``changed_meanwhile`` forks, as soon as the site model is loaded, a process that
+evaluates every recorded input once against it (while the previous site is proven and MkDocs starts) and
+flags those whose digest differs. ``Reuse`` then decides, here and for each job: its pages are reused when
+none of its inputs is flagged, the theme's page around each of them is the same (``frame.Frames.fingerprint``),
+and the previous site holds each with the hash recorded (``pagecache.PageCache.is_unchanged``: its marker).
+Where forking is unsafe (or the process failed) the inputs are evaluated here.
+"""
+
+from __future__ import annotations
+
+from catgen.processes import Forked, fork_is_safe
+from catgen.website.pageinputs import Recording
+
+
+def changed_meanwhile(site, records) -> Forked | None:
+    """A process forked now that flags which inputs of ``records`` have another digest in ``site`` (its
+    ``result()``: a byte per input, 1 if so); None where forking is unsafe."""
+    if records is None or not fork_is_safe():
+        return None
+    return Forked(lambda: changed_flags(Recording(site), records))
+
+
+def changed_flags(recording: Recording, records) -> bytes:
+    digest = recording.digest
+    return bytes(digest(key) != stored for key, stored in zip(records.inputs, records.digests))
+
+
+class Reuse:
+    """The jobs of this build that keep the previous build's pages, by ``records``."""
+
+    def __init__(self, records, recording: Recording, frames, cache):
+        self.records, self.recording, self.frames, self.cache = records, recording, frames, cache
+
+    def found(self, jobs: list) -> list:
+        """For each job, ``(pages, input indices)`` when its pages are reused, else None. A page is
+        ``(src_uri, hash, True, remote loads, frame)``, as ``pagewriter.PageWriter`` notes a page it writes."""
+        changed = self._changed()
+        return [self._recorded(job, changed) for job in jobs]
+
+    def _changed(self) -> bytes:
+        meanwhile = self.cache.changed
+        found = meanwhile.result() if meanwhile is not None else None
+        if type(found) is bytes and len(found) == len(self.records.inputs):
+            return found
+        return changed_flags(self.recording, self.records)
+
+    def _recorded(self, job, changed: bytes) -> tuple[list, list] | None:
+        found = self.records.job(job.identity)
+        if found is None:
+            return None
+        indices, recorded = found
+        if any(changed[i] for i in indices):
+            return None
+        pages = []
+        for src_uri, digest, fingerprint, loads in recorded:
+            address = src_uri[:-len("index.md")]
+            if self.frames.fingerprint(address) != fingerprint or \
+                    not self.cache.is_unchanged(src_uri, digest, address + "index.html"):
+                return None
+            pages.append((src_uri, digest, True, loads, fingerprint))
+        return pages, indices
