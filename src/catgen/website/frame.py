@@ -129,11 +129,14 @@ class Frames:
     def fingerprint(self, url: str) -> str:
         """A hash of what the theme puts around a page at ``url`` (templates, navigation, plugins' output): the
         page cache's key besides the page's own title, body and address."""
-        self.frame_for(url)
-        return self._fingerprints[frame_key(url, self.known)]
+        key = frame_key(url, self.known)
+        self._frame_of(key)
+        return self._fingerprints[key]
 
     def frame_for(self, url: str) -> Frame | None:
-        key = frame_key(url, self.known)
+        return self._frame_of(frame_key(url, self.known))
+
+    def _frame_of(self, key: tuple) -> Frame | None:
         if key not in self._frames:
             self._frames[key] = self._proven_frame(key)
         return self._frames[key]
