@@ -16,6 +16,7 @@ job: it is rendered.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import marshal
 import os
 import sys
@@ -50,8 +51,10 @@ class PageRecords:
     """Page jobs by identity: ``(input indices, pages)``; ``inputs`` and ``digests`` by index.
 
     A page is ``(src_uri, hash, frame fingerprint, remote loads)``; ``key`` is the build's ``pagecache.global_key``.
-    A build's records start from the previous build's (``following``): a job reused keeps its indices, a job
-    rendered again has its inputs looked up (or added) and their digests set; ``save`` drops what no job reads.
+    A build's records go on from the previous build's (``following``: the same lists, which that build reads no
+    more): a job reused keeps its indices, a job rendered again has its inputs added (an input of a kept job
+    read again gets an entry of its own: no index of the old entries is built, which at 50k cost 40 MB);
+    ``save`` drops what no job reads once that is a quarter of them.
     """
 
     def __init__(self, key: str = "", jobs: dict | None = None, inputs: list | None = None,
@@ -60,17 +63,14 @@ class PageRecords:
         self.jobs: dict = {} if jobs is None else jobs
         self.inputs: list = [] if inputs is None else inputs
         self.digests: list = [] if digests is None else digests
-        self.index: dict = {key: i for i, key in enumerate(self.inputs)}  # input -> its index
+        self.added: dict = {}  # input -> its index, of those added by this build
 
     @classmethod
     def following(cls, previous: "PageRecords | None", key: str) -> "PageRecords":
-        """This build's records, to be filled, with the inputs of ``previous`` (None: the first records)."""
+        """This build's records, to be filled, going on from ``previous`` (None: the first records)."""
         if previous is None:
             return cls(key)
-        records = cls(key)
-        records.inputs, records.digests, records.index = list(previous.inputs), list(previous.digests), \
-            dict(previous.index)
-        return records
+        return cls(key, None, previous.inputs, previous.digests)
 
     def keep(self, identity: tuple, indices: list, pages: list) -> None:
         """A job reused: its record as it was (the indices are those of ``following``'s records)."""
@@ -82,13 +82,11 @@ class PageRecords:
             return
         indices = []
         for key, digest in inputs:
-            at = self.index.get(key)
+            at = self.added.get(key)
             if at is None:
-                at = self.index[key] = len(self.inputs)
+                at = self.added[key] = len(self.inputs)
                 self.inputs.append(key)
                 self.digests.append(digest)
-            else:
-                self.digests[at] = digest  # the same now for every job that reads it (one build, one site model)
             indices.append(at)
         self.jobs[identity] = (indices, pages)
 
@@ -118,12 +116,7 @@ class PageRecords:
         if type(key) is not str or type(jobs) is not dict or type(inputs) is not list or type(digests) is not list \
                 or len(inputs) != len(digests) or not all(type(i) is tuple for i in inputs):
             return None
-        try:
-            with collector_paused():
-                records = cls(key, jobs, inputs, digests)
-        except TypeError:  # an input that cannot be a key (a list inside)
-            return None
-        return records if len(records.index) == len(inputs) else None
+        return cls(key, jobs, inputs, digests)  # an input that names nothing here is found changed (``pageinputs``)
 
     def save(self, path: str) -> None:
         """Write the records (only the inputs some job reads), by temporary file and rename."""
@@ -131,12 +124,18 @@ class PageRecords:
             self._save(path)
 
     def _save(self, path: str) -> None:
-        used = sorted({i for indices, _pages in self.jobs.values() for i in indices})
-        renumbered = {old: new for new, old in enumerate(used)}
-        stored = {"salt": salt(), "key": self.key, "inputs": [self.inputs[i] for i in used],
-                  "digests": [self.digests[i] for i in used],
-                  "jobs": {identity: ([renumbered[i] for i in indices], pages)
-                           for identity, (indices, pages) in self.jobs.items()}}
+        stored = {"salt": salt(), "key": self.key, "inputs": self.inputs, "digests": self.digests, "jobs": self.jobs}
+        used = bytearray(len(self.inputs))
+        for indices, _pages in self.jobs.values():
+            for i in indices:
+                used[i] = 1
+        kept = used.count(1)
+        if kept < len(used) * 3 // 4:  # a quarter read by no job: dropped (else kept: renumbering costs memory)
+            renumbered = list(itertools.accumulate(used, initial=0))  # old index -> new index (where used)
+            stored["inputs"] = [key for key, wanted in zip(self.inputs, used) if wanted]
+            stored["digests"] = [digest for digest, wanted in zip(self.digests, used) if wanted]
+            stored["jobs"] = {identity: ([renumbered[i] for i in indices], pages)
+                              for identity, (indices, pages) in self.jobs.items()}
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             temp = f"{path}.{os.getpid()}.tmp"
