@@ -53,8 +53,8 @@ def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = Tru
         os.mkdir(work)
         config = load_mkdocs_config(catalog_root, staging.site, work)
         plugin = config.plugins["catgen"]
-        # Only a build into a catgen site records what each page read (it costs a fifth of the pages' rendering):
-        # a build into an empty folder (as CI's) has nothing to reuse, and the next build there none to reuse.
+        # Only a build into a catgen site records what each page read (it costs about a third of the page
+        # writing): a build into an empty folder (as CI's) has nothing to reuse, and leaves nothing to reuse.
         rebuild = staging.previous is not None
         cache = PageCache(staging.previous, staging.kept, previous if rebuild else None, recorded=rebuild,
                           changed=changed if rebuild else None)
