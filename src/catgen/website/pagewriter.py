@@ -178,7 +178,7 @@ class PageWriter:
         """Note each job's pages (hashes, pages kept, checked files, what they load) and its record, in order."""
         addresses = []
         made = self.cache.made = PageRecords.following(self.previous, self.key) if self.recording else None
-        written = iter([(entry, table) for chunk, table in done for entry in chunk])
+        written = ((entry, table) for chunk, table in done for entry in chunk)
         for job, found in zip(jobs, reused):
             if found is not None:
                 (pages, kept), inputs = found, None
@@ -198,6 +198,8 @@ class PageWriter:
                     made.keep(job.identity, kept, record)
                 else:
                     made.add(job.identity, None if inputs is None else [table[i] for i in inputs], record)
+        for _nothing_left in written:  # the workers' results read to the end: the pool shuts down
+            pass
         return addresses
 
     def _check(self, shown: list[str]) -> None:
@@ -208,8 +210,9 @@ class PageWriter:
             self.remote += [(path, what, address) for what, address in file_resources(self.site_dir, path, body)]
         self.checked.update(shown)
 
-    def _on_all_cores(self, count: int, meanwhile) -> list | None:
-        """Each chunk in a worker forked from here, results in chunk order; None where forking is unsafe.
+    def _on_all_cores(self, count: int, meanwhile):
+        """Each chunk in a worker forked from here, results in chunk order as they come (each taken before the
+        next is read: at 50k they are 150 MB); None where forking is unsafe.
 
         Forking copies only the calling thread: with other threads running (``mkdocs serve``'s server),
         a lock one of them holds would stay held in the worker for ever, so those builds write serially.
@@ -229,9 +232,7 @@ class PageWriter:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
             return None
-        with pool:  # a worker's failure (a full disk, a killed worker) is the build's: raised, not retried
-            meanwhile()
-            return [marshal.loads(done) for done in results]
+        return _each_result(pool, results, meanwhile)
 
     def write_chunk(self, jobs: list) -> tuple[list, list]:
         """Each job of ``jobs``, rendered, as ``(identity, pages, inputs)``, and the table of ``(input, digest)``
@@ -272,6 +273,13 @@ class PageWriter:
                 _write(os.path.join(self.site_dir, address, "index.html"), html)
             pages.append((src_uri, digest, reused, loads, fingerprint))
         return pages, inputs
+
+
+def _each_result(pool, results, meanwhile):
+    with pool:  # a worker's failure (a full disk, a killed worker) is the build's: raised, not retried
+        meanwhile()
+        for done in results:
+            yield marshal.loads(done)
 
 
 def _start_worker() -> None:
