@@ -148,3 +148,14 @@ def test_saved_records_drop_the_inputs_no_job_reads_once_they_are_a_quarter(tmp_
     again.add(("page", "e"), [(("M", "d"), b"5")], [])  # one of five read by no job: kept as it is
     again.save(str(tmp_path / "records"))
     assert PageRecords.load(str(tmp_path / "records")).jobs == {("page", "b"): ([0, 1], []), ("page", "e"): ([4], [])}
+
+
+def test_a_guide_with_a_rules_page_leaves_nothing_to_render_when_nothing_changed(root):
+    """Whether the guide has a rules page is known only once MkDocs lists the files, after the process that
+    finds the changed inputs was forked: the build evaluates such attributes itself."""
+    (root / "mkdocs.yml").write_text("site_name: Rules\n")
+    (root / "docs").mkdir()
+    (root / "docs/rules.md").write_text("# Rules\n\n## CG201\n\nSchema.\n")
+    build(root / "catalog", root / "site")
+    build(root / "catalog", root / "site")
+    assert build(root / "catalog", root / "site")["rendered"] == 0

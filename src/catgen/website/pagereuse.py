@@ -6,7 +6,8 @@ evaluates every recorded input once against it (while the previous site is prove
 flags those whose digest differs. ``Reuse`` then decides, here and for each job: its pages are reused when
 none of its inputs is flagged, the theme's page around each of them is the same (``frame.Frames.fingerprint``),
 and the previous site holds each with the hash recorded (``pagecache.PageCache.is_unchanged``: its marker).
-Where forking is unsafe (or the process failed) the inputs are evaluated here.
+Where forking is unsafe (or the process failed) the inputs are evaluated here; so are the few attributes
+of the site model, which the build may set after the fork.
 """
 
 from __future__ import annotations
@@ -41,11 +42,18 @@ class Reuse:
         return [self._recorded(job, changed) for job in jobs]
 
     def _changed(self) -> bytes:
+        """The forked process's flags, but for the attributes (``("site", "has_rules_page")``...), evaluated here:
+        the build sets some of them after the fork (MkDocs lists the guide), and they are few."""
         meanwhile = self.cache.changed
         found = meanwhile.result() if meanwhile is not None else None
-        if type(found) is bytes and len(found) == len(self.records.inputs):
-            return found
-        return changed_flags(self.recording, self.records)
+        if type(found) is not bytes or len(found) != len(self.records.inputs):
+            return changed_flags(self.recording, self.records)
+        flags = bytearray(found)
+        digest, stored = self.recording.digest, self.records.digests
+        for i, key in enumerate(self.records.inputs):
+            if len(key) == 2 and key[0] != "M":
+                flags[i] = digest(key) != stored[i]
+        return bytes(flags)
 
     def _recorded(self, job, changed: bytes) -> tuple[list, list] | None:
         found = self.records.job(job.identity)
