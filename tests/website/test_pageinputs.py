@@ -136,6 +136,15 @@ def test_an_input_from_a_record_that_names_nothing_here_has_no_digest(example, k
     assert recording.digest(key) is None
 
 
+@pytest.mark.parametrize("name", ["load", "from_result", "_stage_mark"])
+def test_a_record_cannot_call_what_no_page_could(example, monkeypatch, name):
+    site = SiteModel.load(str(example), now=NOW)
+    called = []
+    spy = lambda *args, **kwargs: called.append(args)  # noqa: E731
+    monkeypatch.setattr(SiteModel, name, spy if name.startswith("_") else classmethod(spy))  # as it is there
+    assert Recording(site).digest(("site", name, (str(example),), ())) is None and called == []
+
+
 def test_plain_data_tags_every_container_and_refuses_what_it_cannot_name():
     tokens = Tokens({})
     manifest = Manifest("models/a/1.yaml", "catalog/models/a/1.yaml")

@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import inspect
 import marshal
 from functools import cache
 from datetime import date, datetime
@@ -90,9 +91,6 @@ class Recording:
                 inputs = list(self.inputs.union([("M", m.relpath) for m in manifests]))
                 if all(self.digest(key) is not None for key in inputs):
                     noted.inputs = inputs
-
-    def recording(self) -> bool:
-        return self.manifests is not None and not self.depth and get_ident() == self.thread
 
     def call(self, owner: str, name: str, method, args: tuple, kwargs: dict):
         """Call ``method``, noting the call as an input, and its answer's digest the first time."""
@@ -178,9 +176,16 @@ class Recording:
         name = key[1]
         if type(name) is not str or name.startswith("__"):
             raise Unnamed(repr(name))
-        value = getattr(owner, name)
-        if len(key) == 2 and not callable(value):
+        if len(key) == 2:
+            value = getattr(owner, name)
+            if callable(value):
+                raise Unnamed(name)
             return plain(value, self.tokens)
+        # A record is untrusted: only what a page could have called is called, a public method of the instance
+        # (not ``SiteModel.load`` nor any other class or static method).
+        if name.startswith("_") or not inspect.isfunction(inspect.getattr_static(type(owner), name, None)):
+            raise Unnamed(name)
+        value = getattr(owner, name)
         args, kwargs = key[2], key[3]
         result = value(*(self.resolve(a) for a in args), **{k: self.resolve(v) for k, v in kwargs})
         return plain(result, self.tokens)
