@@ -25,6 +25,7 @@ from catgen.website.pagereuse import changed_meanwhile
 from catgen.website.pagewriter import frozen_heap
 from catgen.website.safedir import staged_site
 from catgen.website.siteinventory import MARKER
+from catgen.website.sitestats import load_site_stats, save_site_stats, stats_path
 from catgen.website.sitemodel import SiteModel
 
 
@@ -41,12 +42,14 @@ def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = Tru
     records = records_path(site_dir)
     # What the last build here read (if a catgen site is there, as its marker says before it is proven):
     # which of it changed is found meanwhile.
-    previous = PageRecords.load(records) if os.path.isfile(os.path.join(site_dir, MARKER)) else None
+    catgen_site = os.path.isfile(os.path.join(site_dir, MARKER))
+    previous = PageRecords.load(records) if catgen_site else None
+    known = load_site_stats(stats_path(records)) if catgen_site else None  # what need not be read again
     with frozen_heap(), contextlib.ExitStack() as meanwhile:
         changed = changed_meanwhile(site, previous)  # while the previous site is proven and MkDocs starts
         if changed is not None:
             meanwhile.enter_context(changed)
-        staging = meanwhile.enter_context(staged_site(site_dir, protected=(catalog_root,)))
+        staging = meanwhile.enter_context(staged_site(site_dir, protected=(catalog_root,), known=known))
         meanwhile.enter_context(mkdocs_logging(quiet))
         # The generated configuration lives in the staging folder: a killed build's goes with it (safedir).
         work = os.path.join(os.path.dirname(staging.site), "config")
@@ -67,6 +70,8 @@ def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = Tru
         refuse_remote_resources(staging.site, allowed_prefixes(config.extra), writer.checked, writer.remote)
     if cache.made is not None:  # the site is in place: the next build may reuse its pages
         cache.made.save(records)
+    if staging.previous is not None:  # and trust the files it proved and left as they were
+        save_site_stats(stats_path(records), staging.previous, staging.replaced)
     return {"pages": len(cache.hashes), "reused": cache.reused, "rendered": writer.rendered}
 
 

@@ -47,6 +47,7 @@ class Staging:
     site: str
     previous: Inventory | None = None
     kept: set[str] = field(default_factory=set)
+    replaced: list[str] = field(default_factory=list)  # files of ``previous`` the merge replaced or removed
 
 
 def is_catgen_site(path: str) -> bool:
@@ -69,8 +70,8 @@ def check_site_dir(site_dir: str, protected: tuple[str, ...] = ()) -> str:
     return _proven_target(site_dir, protected)[0]
 
 
-def _proven_target(site_dir: str, protected: tuple[str, ...]) -> tuple[str, Inventory | None]:
-    """The absolute site folder and, when it holds anything, its proven inventory."""
+def _proven_target(site_dir: str, protected: tuple[str, ...], known=None) -> tuple[str, Inventory | None]:
+    """The absolute site folder and, when it holds anything, its proven inventory (``prove``'s ``known``)."""
     target = os.path.abspath(site_dir)
     if os.path.islink(target) or (os.path.exists(target) and not os.path.isdir(target)):
         raise CatalogError(f"--site-dir {site_dir!r} exists and is not a folder")
@@ -82,7 +83,7 @@ def _proven_target(site_dir: str, protected: tuple[str, ...]) -> tuple[str, Inve
     if not os.path.isdir(target) or not os.listdir(target):
         return target, None
     try:
-        return target, prove(target)
+        return target, prove(target, known)
     except Foreign as reason:
         raise CatalogError(f"--site-dir {site_dir!r} is not a catgen site ({reason}); refusing to replace it") \
             from None
@@ -100,9 +101,11 @@ def seal(site: str) -> None:
 
 
 @contextmanager
-def staged_site(site_dir: str, protected: tuple[str, ...] = ()):
-    """Yield a ``Staging`` to build into; on success its site becomes ``site_dir`` (whole, or its changes)."""
-    target, previous = _proven_target(site_dir, protected)
+def staged_site(site_dir: str, protected: tuple[str, ...] = (), known=None):
+    """Yield a ``Staging`` to build into; on success its site becomes ``site_dir`` (whole, or its changes).
+
+    ``known``: what the last proof found (``sitestats``), so that settled files are not read again."""
+    target, previous = _proven_target(site_dir, protected, known)
     parent, base = os.path.split(target)
     os.makedirs(parent, exist_ok=True)
     remove_stale_staging(parent, base)

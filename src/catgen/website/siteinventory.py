@@ -16,10 +16,12 @@ import hashlib
 import json
 import os
 import stat
+import time
 from dataclasses import dataclass, field
 
 MARKER = ".catgen-site"  # in every site catgen built: the files it wrote, and the page cache's hashes
 FOLDER_MODE, FILE_MODE = 0o755, 0o644  # a web server running as another user must read the site
+SETTLED_NS = 2_000_000_000  # a file changed this close before a proof is read again by the next one
 
 
 class Foreign(Exception):
@@ -34,6 +36,13 @@ class Inventory:
     folders: list[str] = field(default_factory=list)
     marker: dict = field(default_factory=dict)  # the folder's marker as read ({} when there is none)
     wrong_modes: list[str] = field(default_factory=list)  # entries whose permission bits are not the site's
+    # ``stat_key`` of each file whose digest was read or trusted while it was settled (``SETTLED_NS``)
+    settled: dict[str, tuple] = field(default_factory=dict)
+
+
+def stat_key(found: os.stat_result) -> tuple:
+    """What a write to a file changes (its change time at least) or a file put in its place."""
+    return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_dev)
 
 
 def walk(folder: str):
@@ -65,8 +74,14 @@ def read_marker(folder: str) -> dict:
     return marker
 
 
-def prove(folder: str) -> Inventory:
-    """``folder`` read against its marker; ``Foreign`` at the first entry catgen did not write."""
+def prove(folder: str, known: dict | None = None) -> Inventory:
+    """``folder`` read against its marker; ``Foreign`` at the first entry catgen did not write.
+
+    ``known`` maps a file to ``(stat_key, digest)`` as the last proof found it settled: a file with that
+    ``stat_key`` has that digest and is not read again.
+    """
+    known = known or {}
+    settled_before = time.time_ns() - SETTLED_NS
     marker = read_marker(folder)
     listed, pending = marker["files"], marker.get("pending")
     pending = pending if isinstance(pending, dict) else {}
@@ -85,10 +100,15 @@ def prove(folder: str) -> Inventory:
         elif shown != MARKER:
             if shown not in listed and shown not in pending:
                 raise Foreign(f"catgen did not write {shown}")
-            digest = file_sha256(entry.path, found, shown)
+            digest, status = _known_digest(entry, known.get(shown)) if shown in known else (None, None)
+            if digest is None:
+                digest, status = file_digest(entry.path)
             if digest is None or digest not in (listed.get(shown), pending.get(shown)):
                 raise Foreign(f"someone changed {shown}")
             found.files[shown] = digest
+            _note_mode(found, shown, status.st_mode)
+            if status.st_ctime_ns < settled_before:
+                found.settled[shown] = stat_key(status)
     found.folders.sort()
     return found
 
@@ -106,23 +126,42 @@ def take(folder: str, skip=frozenset()) -> Inventory:
     return found
 
 
+def _known_digest(entry: os.DirEntry, known) -> tuple[str | None, os.stat_result | None]:
+    """``(digest, lstat)`` of a regular file whose ``lstat`` is the one ``known`` pairs with its digest, else
+    ``(None, None)``. ``known`` comes from the user's cache: any other shape is nothing known."""
+    try:
+        status = entry.stat(follow_symlinks=False)
+    except OSError:
+        return None, None
+    if type(known) is tuple and len(known) == 2 and known[0] == stat_key(status) and type(known[1]) is str \
+            and stat.S_ISREG(status.st_mode):
+        return known[1], status
+    return None, None
+
+
 def file_sha256(path: str, found: Inventory | None = None, shown: str = "") -> str | None:
     """The SHA-256 of a regular file (None when it is not one or cannot be read); its mode noted in ``found``."""
+    digest, status = file_digest(path)
+    if digest is not None and found is not None:
+        _note_mode(found, shown, status.st_mode)
+    return digest
+
+
+def file_digest(path: str) -> tuple[str | None, os.stat_result | None]:
+    """``(SHA-256, fstat)`` of a regular file, read as it was when that ``fstat`` was taken (else None's)."""
     digest = hashlib.sha256()
     try:
         # Never blocks (a FIFO opens at once and is no regular file) and never follows a link.
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
         with open(descriptor, "rb") as handle:
-            mode = os.fstat(handle.fileno()).st_mode
-            if not stat.S_ISREG(mode):
-                return None
-            if found is not None:
-                _note_mode(found, shown, mode)
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                return None, None
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
     except OSError:
-        return None
-    return digest.hexdigest()
+        return None, None
+    return digest.hexdigest(), status
 
 
 def _note_mode(found: Inventory, shown: str, mode: int) -> None:

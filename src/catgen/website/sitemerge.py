@@ -19,7 +19,7 @@ import os
 
 from catgen.errors import CatalogError
 from catgen.website.siteinventory import (FILE_MODE, FOLDER_MODE, MARKER, file_sha256, make_world_readable,
-                                          marker_text, read_json, take)
+                                          marker_text, read_json, stat_key, take)
 
 
 def merge(stage, target: str, staging: str) -> None:
@@ -32,6 +32,7 @@ def merge(stage, target: str, staging: str) -> None:
     moved = sorted(path for path, digest in staged.files.items() if previous.files.get(path) != digest)
     removed = sorted(set(previous.files) - set(files))
     _still_as_proven(target, previous, moved, removed)
+    stage.replaced = moved + removed
     if moved or removed or set(folders) != set(previous.folders):  # else only the marker changes, in one rename
         pending = {**previous.marker, "files": previous.files, "pending": {path: files[path] for path in moved},
                    "folders": sorted(set(previous.folders) | set(folders)), "pages": {}}
@@ -75,7 +76,7 @@ def _still_as_proven(target: str, previous, moved: list[str], removed: list[str]
     for path in removed + moved:
         full = os.path.join(target, path)
         if path in previous.files:
-            same = not os.path.islink(full) and file_sha256(full) == previous.files[path]
+            same = _unchanged(full, previous.settled.get(path)) or file_sha256(full) == previous.files[path]
         else:  # nothing there, or a folder of the previous site that goes (its files are among ``removed``)
             same = not os.path.lexists(full) or (path in folders and _is_folder(full))
         for folder in _ancestors([path]):
@@ -85,6 +86,14 @@ def _still_as_proven(target: str, previous, moved: list[str], removed: list[str]
         if not same:
             raise CatalogError(f"someone changed {path} in the site folder while the site was built; "
                                "nothing was replaced")
+
+
+def _unchanged(path: str, settled) -> bool:
+    """``path``'s ``lstat`` is the one the proof found with the digest it proved (``settled``, or None)."""
+    try:
+        return settled is not None and stat_key(os.lstat(path)) == settled
+    except OSError:
+        return False
 
 
 def _is_folder(path: str) -> bool:
