@@ -20,7 +20,7 @@ from catgen.website.frame import Frames, known_prefixes
 from catgen.website.pagecache import PageCache
 from catgen.model import KINDS
 from catgen.website import urls
-from catgen.website.pages.generate import PageJob, generated_pages, page_jobs, theme_pages
+from catgen.website.pages.generate import PageJob, generated_pages, page_jobs, theme_page_urls, theme_pages
 from catgen.website.pagewriter import Meanwhile, PageWriter, add_to_sitemap
 from catgen.website.sitemodel import SiteModel
 
@@ -50,6 +50,7 @@ def test_theme_pages_and_page_jobs_are_every_catalog_page_once():
     whole = {"", "status/", "audit/", "checks/", "search/"}
     indexes = {urls.index_url(spec.plural) for name, spec in KINDS.items() if name != "Policy"}
     assert set(themed) == whole | indexes  # the navigation's pages, for MkDocs to render
+    assert theme_page_urls() == themed  # known before they are made (the guide is arranged around them)
     assert {site.url(m) for m in site.pages} | {urls.asset_url(k, n) for k, n in site.assets} <= set(split) - whole
 
 

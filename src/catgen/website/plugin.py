@@ -34,10 +34,11 @@ from catgen.website.guide import arrange_guide, rule_anchors
 from catgen.website.nav import site_nav
 from catgen.website.pagecache import PageCache, global_key
 from catgen.website.pageinputs import Recording
-from catgen.website.pages.generate import page_jobs, theme_pages
+from catgen.website.pages.generate import page_jobs, theme_page_urls, theme_pages
 from catgen.website.pagewriter import Meanwhile, PageWriter, add_to_sitemap, deferred_data_files, write_data_files
 from catgen.website.sitemap import normalise_sitemap
 from catgen.website.sitemodel import SiteModel
+from catgen.website.statusdata import status_timeline
 
 log = logging.getLogger("mkdocs.plugins.catgen")
 
@@ -80,13 +81,16 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
         if moved:
             log.warning("catgen: %s", moved)
         site.has_rules_page = files.get_file_from_path("rules.md") is not None  # finding codes link there
-        generated = dict(theme_pages(site, prefix))
-        self.jobs = page_jobs(site, prefix)
-        guide = arrange_guide(files, config, generated, prefix)
+        guide = arrange_guide(files, config, theme_page_urls(), prefix)
         # The data files (the search index reads the guide) are written meanwhile: the catalog's and the search
         # index each by a process of its own, on the cores the pages leave free (all of them, in a rebuild).
+        # They are the rebuild's longest step, so they start before the pages MkDocs renders are made; the
+        # status timeline, which the status page shows and the catalog's files hold, is made once, before.
+        status_timeline(site)
         self.data_files = [Meanwhile(partial(write_data_files, site, guide, prefix, config.site_dir, (part,)))
                            for part in PARTS]
+        generated = dict(theme_pages(site, prefix))
+        self.jobs = page_jobs(site, prefix)
         key = self.key = self.page_cache.key = global_key(config, guide, self.user_nav)
         for url, (title, body) in generated.items():
             # The body skips Python-Markdown (parsing a large raw-HTML block is

@@ -35,6 +35,12 @@ def generated_pages(site, prefix: str = ""):
             yield url, (title, body)
 
 
+def theme_page_urls() -> list[str]:
+    """The addresses of ``theme_pages``, in their order, without making them."""
+    return [url for url, _ in WHOLE_CATALOG_PAGES] + [urls.index_url(KINDS[kind].plural, 1)
+                                                      for kind in KINDS if kind != "Policy"]
+
+
 def theme_pages(site, prefix: str = ""):
     """``(address, (title, html))`` of the pages MkDocs renders: the whole-catalog pages and the kind indexes
     (their first pages: the navigation's)."""
