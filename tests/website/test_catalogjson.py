@@ -8,6 +8,7 @@ import pytest
 
 from catgen.checking.engine import run_check
 from catgen.load.catalog import open_catalog
+from catgen.website import catalogjson
 from catgen.website.catalogjson import JSON_SETTINGS, catalog_document, catalog_json_pieces, finite_json
 from catgen.website.sitemodel import SiteModel
 from testing.catalogs import NOW, POLICY, WORKSPACE, edit, line_of, write
@@ -90,3 +91,9 @@ def test_the_edges_are_those_of_the_networkx_graph_without_making_it(example):
     networkx = sorted((s.ref, data["edge"].ref.field, t.ref, data["edge"].type)
                       for s, t, data in site.graph.nx.edges(data=True))
     assert [tuple(e.values()) for e in edges] == [(s, t, k, f) for s, f, t, k in networkx]
+
+
+@pytest.mark.parametrize("edge", [{"source": "model:a@1", "target": "data:ü@2", "type": "consumes", "field": "x\n\"y"},
+                                  {"source": "model:a@1", "target": None, "type": "consumes", "field": 3}])
+def test_an_edge_is_written_as_the_encoder_writes_it(edge):
+    assert catalogjson._edge_text(edge, 2) == catalogjson._encoded(edge, 2)
