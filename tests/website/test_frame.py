@@ -7,6 +7,7 @@ before frames existed (MkDocs renders and writes them). The unit tests run the p
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import posixpath
@@ -19,7 +20,8 @@ from testing.catalogs import EXAMPLE
 from testing.site import site_files, working_dir
 from catgen.website.build import build_site
 from catgen.website.config import load_mkdocs_config
-from catgen.website.frame import BODY_PLACEHOLDER, Frame, Frames, frame_key, front_matter, known_prefixes
+from catgen.website.frame import (BODY_PLACEHOLDER, Frame, Frames, _sentinel, frame_key, front_matter,
+                                  known_prefixes)
 from catgen.website.plugin import CatalogPlugin
 from catgen.website.safedir import MARKER
 
@@ -111,6 +113,19 @@ def test_a_faithful_theme_gets_frames_that_give_its_exact_pages():
         assert html == theme.render(url, title, _body(n)) and loads == []
         assert frames.frame_for(url) is not None
     assert theme.rendered == 2 * 3 + len(PAGES)  # two sentinels per key (depth 3, 2 under models, 2 under jobs)
+
+
+def test_a_fingerprint_costs_one_sentinel_and_the_proof_one_more_when_a_page_needs_the_frame():
+    """A rebuild asks the fingerprint of every key (which jobs keep their pages) and renders few pages."""
+    theme = _Theme(FAITHFUL)
+    frames = Frames(theme, KNOWN)
+    fingerprints = {frames.fingerprint(url) for url, _ in PAGES}
+    assert theme.rendered == 3 and len(fingerprints) == 3  # one sentinel per key
+    assert frames.fingerprint("models/other/2/") in fingerprints and theme.rendered == 3
+    frames.page(*PAGES[0], _body(0))
+    assert theme.rendered == 3 + 1  # that key's second sentinel, and no more: the page is filled in its frame
+    title, body, url = _sentinel("a", 3, ("models",))  # the key of PAGES[0]: its depth and linked prefix
+    assert frames.fingerprint(PAGES[0][0]) == hashlib.sha256(theme.render(url, title, body).encode()).hexdigest()
 
 
 @pytest.mark.parametrize("template", [

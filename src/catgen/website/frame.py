@@ -115,7 +115,9 @@ class Frames:
         self.renderer, self.known = renderer, known
         self.enabled = enabled  # False: every page rendered by the theme (what the frames are tested against)
         self._frames: dict = {}  # key -> Frame or None
-        self._fingerprints: dict = {}  # key -> the hash of the first sentinel page
+        # key -> (the first sentinel page, its hash): a rebuild that renders few pages needs the hashes of every
+        # key's frame (``pagereuse``) but the proof (a second page) only for the keys it renders pages of.
+        self._firsts: dict = {}
 
     def page(self, url: str, title: str, body: str) -> tuple[str, list]:
         """The page's HTML, its frame filled when one is proven for it, else rendered by the theme; and what it
@@ -129,9 +131,7 @@ class Frames:
     def fingerprint(self, url: str) -> str:
         """A hash of what the theme puts around a page at ``url`` (templates, navigation, plugins' output): the
         page cache's key besides the page's own title, body and address."""
-        key = frame_key(url, self.known)
-        self._frame_of(key)
-        return self._fingerprints[key]
+        return self._first_page(frame_key(url, self.known))[1]
 
     def frame_for(self, url: str) -> Frame | None:
         return self._frame_of(frame_key(url, self.known))
@@ -141,11 +141,18 @@ class Frames:
             self._frames[key] = self._proven_frame(key)
         return self._frames[key]
 
+    def _first_page(self, key: tuple) -> tuple[str, str]:
+        found = self._firsts.get(key)
+        if found is None:
+            title, body, url = _sentinel("a", *key)
+            html = self.renderer.render(url, title, body)
+            found = self._firsts[key] = (html, hashlib.sha256(html.encode("utf-8", errors="surrogatepass")).hexdigest())
+        return found
+
     def _proven_frame(self, key: tuple) -> Frame | None:
         depth, shared = key
         first, second = (_sentinel(mark, depth, shared) for mark in "ab")
-        html = self.renderer.render(first[2], first[0], first[1])
-        self._fingerprints[key] = hashlib.sha256(html.encode("utf-8", errors="surrogatepass")).hexdigest()
+        html = self._first_page(key)[0]
         if any(frame_key(s[2], self.known) != key for s in (first, second)):
             return None  # a sentinel address some file shares: no proof possible here
         frame = Frame.cut(html, *first)
