@@ -52,8 +52,10 @@ def data_files(site, guide=(), prefix: str = "", parts=PARTS) -> Iterator[tuple[
 
 
 def _escaped(pieces) -> Iterator[str]:
-    # A surrogate is one character, so escaping each piece alone escapes the whole text.
-    return (_SURROGATE.sub(_escaped_byte, piece) for piece in pieces)
+    # A surrogate is one character, so escaping each piece alone escapes the whole text. Python knows
+    # whether a text is ASCII without reading it: most pieces are, and are not searched (at 10k, the
+    # search took 80 ms of 24 MB).
+    return (piece if piece.isascii() else _SURROGATE.sub(_escaped_byte, piece) for piece in pieces)
 
 
 def _escaped_byte(match: re.Match) -> str:
