@@ -101,7 +101,7 @@ def prove(folder: str, known: dict | None = None) -> Inventory:
             if shown not in listed and shown not in pending:
                 raise Foreign(f"catgen did not write {shown}")
             digest, status = _known_digest(entry, known.get(shown)) if shown in known else (None, None)
-            if digest is None:
+            if digest is None or digest not in (listed.get(shown), pending.get(shown)):  # (stats read wrong)
                 digest, status = file_digest(entry.path)
             if digest is None or digest not in (listed.get(shown), pending.get(shown)):
                 raise Foreign(f"someone changed {shown}")
