@@ -148,7 +148,8 @@ def file_sha256(path: str, found: Inventory | None = None, shown: str = "") -> s
 
 
 def file_digest(path: str) -> tuple[str | None, os.stat_result | None]:
-    """``(SHA-256, fstat)`` of a regular file, read as it was when that ``fstat`` was taken (else None's)."""
+    """``(SHA-256, fstat)`` of a regular file (else None's), the ``fstat`` taken before it is read: a write
+    meanwhile moves its time of change, so the next proof never trusts the pair."""
     digest = hashlib.sha256()
     try:
         # Never blocks (a FIFO opens at once and is no regular file) and never follows a link.
