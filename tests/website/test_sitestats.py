@@ -15,6 +15,7 @@ import pytest
 
 from testing.catalogs import EXAMPLE
 from testing.site import build
+from catgen.errors import CatalogError
 from catgen.website import siteinventory
 from catgen.website.pagerecords import records_path
 from catgen.website.siteinventory import Inventory, file_digest
@@ -76,7 +77,7 @@ def test_a_page_changed_after_the_stats_were_saved_is_found(root):
     page = root / "site/models/credit-risk/3/index.html"
     assert "models/credit-risk/3/index.html" in load_site_stats(_stats_of(root))
     page.write_text(page.read_text().replace("credit-risk", "credit-rusk", 1))
-    with pytest.raises(Exception, match="someone changed models/credit-risk/3/index.html"):
+    with pytest.raises(CatalogError, match="someone changed models/credit-risk/3/index.html"):
         build(root / "catalog", root / "site")
 
 

@@ -181,7 +181,7 @@ class PageWriter:
         written = ((entry, table) for chunk, table in done for entry in chunk)
         for job, found in zip(jobs, reused):
             if found is not None:
-                (pages, kept), inputs = found, None
+                pages, indices = found  # the indices of its inputs in the previous records
             else:
                 (_identity, pages, inputs), table = next(written)
             for src_uri, digest, reused_page, loads, _fingerprint in pages:
@@ -195,7 +195,7 @@ class PageWriter:
             if made is not None:
                 record = [(src_uri, digest, frame, loads) for src_uri, digest, _reused, loads, frame in pages]
                 if found is not None:
-                    made.keep(job.identity, kept, record)
+                    made.keep(job.identity, indices, record)
                 else:
                     made.add(job.identity, None if inputs is None else [table[i] for i in inputs], record)
         for _nothing_left in written:  # the workers' results read to the end: the pool shuts down
