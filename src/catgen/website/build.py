@@ -44,12 +44,14 @@ def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = Tru
     # which of it changed is found meanwhile.
     catgen_site = os.path.isfile(os.path.join(site_dir, MARKER))
     previous = PageRecords.load(records) if catgen_site else None
-    known = load_site_stats(stats_path(records)) if catgen_site else None  # what need not be read again
     with frozen_heap(), contextlib.ExitStack() as meanwhile:
         changed = changed_meanwhile(site, previous)  # while the previous site is proven and MkDocs starts
         if changed is not None:
             meanwhile.enter_context(changed)
+        # What the last proof found, so that settled files are not read again (held only while proving).
+        known = load_site_stats(stats_path(records)) if catgen_site else None
         staging = meanwhile.enter_context(staged_site(site_dir, protected=(catalog_root,), known=known))
+        known = None
         meanwhile.enter_context(mkdocs_logging(quiet))
         # The generated configuration lives in the staging folder: a killed build's goes with it (safedir).
         work = os.path.join(os.path.dirname(staging.site), "config")

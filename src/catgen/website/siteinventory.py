@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import stat
 import time
@@ -37,12 +38,13 @@ class Inventory:
     marker: dict = field(default_factory=dict)  # the folder's marker as read ({} when there is none)
     wrong_modes: list[str] = field(default_factory=list)  # entries whose permission bits are not the site's
     # ``stat_key`` of each file whose digest was read or trusted while it was settled (``SETTLED_NS``)
-    settled: dict[str, tuple] = field(default_factory=dict)
+    settled: dict[str, bytes] = field(default_factory=dict)
 
 
-def stat_key(found: os.stat_result) -> tuple:
-    """What a write to a file changes (its change time at least) or a file put in its place."""
-    return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_dev)
+def stat_key(found: os.stat_result) -> bytes:
+    """What a write to a file changes (its change time at least) or a file put in its place, as the bytes of
+    their ``marshal`` form: a third of the tuple's memory (at 50,000 manifests a site has 60,000 files)."""
+    return marshal.dumps((found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_dev))
 
 
 def walk(folder: str):

@@ -15,7 +15,7 @@ import os
 
 from catgen.processes import collector_paused
 
-STATS_FORMAT = 1
+STATS_FORMAT = 2
 
 
 def stats_path(records: str) -> str:
