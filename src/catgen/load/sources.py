@@ -125,6 +125,17 @@ class DirectorySource:
         says how large one over the limit is) and its time and inode 0."""
         return map(source_file, self._walk(_typed))
 
+    def folder(self, rel_dir: str, *, stat_files: bool = True) -> tuple[list[Seen], list[str], list[str]]:
+        """What the listing sees of the files right in the folder ``rel_dir`` (without ``stat_files``, as ``walk``
+        does), the folders in it, and the links in it whose names are not a manifest's (``watchedtree``)."""
+        folders: list[str] = []
+        links: list[str] = []
+        return self._folder(rel_dir, _seen if stat_files else _typed, folders, links), folders, links
+
+    def stats_below(self, rel_dirs: list[str]) -> list[Seen]:
+        """What the listing sees of every file in and under the folders ``rel_dirs``, in no particular order."""
+        return list(self._walk(_seen, list(rel_dirs)))
+
     def _walk(self, describe, pending: list | None = None, orphaned=None):
         """What ``describe`` makes of each file in the ``pending`` folders (the root's), and under them;
         ``orphaned()``, asked before each folder, ends the walk (a listing child whose parent has ended)."""
@@ -134,8 +145,9 @@ class DirectorySource:
                 raise CatalogError("the process that asked for this listing has ended")
             yield from self._folder(pending.pop(), describe, pending)
 
-    def _folder(self, rel_dir: str, describe, pending) -> list:
-        """What ``describe`` makes of each manifest file in the folder ``rel_dir``; its folders go to ``pending``."""
+    def _folder(self, rel_dir: str, describe, pending, links: list | None = None) -> list:
+        """What ``describe`` makes of each manifest file in the folder ``rel_dir``; its folders go to ``pending``,
+        its links not named as manifests to ``links`` if asked (listed when they point to a folder)."""
         prefix = f"{rel_dir}/" if rel_dir else ""
         found = []
         for entry in self._scan(rel_dir):
@@ -146,8 +158,11 @@ class DirectorySource:
                 pending.append(prefix + name)
             elif name.endswith(MANIFEST_SUFFIXES):
                 found.append(describe(entry, prefix + name))
-            elif entry.is_symlink() and _points_to_folder(entry):
-                found.append(Seen(prefix + name, 0, 0, 0, SYMLINK | FOLDER))
+            elif entry.is_symlink():
+                if links is not None:
+                    links.append(prefix + name)
+                if _points_to_folder(entry):
+                    found.append(Seen(prefix + name, 0, 0, 0, SYMLINK | FOLDER))
         return found
 
     def _scan(self, rel_dir: str) -> list:
