@@ -71,15 +71,21 @@ def cli(ctx: click.Context) -> None:
               help="With --base: report only findings about what the change added or modified, or caused.")
 @click.option("--no-cache", is_flag=True,
               help="Parse every file again instead of reusing earlier parses from the cache.")
+@click.option("--watch", is_flag=True,
+              help="Check again after each change to the catalog, until stopped (Ctrl-C); a report each time.")
 @click.pass_obj
 def check(process: dict | None, catalog: str, base_ref: str | None, output_format: str, output: str | None,
-          strict: bool, changed: bool, no_cache: bool) -> int:
+          strict: bool, changed: bool, no_cache: bool, watch: bool) -> int:
     """Validate every manifest and enforce the promotion policy.
 
     Exit 0: no errors; 1: errors (or warnings with --strict); 2: the check could not run.
+    With --watch, the exit code of the last check.
     """
     from catgen.commands import check as command
 
+    if watch:
+        return command.watch(catalog, output_format=output_format, output=output, strict=strict, base_ref=base_ref,
+                             changed=changed, use_cache=not no_cache)
     return command.run(catalog, output_format=output_format, output=output, strict=strict, base_ref=base_ref,
                        changed=changed, use_cache=not no_cache, process_ends=bool(process and process["ends"]))
 

@@ -140,3 +140,23 @@ def _run_forked(work, readable: int, writable: int, ends_with_parent: bool) -> N
         status = 0
     finally:
         os._exit(status)
+
+
+@contextmanager
+def terminate_as_interrupt():
+    """SIGTERM and SIGHUP (``docker stop``, a service manager, a closed terminal) stop a long-running command
+    as Ctrl-C does: ``catgen serve`` and ``catgen check --watch`` then clean up (MkDocs' temporary site, catgen's own
+    folders and children) and end as after Ctrl-C; by default these signals end the process on the spot."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread sets handlers
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    saved = {number: signal.signal(number, interrupt) for number in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)

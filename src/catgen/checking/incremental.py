@@ -107,15 +107,17 @@ def check_catalog(root: str, *, now=None) -> CheckResult:
     return check_with_state(root, now=now)[0]
 
 
-def check_with_state(root: str, *, now=None, proceed=None) -> tuple[CheckResult, Listed, Records] | None:
+def check_with_state(root: str, *, now=None, proceed=None, lister=None) -> tuple[CheckResult, Listed, Records] | None:
     """The check, the source it read (with its listing) and every file's record as the state now holds it.
 
     ``proceed``: asked once the folder is listed; False leaves before anything is judged or stored (None).
+    ``lister``: what lists the folder (``DirectorySource.stats`` by default; ``catgen check --watch`` keeps its
+    listing current instead, ``load/watchedtree.py``); called after the state notes when the listing began.
     """
     now = now or utc_now()
     source = DirectorySource(root)
     store = state_store(source)
-    listing = source.stats()
+    listing = source.stats() if lister is None else lister()
     if proceed is not None and not proceed():
         return None
     state = store.load()

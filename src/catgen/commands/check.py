@@ -6,7 +6,7 @@ import gc
 import io
 import sys
 
-from catgen.errors import CatalogError
+from catgen.errors import CatalogError, log_safe
 from catgen.fsutil import write_report
 from catgen.processes import collector_paused
 from catgen.reporters import REPORTERS
@@ -31,6 +31,52 @@ def run(catalog_root: str, *, output_format: str, output: str | None, strict: bo
             gc.freeze()
     write_report(buffer.getvalue(), output)
     return result.exit_code(strict)
+
+
+def watch(catalog_root: str, *, output_format: str, output: str | None, strict: bool, base_ref: str | None = None,
+          changed: bool = False, use_cache: bool = True) -> int:
+    """``--watch``: a report after each check (on standard output, or replacing ``output``), a line about it on
+    standard error; stopped (Ctrl-C, SIGTERM), the last check's exit code."""
+    if base_ref is not None or changed:
+        raise CatalogError("--watch re-checks the working tree after each change; it cannot be combined with --base")
+    if not use_cache:
+        raise CatalogError("--watch keeps what it found in the cache between checks; it cannot be combined with "
+                           "--no-cache")
+    from catgen.checking.watch import CheckWatch
+    from catgen.processes import terminate_as_interrupt
+
+    code = 2
+    with terminate_as_interrupt(), CheckWatch(catalog_root) as watching:
+        if watching.polling:
+            _say(f"note: {watching.polling}; looking for changes every second instead")
+        try:
+            for outcome, seconds in watching.checks():
+                code = _watched_report(outcome, seconds, output_format, output, strict)
+                _say(f"watching {log_safe(catalog_root)} for changes (Ctrl-C stops)")  # after: the code is kept
+        except KeyboardInterrupt:
+            pass
+    return code
+
+
+def _watched_report(outcome, seconds: float, output_format: str, output: str | None, strict: bool) -> int:
+    if isinstance(outcome, CatalogError):
+        _say(f"error: {log_safe(str(outcome))}")
+        code = 2
+    else:
+        buffer = io.StringIO()
+        REPORTERS[output_format](outcome, buffer, strict=strict)
+        write_report(buffer.getvalue(), output)
+        sys.stdout.flush()
+        total, judged = len(outcome.catalog.manifests), outcome.judged
+        done = f"all {total:,} files judged" if judged is None else f"{judged:,} of {total:,} files judged again"
+        _say(f"checked in {seconds:.2f} s ({done})")
+        code = outcome.exit_code(strict)
+    return code
+
+
+def _say(line: str) -> None:
+    sys.stderr.write(f"catgen: {line}\n")
+    sys.stderr.flush()
 
 
 def _check(catalog_root: str, base_ref: str | None, changed: bool, use_cache: bool):

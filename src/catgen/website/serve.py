@@ -5,10 +5,9 @@ from __future__ import annotations
 import contextlib
 import copy
 import os
-import signal
 import tempfile
-import threading
 
+from catgen.processes import terminate_as_interrupt
 from catgen.website.build import mkdocs_logging
 from catgen.website.config import mkdocs_options
 
@@ -21,28 +20,8 @@ def serve_site(catalog_root: str, *, dev_addr: str | None = None) -> None:
         project, overrides = mkdocs_options(catalog_root, work)
         if dev_addr:
             overrides["dev_addr"] = dev_addr
-        with mkdocs_logging(quiet=False), _fresh_overrides_per_rebuild(), _terminate_as_interrupt():
+        with mkdocs_logging(quiet=False), _fresh_overrides_per_rebuild(), terminate_as_interrupt():
             serve(config_file=project, livereload=True, watch=[os.path.abspath(catalog_root)], **overrides)
-
-
-@contextlib.contextmanager
-def _terminate_as_interrupt():
-    """SIGTERM and SIGHUP (``docker stop``, a service manager, a closed terminal) stop the server as Ctrl-C
-    does, so MkDocs removes the site it built in a temporary folder and catgen its own; by default they end
-    the process on the spot and leave both behind."""
-    if threading.current_thread() is not threading.main_thread():  # only the main thread sets handlers
-        yield
-        return
-
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
-
-    saved = {number: signal.signal(number, interrupt) for number in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for number, handler in saved.items():
-            signal.signal(number, handler)
 
 
 @contextlib.contextmanager
