@@ -38,9 +38,16 @@ class CatalogGone(CatalogError):
 def watched_tree(source: DirectorySource):
     """A ``WatchedTree`` of ``source``; a ``PolledTree`` (its ``reason`` says why) where inotify cannot watch."""
     try:
-        return WatchedTree(source, Inotify())
+        inotify = Inotify()
     except WatchUnavailable as err:
         return PolledTree(source, str(err))
+    tree = WatchedTree(source, inotify)
+    try:
+        tree.watch_everything()  # now, so a limit reached is known before the first check
+    except WatchUnavailable as err:
+        tree.__exit__()
+        return PolledTree(source, str(err))
+    return tree
 
 
 class WatchedTree:
@@ -87,24 +94,29 @@ class WatchedTree:
         return bool(self._events)
 
     def listing(self) -> list[Seen]:
-        """What ``DirectorySource.stats`` would list now, in path order."""
+        """What ``DirectorySource.stats`` would list now, in path order. ``WatchUnavailable`` when a folder new
+        since cannot be watched (the limit reached): the caller lists by polling from then on."""
+        self._events += self._inotify.events()
+        events, self._events = self._events, []
+        self._apply(events)  # also on the first listing: a folder made since the watches were added is watched
         if not self._started:
             self._started = True
-            self._everything()
-        else:
-            self._events += self._inotify.events()
-            events, self._events = self._events, []
-            self._apply(events)
+            self._seen = {seen.relpath: seen for seen in self.source.stats()}
+            self._sorted = None
         if self._sorted is None:
             self._sorted = sorted(self._seen.values())
         return self._sorted
 
-    def _everything(self) -> None:
-        """Watch every folder, then list every file (a file changed in between is listed and evented: both)."""
+    def watch_everything(self) -> None:
+        """Watch every folder (the kernel gives a folder watched already its watch again)."""
         self._watches.clear()
         self._folders_of.clear()
         self._link_folders.clear()
         self._watch_below("")
+
+    def _everything(self) -> None:
+        """Watch every folder, then list every file (a file changed in between is listed and evented: both)."""
+        self.watch_everything()
         self._seen = {seen.relpath: seen for seen in self.source.stats()}
         self._sorted = None
 
@@ -161,10 +173,18 @@ class WatchedTree:
         below = {path for path in self._watches if path and _right_in(path, prefix)}
         for gone in below - set(folders):
             self._forget_below(gone)
-        for new in sorted(set(folders) - below):
-            self._watch_below(new)
-            for seen in self.source.stats_below([new]):
+        for path in sorted(folders):
+            if path in self._watches:  # (not ``below``: a folder walked before may have taken its watch since)
+                if self._same_folder(path):
+                    continue
+                self._forget_below(path)  # another folder now where one was (moved or made again): as new
+            self._watch_below(path)
+            for seen in self.source.stats_below([path]):
                 self._put(seen)
+
+    def _same_folder(self, path: str) -> bool:
+        """Whether the folder at ``path`` is the one watched there (the kernel gives an inode its own watch)."""
+        return self._inotify.add(os.path.join(self.source.root, path)) == self._watches[path]
 
     def _watch_below(self, top: str) -> None:
         pending = [top]
@@ -232,11 +252,14 @@ class PolledTree:
 
 
 def _matters(event) -> bool:
-    """An event that may change what a check reads: not one about a hidden entry nor a write to a file that is no
-    manifest (an editor's swap file, say)."""
+    """An event that may change what a check reads: not one about a hidden entry, nor a write to a file that is no
+    manifest (an editor's swap file, say), nor the end of a watch (the event that deleted or moved its folder
+    matters)."""
     watch, mask, name = event
-    if mask & (IN_Q_OVERFLOW | IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF) or not name:
+    if mask & (IN_Q_OVERFLOW | IN_DELETE_SELF | IN_MOVE_SELF):
         return True
+    if not name:  # the folder itself: ignored once forgotten (a watch removed here, or its folder deleted)
+        return not mask & IN_IGNORED
     return not name.startswith(".") and bool(mask & _ENTRIES or name.endswith(MANIFEST_SUFFIXES))
 
 
