@@ -16,7 +16,8 @@ import time
 from catgen.checking.incremental import check_with_state
 from catgen.errors import CatalogError
 from catgen.load.sources import DirectorySource
-from catgen.load.watchedtree import CatalogGone, watched_tree
+from catgen.load.inotify import WatchUnavailable
+from catgen.load.watchedtree import CatalogGone, PolledTree, watched_tree
 from catgen.processes import collector_paused
 
 WAKE_SECONDS = 0.5  # how often ``stop`` is asked while nothing changes
@@ -49,6 +50,10 @@ class CheckWatch:
             try:
                 with collector_paused():  # as a one-shot check runs (commands/check.py): no collection mid-check
                     outcome = check_with_state(self.root, lister=self.tree.listing)[0]
+            except WatchUnavailable as err:  # a new folder beyond inotify's limit: polled from now on
+                self.tree.__exit__(None, None, None)
+                self.tree = PolledTree(self.tree.source, str(err))
+                continue
             except CatalogGone:
                 raise
             except CatalogError as err:  # a folder that cannot be read, say: said, and watched until it can

@@ -45,12 +45,13 @@ def watch(catalog_root: str, *, output_format: str, output: str | None, strict: 
     from catgen.checking.watch import CheckWatch
     from catgen.processes import terminate_as_interrupt
 
-    code = 2
+    code, polling = 2, None
     with terminate_as_interrupt(), CheckWatch(catalog_root) as watching:
-        if watching.polling:
-            _say(f"note: {watching.polling}; looking for changes every second instead")
         try:
             for outcome, seconds in watching.checks():
+                if watching.polling != polling:  # from the start, or since a new folder went beyond a limit
+                    polling = watching.polling
+                    _say(f"note: {polling}; looking for changes every second instead")
                 code = _watched_report(outcome, seconds, output_format, output, strict)
                 _say(f"watching {log_safe(catalog_root)} for changes (Ctrl-C stops)")  # after: the code is kept
         except KeyboardInterrupt:
