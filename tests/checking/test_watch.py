@@ -112,3 +112,30 @@ def test_the_watch_after_random_edits_is_the_full_check(tmp_path_factory, rounds
             found = next(checks, None)
             if found is not None:  # an edit may leave the bytes as they were: then no check runs
                 assert_same_result(found[0], _full(root))
+
+
+def test_a_new_folder_beyond_inotifys_limit_switches_the_watch_to_polling(example, monkeypatch):
+    from catgen.load import inotify, watchedtree
+
+    class Limited(inotify.Inotify):
+        """The real inotify, its limit reached at the folder "new-model" (the real limit is the machine's)."""
+
+        def add(self, path: str):
+            if path.endswith("/new-model"):
+                raise inotify.WatchUnavailable("inotify's limit of watched folders is reached")
+            return super().add(path)
+
+    monkeypatch.setattr(watchedtree, "Inotify", Limited)
+    monkeypatch.setattr(watchedtree, "POLL_SECONDS", 0.01)
+    model = (example / "models" / "credit-risk" / "1.yaml").read_text()
+    with CheckWatch(str(example)) as watching:
+        checks = watching.checks(stop=lambda: True)
+        next(checks)
+        assert isinstance(watching.tree, WatchedTree)
+        (example / "models" / "new-model").mkdir()
+        (example / "models" / "new-model" / "1.yaml").write_text(model.replace("name: credit-risk", "name: new-model"))
+        result = next(checks)[0]
+        assert isinstance(watching.tree, PolledTree)
+        assert watching.polling == "inotify's limit of watched folders is reached"
+    assert_same_result(result, _full(example))
+    assert "models/new-model/1.yaml" in {m.relpath for m in result.catalog.manifests}
