@@ -165,6 +165,17 @@ def test_unknown_key_at_that_keys_line(root):
     assert "base_model" in message
 
 
+@pytest.mark.parametrize(("key", "shown"), [
+    ('"\\n"', "'\\n'"), ("'\n\n  '", "'\\n'"), ('"a\\tb"', "'a\\tb'"), ('"\\u2028"', "'\\u2028'"),
+])
+def test_an_unknown_key_that_breaks_lines_is_shown_escaped_on_one_line(root, key, shown):
+    """A YAML key may hold line breaks (escaped in double quotes, or a folded line in single quotes)."""
+    edit(root, "workspaces/dev.yaml", "  name: dev\n", f"  name: dev\n  ? {key}\n  : 0\n")
+    [(code, path, line, message)] = schema_findings(root)
+    assert (code, path, line) == ("CG201", "workspaces/dev.yaml", 5)
+    assert message.startswith(f"unknown key `metadata.{shown}`; expected one of ")
+
+
 def test_unknown_metadata_key(root):
     edit(root, "workspaces/dev.yaml", "  name: dev\n", "  name: dev\n  labels: {a: b}\n")
     assert [f[:3] for f in schema_findings(root)] == [("CG201", "workspaces/dev.yaml", 5)]

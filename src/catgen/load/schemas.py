@@ -269,8 +269,14 @@ def _resolve(subschema: dict) -> dict:
 
 
 def dotted(path: tuple) -> str:
-    """``spec.approvals[0].by``: a path as a user reads it."""
-    return ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path).replace(".[", "[")
+    """``spec.approvals[0].by``: a path as a user reads it. A key holding a character that cannot be shown on one
+    line (a line break, a tab, any control character) is quoted with its escapes: a finding is one line."""
+    return ".".join(f"[{p}]" if isinstance(p, int) else _key_text(p) for p in path).replace(".[", "[")
+
+
+def _key_text(key) -> str:
+    text = str(key)
+    return text if text.isprintable() else repr(text)
 
 
 def show_value(value) -> str:
