@@ -57,10 +57,11 @@ class WatchedTree:
     entry of a folder lists that folder again, as the listing does: its files ``lstat``ed; a folder new in it
     watched, then walked (so nothing made meanwhile is missed); one gone forgotten with all below it. A write
     to a manifest ``lstat``s that file alone. An overflowing queue lists everything again. The catalog folder
-    itself moved or removed is a ``CatalogError``.
+    itself moved or removed is ``CatalogGone``.
 
-    Known limit: a link whose name is not a manifest's is listed when it points to a folder (``sources``); a
-    change of its target outside the catalog is seen only when the link's own folder next changes.
+    Known limit: a link whose name is not a manifest's is listed when it points to a folder (``sources``); the
+    folders holding such links are listed again at each listing, but a change of a link's target outside the
+    catalog alone sends no event here, so it is seen at the next change inside the catalog.
     """
 
     reason = None
