@@ -1,7 +1,11 @@
 """``catgen serve`` serves the generated site on 127.0.0.1 and rebuilds when a manifest changes."""
 
 import os
+import pathlib
+import re
+import select
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -30,33 +34,38 @@ def _get(url: str, deadline: float) -> str:
             time.sleep(0.3)
 
 
+def _serve(tmp_path, root, port: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "catgen", "serve", str(root), "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env={**os.environ, "TMPDIR": str(tmp_path / "tmp")},  # where the server builds: empty again once stopped
+    )
+
+
 @pytest.fixture
 def served(tmp_path):
     root = tmp_path / "catalog"
     shutil.copytree(EXAMPLE, root)
     port = _free_port()
-    temporary = tmp_path / "tmp"  # where the server builds: empty again once it stopped
-    temporary.mkdir()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "catgen", "serve", str(root), "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "TMPDIR": str(temporary)},
-    )
+    (tmp_path / "tmp").mkdir()
+    process = _serve(tmp_path, root, port)
     try:
-        yield root, f"http://127.0.0.1:{port}"
+        yield root, f"http://127.0.0.1:{port}", process
     finally:
         process.terminate()
         try:
-            process.wait(timeout=10)
+            process.communicate(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
             raise
-        finally:
-            process.stderr.close()
-    assert list(temporary.iterdir()) == []  # SIGTERM stops it as Ctrl-C does: nothing left in the temporary folder
+    # SIGTERM stops it as Ctrl-C does: nothing left in the temporary folder, nor the session's page records.
+    assert list((tmp_path / "tmp").iterdir()) == []
+    assert sorted(path.suffix for path in (tmp_path / ".catgen-cache").iterdir() if path.name.startswith("site-")) == []
 
 
 def test_serve_renders_pages_and_rebuilds_on_change(served):
-    root, base = served
+    """And a rebuild renders only what changed: the page records of the session's first build are used."""
+    root, base, process = served
     page = _get(f"{base}/models/credit-risk/3/", time.monotonic() + 60)
     assert "credit-risk" in page and "job:train-credit-risk-prod-0912" in page
     model = root / "models/credit-risk/3.yaml"
@@ -65,3 +74,69 @@ def test_serve_renders_pages_and_rebuilds_on_change(served):
     while "Renamed-for-the-test" not in _get(f"{base}/models/credit-risk/3/", deadline):
         assert time.monotonic() < deadline, "the page was not rebuilt after the manifest changed"
         time.sleep(0.5)
+    said = _stderr_until(process, "pages rendered again\n", deadline)
+    rendered, pages = re.search(r"catgen: INFO: ([\d,]+) of ([\d,]+) pages rendered again\n", said).groups()
+    assert 0 < int(rendered) < 10 < int(pages.replace(",", ""))
+
+
+def _stderr_until(process: subprocess.Popen, text: str, deadline: float) -> str:
+    """What the process wrote on stderr until a line holding ``text``."""
+    seen, fd = b"", process.stderr.fileno()
+    while text.encode() not in seen:
+        left = deadline - time.monotonic()
+        assert left > 0 and select.select([fd], [], [], left)[0], seen.decode()
+        chunk = os.read(fd, 65536)
+        assert chunk, seen.decode()
+        seen += chunk
+    return seen.decode()
+
+
+def test_a_rebuild_that_fails_is_said_and_the_last_site_stays_served(tmp_path):
+    (tmp_path / "mkdocs.yml").write_text("site_name: Served\n")
+    (tmp_path / "docs").mkdir()
+    notes = tmp_path / "docs/notes.md"
+    notes.write_text("# Notes\n\nFirst words.\n")
+    shutil.copytree(EXAMPLE, tmp_path / "catalog")
+    (tmp_path / "tmp").mkdir()
+    port = _free_port()
+    process = _serve(tmp_path, tmp_path / "catalog", port)
+    url = f"http://127.0.0.1:{port}/notes/"
+    try:
+        assert "First words." in _get(url, time.monotonic() + 60)
+        notes.write_text('# Notes\n\nSecond words. <img src="https://example.com/x.png">\n')
+        said = _stderr_until(process, "catgen: error: ", time.monotonic() + 60)
+        assert "catgen: error: the site would load resources from other hosts, so it would not work offline: " \
+               "notes/index.html loads <img src=https://example.com/x.png>;" in said
+        assert "First words." in _get(url, time.monotonic() + 10)
+        notes.write_text("# Notes\n\nThird words.\n")
+        deadline = time.monotonic() + 60
+        while "Third words." not in _get(url, deadline):
+            assert time.monotonic() < deadline, "the page was not rebuilt after the guide was mended"
+            time.sleep(0.5)
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_a_port_in_use_is_one_line_and_exit_2(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        (tmp_path / "tmp").mkdir()
+        process = _serve(tmp_path, EXAMPLE, port)
+        _, err = process.communicate(timeout=60)
+    assert process.returncode == 2
+    assert err.decode().splitlines() == [f"catgen: error: cannot serve on 127.0.0.1:{port}: Address already in use"]
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_the_server_ending_on_its_own_ends_the_command_with_exit_2(served, tmp_path):
+    root, base, process = served
+    _get(f"{base}/", time.monotonic() + 60)
+    [server] = (pathlib.Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split())
+    os.kill(int(server), signal.SIGKILL)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 2
+    assert err.decode().splitlines()[-1] == "catgen: error: the development server stopped"

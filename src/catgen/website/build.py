@@ -29,11 +29,13 @@ from catgen.website.sitestats import load_site_stats, save_site_stats, stats_pat
 from catgen.website.sitemodel import SiteModel
 
 
-def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = True, framed: bool = True) -> dict:
+def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = True, framed: bool = True,
+               record: bool = False) -> dict:
     """Build the site of ``catalog_root`` into ``site_dir``; return build statistics.
 
     ``site`` is an already loaded ``SiteModel`` (the catalog is read and checked once). ``framed=False``
     renders every page with the theme, not in a proven frame (``frame``): the same bytes, slower.
+    ``record``: record what each page read even in a first build (``catgen serve`` builds again at once).
     """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
@@ -61,7 +63,7 @@ def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = Tru
         # Only a build into a catgen site records what each page read (it costs about a third of the page
         # writing): a build into an empty folder (as CI's) has nothing to reuse, and leaves nothing to reuse.
         rebuild = staging.previous is not None
-        cache = PageCache(staging.previous, staging.kept, previous if rebuild else None, recorded=rebuild,
+        cache = PageCache(staging.previous, staging.kept, previous if rebuild else None, recorded=rebuild or record,
                           changed=changed if rebuild else None)
         plugin.site, plugin.page_cache, plugin.framed = site, cache, framed
         try:

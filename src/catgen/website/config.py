@@ -97,14 +97,14 @@ def _plugins(user_plugins, catalog_root: str) -> list:
     return kept + [{"catgen": {"catalog": os.path.abspath(catalog_root)}}]
 
 
-def load_mkdocs_config(catalog_root: str, site_dir: str, work_dir: str):
-    """The loaded MkDocs configuration, or a one-line ``CatalogError``."""
+def load_mkdocs_config(catalog_root: str, site_dir: str, work_dir: str, *, extra: dict | None = None):
+    """The loaded MkDocs configuration (``extra`` settings over the project's), or a one-line ``CatalogError``."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError
 
     project, overrides = mkdocs_options(catalog_root, work_dir)
     try:
-        return load_config(config_file=project, site_dir=site_dir, **overrides)
+        return load_config(config_file=project, site_dir=site_dir, **overrides, **(extra or {}))
     except ConfigurationError as err:
         raise CatalogError(f"site configuration: {str(err).splitlines()[0] if str(err) else 'invalid'}") from None
 
