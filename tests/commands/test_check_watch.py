@@ -110,6 +110,8 @@ def test_the_catalog_folder_removed_ends_the_watch_with_exit_2(example, watching
     (["--base", "HEAD"], "--watch re-checks the working tree after each change; it cannot be combined with --base"),
     (["--no-cache"], "--watch keeps what it found in the cache between checks; it cannot be combined with "
                      "--no-cache"),
+    (["--output", "catalog/models/report.txt"], "--output catalog/models/report.txt is inside the catalog folder: "
+                                                "with --watch, each report would start the next check"),
 ])
 def test_what_watch_cannot_be_combined_with(example, args, reason):
     code, out, err = run("check", "--watch", "catalog", *args)

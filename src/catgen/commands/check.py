@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import io
+import os
 import sys
 
 from catgen.errors import CatalogError, log_safe
@@ -42,6 +43,9 @@ def watch(catalog_root: str, *, output_format: str, output: str | None, strict: 
     if not use_cache:
         raise CatalogError("--watch keeps what it found in the cache between checks; it cannot be combined with "
                            "--no-cache")
+    if output and _inside(output, catalog_root):
+        raise CatalogError(f"--output {output} is inside the catalog folder: with --watch, each report would "
+                           "start the next check")
     from catgen.checking.watch import CheckWatch
     from catgen.processes import terminate_as_interrupt
 
@@ -73,6 +77,11 @@ def _watched_report(outcome, seconds: float, output_format: str, output: str | N
         _say(f"checked in {seconds:.2f} s ({done})")
         code = outcome.exit_code(strict)
     return code
+
+
+def _inside(path: str, folder: str) -> bool:
+    real, top = os.path.realpath(path), os.path.realpath(folder)
+    return os.path.commonpath([real, top]) == top
 
 
 def _say(line: str) -> None:
