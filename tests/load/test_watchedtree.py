@@ -244,63 +244,48 @@ def test_a_named_pipe_and_a_folder_named_like_manifests(tmp_path):
 # --- a folder replaced at the same path before the events are read ----------------------------------------------
 
 
-def test_a_folder_removed_and_made_again_at_once_is_listed_and_watched(tmp_path):
-    root, source = _catalog(tmp_path, "f.yaml")
+def _made_again(root) -> None:
+    (root / "a").rmdir()
     (root / "a").mkdir()
-    with watched_tree(source) as tree:
-        tree.listing()
-        (root / "a").rmdir()
-        (root / "a").mkdir()
-        _write(root / "a/g.yaml", b"in the new folder")
-        assert tree.changes(1.0) is True
-        assert tree.listing() == [_seen_of(root, "a/g.yaml"), _seen_of(root, "f.yaml")] == source.stats()
-        _write(root / "a/h.yaml", b"the new folder is watched")
-        assert tree.changes(1.0) is True
-        expected = ["a/g.yaml", "a/h.yaml", "f.yaml"]
-        assert tree.listing() == [_seen_of(root, relpath) for relpath in expected] == source.stats()
+    _write(root / "a/g.yaml", b"in the new folder")
 
 
-def test_a_folder_moved_over_an_empty_one_is_listed_and_watched(tmp_path):
-    root, source = _catalog(tmp_path, "f.yaml", "y/g.yaml")
-    (root / "a/b").mkdir(parents=True)
-    with watched_tree(source) as tree:
-        tree.listing()
-        os.replace(root / "y", root / "a/b")  # a rename may replace an empty folder
-        assert tree.changes(1.0) is True
-        assert tree.listing() == [_seen_of(root, "a/b/g.yaml"), _seen_of(root, "f.yaml")] == source.stats()
-        _write(root / "a/b/h.yaml", b"written in the folder moved there")
-        assert tree.changes(1.0) is True
-        expected = ["a/b/g.yaml", "a/b/h.yaml", "f.yaml"]
-        assert tree.listing() == [_seen_of(root, relpath) for relpath in expected] == source.stats()
+def _moved_over_an_empty_one(root) -> None:
+    os.replace(root / "y", root / "a/b")  # a rename may replace an empty folder
 
 
-def test_a_folder_moved_where_another_was_moved_away_is_listed_and_both_are_watched(tmp_path):
-    root, source = _catalog(tmp_path, "q/y/f.yaml")
-    (root / "a/b").mkdir(parents=True)
-    (root / "z").mkdir()
-    with watched_tree(source) as tree:
-        tree.listing()
-        os.rename(root / "a/b", root / "z/b")
-        os.rename(root / "q/y", root / "a/b")
-        assert tree.changes(1.0) is True
-        assert tree.listing() == [_seen_of(root, "a/b/f.yaml")] == source.stats()
-        _write(root / "z/b/g.yaml", b"in the folder moved away")
-        _write(root / "a/b/h.yaml", b"in the folder moved in")
-        assert tree.changes(1.0) is True
-        expected = ["a/b/f.yaml", "a/b/h.yaml", "z/b/g.yaml"]
-        assert tree.listing() == [_seen_of(root, relpath) for relpath in expected] == source.stats()
+def _moved_where_another_was_moved_away(root) -> None:
+    os.rename(root / "a/b", root / "z/b")
+    os.rename(root / "q/y", root / "a/b")
 
 
-def test_a_folder_moved_beside_itself_and_made_again_where_it_was(tmp_path):
+def _moved_beside_itself_and_made_again(root) -> None:
     """The folder moved ("a/a") is walked first and takes the watch "a/b" had, before "a/b" is looked at."""
-    root, source = _catalog(tmp_path, "a/b/f.yaml")
+    os.rename(root / "a/b", root / "a/a")
+    (root / "a/b").mkdir()
+    _write(root / "a/b/g.yaml", b"in the folder made again")
+
+
+@pytest.mark.parametrize(("files", "folders", "replace", "listed", "written"), [
+    (["f.yaml"], ["a"], _made_again, ["a/g.yaml", "f.yaml"], ["a/h.yaml"]),
+    (["f.yaml", "y/g.yaml"], ["a/b"], _moved_over_an_empty_one, ["a/b/g.yaml", "f.yaml"], ["a/b/h.yaml"]),
+    (["q/y/f.yaml"], ["a/b", "z"], _moved_where_another_was_moved_away, ["a/b/f.yaml"], ["z/b/g.yaml", "a/b/h.yaml"]),
+    (["a/b/f.yaml"], [], _moved_beside_itself_and_made_again, ["a/a/f.yaml", "a/b/g.yaml"], ["a/a/h.yaml"]),
+], ids=["made again", "moved over an empty one", "moved where another was moved away", "moved beside itself"])
+def test_a_folder_replaced_at_the_same_path_before_the_events_are_read_is_listed_and_watched(
+        tmp_path, files, folders, replace, listed, written):
+    root, source = _catalog(tmp_path, *files)
+    for folder in folders:
+        (root / folder).mkdir(parents=True, exist_ok=True)
     with watched_tree(source) as tree:
         tree.listing()
-        os.rename(root / "a/b", root / "a/a")
-        (root / "a/b").mkdir()
-        _write(root / "a/b/g.yaml", b"in the folder made again")
+        replace(root)
         assert tree.changes(1.0) is True
-        assert tree.listing() == [_seen_of(root, "a/a/f.yaml"), _seen_of(root, "a/b/g.yaml")] == source.stats()
+        assert tree.listing() == [_seen_of(root, relpath) for relpath in listed] == source.stats()
+        for relpath in written:  # each folder now there is watched
+            _write(root / relpath, b"written after")
+        assert tree.changes(1.0) is True
+        assert tree.listing() == [_seen_of(root, relpath) for relpath in sorted(listed + written)] == source.stats()
 
 
 def test_a_folder_moved_out_of_the_catalog_and_replaced_is_no_longer_watched(tmp_path):
