@@ -316,28 +316,28 @@ def test_a_polled_tree_sees_a_write_and_nothing_else(tmp_path, monkeypatch):
         assert tree.reason == "no inotify"
 
 
-def test_without_inotify_the_tree_is_polled_and_says_why(tmp_path, monkeypatch):
-    def unavailable():
-        raise WatchUnavailable("no inotify in the C library: undefined symbol: inotify_init1")
+NO_INOTIFY = "no inotify in the C library: undefined symbol: inotify_init1"
+LIMIT = "inotify's limit of watched folders is reached (sysctl fs.inotify.max_user_watches)"
 
+
+def _no_inotify():
+    raise WatchUnavailable(NO_INOTIFY)
+
+
+class _Full(Inotify):
+    """The real inotify with its limit reached (the real limit is the machine's)."""
+
+    def add(self, path):
+        raise WatchUnavailable(LIMIT)
+
+
+@pytest.mark.parametrize(("unavailable", "reason"), [(_no_inotify, NO_INOTIFY), (_Full, LIMIT)],
+                         ids=["no inotify", "its limit reached while every folder is watched"])
+def test_where_inotify_cannot_watch_the_tree_is_polled_and_says_why(tmp_path, monkeypatch, unavailable, reason):
+    """``watched_tree`` watches every folder at once, so a limit reached there is known before the first check."""
     monkeypatch.setattr(watchedtree, "Inotify", unavailable)
     root, source = _catalog(tmp_path, "f.yaml")
     with watched_tree(source) as tree:
         assert type(tree) is PolledTree
-        assert tree.reason == "no inotify in the C library: undefined symbol: inotify_init1"
-        assert tree.listing() == [_seen_of(root, "f.yaml")] == source.stats()
-
-
-def test_the_watch_limit_reached_while_watching_the_folders_is_polled_too(tmp_path, monkeypatch):
-    """``watched_tree`` watches every folder at once, so a limit reached there is known before the first check."""
-
-    class Full(Inotify):
-        def add(self, path):
-            raise WatchUnavailable("inotify's limit of watched folders is reached (sysctl fs.inotify.max_user_watches)")
-
-    monkeypatch.setattr(watchedtree, "Inotify", Full)
-    root, source = _catalog(tmp_path, "f.yaml")
-    with watched_tree(source) as tree:
-        assert type(tree) is PolledTree
-        assert tree.reason == "inotify's limit of watched folders is reached (sysctl fs.inotify.max_user_watches)"
+        assert tree.reason == reason
         assert tree.listing() == [_seen_of(root, "f.yaml")] == source.stats()
