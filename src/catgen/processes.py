@@ -71,10 +71,16 @@ def _exit_when_orphaned(parent: int) -> None:
     os._exit(1)
 
 
+def forking_platform() -> bool:
+    """Linux: where catgen forks its helpers (elsewhere ``fork`` is missing, as on Windows, or unsafe once some
+    system libraries are loaded, as on macOS, whose Python starts processes afresh)."""
+    return sys.platform.startswith("linux")
+
+
 def fork_is_safe() -> bool:
     """Linux, two cores or more, and no other thread: a fork copies only the calling thread, and a lock another
     thread holds would stay held in the child for ever."""
-    return sys.platform.startswith("linux") and (os.cpu_count() or 1) >= 2 and threading.active_count() == 1
+    return forking_platform() and (os.cpu_count() or 1) >= 2 and threading.active_count() == 1
 
 
 class Forked:

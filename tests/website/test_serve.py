@@ -34,9 +34,15 @@ def _get(url: str, deadline: float) -> str:
             time.sleep(0.3)
 
 
-def _serve(tmp_path, root, port: int) -> subprocess.Popen:
+# As on a system where catgen does not fork (macOS, Windows): its own switch turned off before anything uses it.
+WITHOUT_FORK = ("import sys, catgen.processes as processes; processes.forking_platform = lambda: False; "
+                "from catgen.cli import main; sys.argv[0] = 'catgen'; main()")
+
+
+def _serve(tmp_path, root, port: int, *, fork: bool = True) -> subprocess.Popen:
+    start = ["-m", "catgen"] if fork else ["-c", WITHOUT_FORK]
     return subprocess.Popen(
-        [sys.executable, "-m", "catgen", "serve", str(root), "--dev-addr", f"127.0.0.1:{port}"],
+        [sys.executable, *start, "serve", str(root), "--dev-addr", f"127.0.0.1:{port}"],
         cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         env={**os.environ, "TMPDIR": str(tmp_path / "tmp")},  # where the server builds: empty again once stopped
     )
@@ -140,3 +146,24 @@ def test_the_server_ending_on_its_own_ends_the_command_with_exit_2(served, tmp_p
     _, err = process.communicate(timeout=30)
     assert process.returncode == 2
     assert err.decode().splitlines()[-1] == "catgen: error: the development server stopped"
+
+
+def test_where_catgen_does_not_fork_the_server_builds_in_its_own_process(tmp_path):
+    shutil.copytree(EXAMPLE, tmp_path / "catalog")
+    (tmp_path / "tmp").mkdir()
+    port = _free_port()
+    process = _serve(tmp_path, tmp_path / "catalog", port, fork=False)
+    url = f"http://127.0.0.1:{port}/models/credit-risk/3/"
+    try:
+        assert "Loan-default classifier" in _get(url, time.monotonic() + 60)
+        model = tmp_path / "catalog/models/credit-risk/3.yaml"
+        model.write_text(model.read_text().replace("Loan-default classifier", "Renamed-without-fork classifier"))
+        deadline = time.monotonic() + 60
+        while "Renamed-without-fork" not in _get(url, deadline):
+            assert time.monotonic() < deadline, "the page was not rebuilt after the manifest changed"
+            time.sleep(0.5)
+        assert not (pathlib.Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split())
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+    assert list((tmp_path / "tmp").iterdir()) == []

@@ -18,7 +18,7 @@ import sys
 import tempfile
 
 from catgen.errors import CatalogError, log_safe
-from catgen.processes import die_with_parent, ready_to_fork, terminate_as_interrupt
+from catgen.processes import die_with_parent, forking_platform, ready_to_fork, terminate_as_interrupt
 from catgen.website.build import build_site, mkdocs_logging
 from catgen.website.config import load_mkdocs_config
 from catgen.website.pagerecords import records_path
@@ -64,7 +64,17 @@ def _server(catalog_root: str, site: str, work: str, dev_addr: str | None):
 
 
 def _serve_meanwhile(server, watched: list, rebuild) -> None:
-    """Run ``server`` in a forked child; each rebuild it asks for is ``rebuild()`` here. Returns when it ends."""
+    """Run ``server`` in a forked child; each rebuild it asks for is ``rebuild()`` here. Returns when it ends.
+
+    Where catgen does not fork (``processes.forking_platform``), the server runs here and calls ``rebuild`` from
+    its own loop: each build then runs in one process, still rendering only what changed."""
+    if not forking_platform():
+        server.builder = rebuild
+        try:
+            _serve(server, watched)
+        finally:
+            server.shutdown()  # as MkDocs' ``serve`` ends its server
+        return
     asked, ask = os.pipe()
     answered, answer = os.pipe()
     ready_to_fork()
@@ -100,18 +110,22 @@ def _run_server(server, watched: list, ask: int, answered: int) -> None:
                 raise KeyboardInterrupt  # the parent has gone
 
         server.builder = builder
-        # Its socket listens already (``_server``): ``serve`` would bind it again.
-        server.server_bind = server.server_activate = lambda: None
-        with mkdocs_logging(quiet=False):
-            for path in watched:
-                server.watch(path)
-            server.serve()
+        _serve(server, watched)
     except KeyboardInterrupt:
         pass
     except BaseException:  # noqa: BLE001 - the parent says the server ended; no traceback from a child
         code = 1
     finally:
         os._exit(code)
+
+
+def _serve(server, watched: list) -> None:
+    # Its socket listens already (``_server``): ``serve`` would bind it again.
+    server.server_bind = server.server_activate = lambda: None
+    with mkdocs_logging(quiet=False):
+        for path in watched:
+            server.watch(path)
+        server.serve()
 
 
 def _rebuild(catalog_root: str, site: str) -> None:
