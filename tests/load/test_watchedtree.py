@@ -13,6 +13,7 @@ import os
 import posixpath
 import shutil
 import tempfile
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -341,3 +342,18 @@ def test_where_inotify_cannot_watch_the_tree_is_polled_and_says_why(tmp_path, mo
         assert type(tree) is PolledTree
         assert tree.reason == reason
         assert tree.listing() == [_seen_of(root, "f.yaml")] == source.stats()
+
+
+def test_a_polled_tree_lists_at_most_once_each_poll_seconds(tmp_path, monkeypatch):
+    monkeypatch.setattr(watchedtree, "POLL_SECONDS", 0.3)
+    root, source = _catalog(tmp_path, "f.yaml")
+    listed, real = [], source.stats
+    monkeypatch.setattr(source, "stats", lambda: listed.append(time.monotonic()) or real())  # counted, still real
+    with PolledTree(source, "no inotify") as tree:
+        tree.listing()
+        started = time.monotonic()
+        while time.monotonic() - started < 1.0:
+            tree.changes(0.05)
+    polls = listed[1:]
+    assert 3 <= len(polls) <= 5
+    assert all(later - earlier >= 0.29 for earlier, later in zip(polls, polls[1:]))

@@ -236,6 +236,7 @@ class PolledTree:
     def __init__(self, source: DirectorySource, reason: str):
         self.source, self.reason = source, reason
         self._last: list[Seen] | None = None
+        self._next_poll = 0.0
 
     def __enter__(self):
         return self
@@ -244,7 +245,14 @@ class PolledTree:
         pass
 
     def changes(self, timeout: float) -> bool:
-        time.sleep(min(timeout, POLL_SECONDS))
+        """Whether the listing differs from the last one given; listed at most once each ``POLL_SECONDS``, so a
+        shorter ``timeout`` may end with False before the next poll."""
+        wait = self._next_poll - time.monotonic()
+        if wait > timeout:
+            time.sleep(timeout)
+            return False
+        time.sleep(max(wait, 0))
+        self._next_poll = time.monotonic() + POLL_SECONDS
         return self.source.stats() != self._last
 
     def listing(self) -> list[Seen]:
