@@ -8,7 +8,9 @@ It generates a catalog of about N manifests (``generate.py``, the example's shap
   root of the chain), best of ``--runs``: the one-shot warm re-check;
 - ``catgen check --watch``, started once: after each change to the same manifests, the time from
   the end of the write to the line the watch prints once the report is out (so the wait for the
-  folder to settle counts), and the check's own time as the watch reports it.
+  folder to settle counts), and the check's own time as the watch reports it;
+- a file made in every folder at once (as a ``git checkout`` does): how long the watched listing
+  takes to catch up, against one full listing (it must grow with the catalog, not with folders x files).
 
     .venv/bin/python benchmarks/bench_watch.py [--manifests 10000] [--runs 5] [--changes 20]
 """
@@ -79,6 +81,31 @@ def latencies(watch: Watch, change, count: int) -> tuple[list[float], list[float
     return waited, checked
 
 
+def every_folder_changed(root: Path) -> tuple[int, float, float]:
+    """A change in every folder at once (a ``git checkout``, say): (folders, seconds for the watched listing to
+    catch up, seconds for a full listing). The watched one must cost about as much as listing everything, not
+    that times the folders."""
+    from catgen.load.sources import DirectorySource
+    from catgen.load.watchedtree import watched_tree
+
+    source = DirectorySource(str(root))
+    with watched_tree(source) as tree:
+        tree.listing()
+        folders = [folder for folder, _, _ in os.walk(root)]
+        for folder in folders:
+            Path(folder, "new.yaml").write_text("a: 1\n")
+        tree.changes(5)
+        started = time.perf_counter()
+        caught_up = tree.listing()
+        watched = time.perf_counter() - started
+        started = time.perf_counter()
+        assert caught_up == source.stats()
+        full = time.perf_counter() - started
+    for folder in folders:
+        os.remove(os.path.join(folder, "new.yaml"))
+    return len(folders), watched, full
+
+
 def main() -> None:
     compile_catgen()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -104,6 +131,7 @@ def main() -> None:
                        for name, change in (("leaf", leaf), ("chain root", chain_root))}
         finally:
             watch.stop()
+        folders, caught_up, full = every_folder_changed(root)
     print(f"\n{count:,} manifests; cold check (best of {args.runs}): {cold:.3f} s\n")
     print("| one manifest changed | one-shot `catgen check`, best | `--watch`: write to report, best / median "
           "| `--watch`: the check, median | best / median over cold |")
@@ -115,6 +143,9 @@ def main() -> None:
               f"| {min(waited):.3f} / {statistics.median(waited):.3f} s "
               f"| {statistics.median(checked):.3f} s "
               f"| {min(waited) / cold:.2f}x / {statistics.median(waited) / cold:.2f}x |")
+
+    print(f"\nA file made in each of the {folders:,} folders at once: the watched listing caught up in "
+          f"{caught_up:.3f} s; a full listing takes {full:.3f} s.")
 
 
 if __name__ == "__main__":

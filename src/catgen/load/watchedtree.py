@@ -71,6 +71,10 @@ class WatchedTree:
         self._watches: dict[str, int] = {}  # folder -> its watch
         self._folders_of: dict[int, str] = {}  # watch -> folder
         self._seen: dict[str, Seen] = {}
+        # The tree as known, so that listing a folder again costs what is in it, not what the catalog holds:
+        # the files listed right in each folder, and the folders right in each (watched, or holding files).
+        self._files_in: dict[str, set[str]] = {}
+        self._folders_in: dict[str, set[str]] = {}
         self._link_folders: set[str] = set()  # folders holding a link not named as a manifest: listed each time
         self._events: list = []
         self._sorted: list[Seen] | None = None
@@ -102,8 +106,7 @@ class WatchedTree:
         self._apply(events)  # also on the first listing: a folder made since the watches were added is watched
         if not self._started:
             self._started = True
-            self._seen = {seen.relpath: seen for seen in self.source.stats()}
-            self._sorted = None
+            self._list_everything()
         if self._sorted is None:
             self._sorted = sorted(self._seen.values())
         return self._sorted
@@ -112,14 +115,19 @@ class WatchedTree:
         """Watch every folder (the kernel gives a folder watched already its watch again)."""
         self._watches.clear()
         self._folders_of.clear()
+        self._folders_in.clear()
         self._link_folders.clear()
         self._watch_below("")
 
     def _everything(self) -> None:
         """Watch every folder, then list every file (a file changed in between is listed and evented: both)."""
         self.watch_everything()
-        self._seen = {seen.relpath: seen for seen in self.source.stats()}
-        self._sorted = None
+        self._list_everything()
+
+    def _list_everything(self) -> None:
+        self._seen, self._files_in, self._sorted = {}, {}, None
+        for seen in self.source.stats():
+            self._put(seen)
 
     def _apply(self, events: list) -> None:
         folders, files = set(), set()
@@ -166,19 +174,17 @@ class WatchedTree:
     def _list_again(self, folder: str) -> None:
         files, folders, links = self.source.folder(folder)
         self._note_links(folder, links)
-        prefix = _joined(folder, "")
-        for path in [path for path in self._seen if _right_in(path, prefix)]:
+        for path in list(self._files_in.get(folder, ())):
             self._forget_file(path)
         for seen in files:
             self._put(seen)
-        below = {path for path in self._watches if path and _right_in(path, prefix)}
-        for gone in below - set(folders):
+        for gone in set(self._folders_in.get(folder, ())) - set(folders):
             self._forget_below(gone)
         for path in sorted(folders):
-            if path in self._watches:  # (not ``below``: a folder walked before may have taken its watch since)
-                if self._same_folder(path):
-                    continue
-                self._forget_below(path)  # another folder now where one was (moved or made again): as new
+            # (Asked now, not before the loop: a folder walked before may have taken the watch it had since.)
+            if path in self._watches and self._same_folder(path):
+                continue
+            self._forget_below(path)  # what was known there (another folder moved there, or made again): as new
             self._watch_below(path)
             for seen in self.source.stats_below([path]):
                 self._put(seen)
@@ -198,6 +204,7 @@ class WatchedTree:
             if moved_from is not None and moved_from != folder:  # moved: the kernel's watch followed the folder
                 self._forget_below(moved_from, unwatch=False)  # what is below it is walked (and watched) here
             self._watches[folder], self._folders_of[watch] = watch, folder
+            self._note_folder(folder)
             _, folders, links = self.source.folder(folder, stat_files=False)
             self._note_links(folder, links)
             pending += folders
@@ -208,25 +215,46 @@ class WatchedTree:
         else:
             self._link_folders.discard(folder)
 
+    def _note_folder(self, folder: str) -> None:
+        """``folder`` and the folders above it, each in the one holding it."""
+        while folder:
+            parent = posixpath.dirname(folder)
+            known = self._folders_in.setdefault(parent, set())
+            if folder in known:
+                return
+            known.add(folder)
+            folder = parent
+
     def _forget_below(self, top: str, *, unwatch: bool = True) -> None:
-        prefix = top + "/"
-        for folder in [path for path in self._watches if path == top or path.startswith(prefix)]:
-            watch = self._watches.pop(folder)
-            if self._folders_of.get(watch) == folder:
+        """Forget the folder ``top`` and everything known below it (their watches removed, unless ``unwatch`` is
+        False: a folder moved keeps its watch, taken again where it now is)."""
+        self._folders_in.get(posixpath.dirname(top), set()).discard(top)
+        pending = [top]
+        while pending:
+            folder = pending.pop()
+            pending += self._folders_in.pop(folder, ())
+            watch = self._watches.pop(folder, None)
+            if watch is not None and self._folders_of.get(watch) == folder:
                 del self._folders_of[watch]
                 if unwatch:
                     self._inotify.remove(watch)
             self._link_folders.discard(folder)
-        for path in [path for path in self._seen if path.startswith(prefix)]:
-            self._forget_file(path)
+            for path in self._files_in.pop(folder, ()):
+                del self._seen[path]
+                self._sorted = None
 
     def _put(self, seen: Seen) -> None:
         if self._seen.get(seen.relpath) != seen:
+            if seen.relpath not in self._seen:
+                folder = posixpath.dirname(seen.relpath)
+                self._files_in.setdefault(folder, set()).add(seen.relpath)
+                self._note_folder(folder)
             self._seen[seen.relpath] = seen
             self._sorted = None
 
     def _forget_file(self, path: str) -> None:
         if self._seen.pop(path, None) is not None:
+            self._files_in[posixpath.dirname(path)].discard(path)
             self._sorted = None
 
 
@@ -274,8 +302,3 @@ def _matters(event) -> bool:
 
 def _joined(folder: str, name: str) -> str:
     return f"{folder}/{name}" if folder else name
-
-
-def _right_in(path: str, prefix: str) -> bool:
-    """``path`` is an entry right in the folder of ``prefix`` ('' or ending in '/'), not below it."""
-    return path.startswith(prefix) and "/" not in path[len(prefix):]
