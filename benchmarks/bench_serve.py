@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import select
 import socket
 import statistics
 import subprocess
@@ -30,6 +29,7 @@ from pathlib import Path
 from bench_check import machine  # benchmarks/, next to this script
 from bytecode import compile_catgen
 from generate import generate
+from streams import StreamReader
 
 
 class Served:
@@ -47,19 +47,11 @@ class Served:
         self.process = subprocess.Popen([sys.executable, "-m", "catgen", "serve", "catalog", "--dev-addr",
                                          f"127.0.0.1:{self.port}"], cwd=work, env=env,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        self.seen = b""
+        self.stderr = StreamReader(self.process.stderr)
 
-    def until(self, text: str, count: int, timeout: float = 300) -> None:
-        """Wait until ``text`` has appeared ``count`` times on its stderr."""
-        deadline, fd = time.monotonic() + timeout, self.process.stderr.fileno()
-        while self.seen.count(text.encode()) < count:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
-                raise SystemExit(f"no {text!r} within {timeout} s: {self.seen.decode()[-2000:]}")
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                raise SystemExit(f"the server ended: {self.seen.decode()[-2000:]}")
-            self.seen += chunk
+    def until(self, text: str, timeout: float = 300) -> None:
+        """Wait for the next ``text`` on its stderr."""
+        self.stderr.until(text, timeout)
 
     def page(self, path: str) -> str:
         with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=30) as response:
@@ -74,14 +66,14 @@ def measure(work: Path, src: str | None, name: str, model: Path, changes: int) -
     """(seconds to the first "Serving on", seconds from each write to its reload)."""
     served = Served(work, src, name)
     try:
-        served.until("Serving on", 1)
+        served.until("Serving on")
         first = time.perf_counter() - served.started
         original, reloads = model.read_text(), []
         for number in range(1, changes + 1):
             time.sleep(1)  # apart: each change is one rebuild
             model.write_text(original.replace("description: ", f"description: ({name} {number}) ", 1))
             written = time.perf_counter()
-            served.until("Reloading browsers", number)
+            served.until("Reloading browsers")
             reloads.append(time.perf_counter() - written)
             page = served.page("/" + str(model.relative_to(work / "catalog").with_suffix("")) + "/")
             assert f"({name} {number})" in page, "the page does not show the change"

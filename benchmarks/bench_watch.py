@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import select
 import statistics
 import subprocess
 import sys
@@ -31,6 +30,7 @@ from pathlib import Path
 from bench_check import CHAIN, add_chain, best, machine, one_file_changer  # benchmarks/, next to this script
 from bytecode import compile_catgen
 from generate import generate
+from streams import StreamReader
 
 CATGEN = str(Path(sys.executable).parent / "catgen")
 CHECKED = re.compile(r"^catgen: checked in ([0-9.]+) s")
@@ -42,27 +42,14 @@ class Watch:
     def __init__(self, repo: Path, env: dict):
         self.process = subprocess.Popen([CATGEN, "check", "--watch", "catalog"], cwd=repo, env=env,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        self.fd, self.pending = self.process.stderr.fileno(), b""
+        self.stderr = StreamReader(self.process.stderr)
         self.settled()
 
     def settled(self, timeout: float = 60) -> float | None:
         """The check time the watch reported before its next "watching" line (None: none reported)."""
-        checked, deadline = None, time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            while b"\n" in self.pending:
-                line, self.pending = self.pending.split(b"\n", 1)
-                found = CHECKED.match(line.decode())
-                if found:
-                    checked = float(found.group(1))
-                if line.startswith(b"catgen: watching"):
-                    return checked
-            readable, _, _ = select.select([self.fd], [], [], deadline - time.monotonic())
-            if readable:
-                data = os.read(self.fd, 65536)
-                if not data:
-                    break
-                self.pending += data
-        raise SystemExit(f"the watch did not report in {timeout} s")
+        said = self.stderr.until("catgen: watching", timeout)
+        times = [float(found.group(1)) for found in map(CHECKED.match, said.splitlines()) if found]
+        return times[-1] if times else None
 
     def stop(self) -> int:
         self.process.terminate()

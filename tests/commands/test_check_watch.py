@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import select
 import signal
 import subprocess
 import sys
@@ -15,6 +14,7 @@ import pytest
 
 from testing.catalogs import edit
 from testing.cli import one_error_line, run
+from testing.streams import StreamReader
 
 STATUS = re.compile(r"^catgen: checked in \d+\.\d\d s \((all [\d,]+ files judged|[\d,]+ of [\d,]+ files judged "
                     r"again)\)$")
@@ -28,24 +28,16 @@ class Watching:
     def __init__(self, *args: str):
         self.process = subprocess.Popen([sys.executable, "-m", "catgen", "check", "--watch", "catalog", *args],
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        self.err = b""
+        self.stderr = StreamReader(self.process.stderr)
 
     def next_check(self, timeout: float = 30) -> list[str]:
         """The stderr lines of the next check, its "watching" line last."""
-        deadline, fd = time.monotonic() + timeout, self.process.stderr.fileno()
-        while WATCHING.encode() + b"\n" not in self.err:
-            left = deadline - time.monotonic()
-            assert left > 0 and select.select([fd], [], [], left)[0], f"no check within {timeout} s: {self.err!r}"
-            data = os.read(fd, 65536)
-            assert data, f"the watch ended: {self.err!r}"
-            self.err += data
-        done, self.err = self.err.split(WATCHING.encode() + b"\n", 1)
-        return done.decode().splitlines() + [WATCHING]
+        return self.stderr.until(WATCHING + "\n", timeout).splitlines()
 
     def stop(self, number: int = signal.SIGTERM) -> tuple[int, str, str]:
         self.process.send_signal(number)
         out, err = self.process.communicate(timeout=30)
-        return self.process.returncode, out.decode(), (self.err + err).decode()
+        return self.process.returncode, out.decode(), self.stderr.left.decode() + err.decode()
 
 
 @pytest.fixture
@@ -102,7 +94,7 @@ def test_the_catalog_folder_removed_ends_the_watch_with_exit_2(example, watching
     shutil.rmtree(example)
     assert watching.process.wait(timeout=30) == 2
     _, err = watching.process.communicate()
-    assert one_error_line((watching.err + err).decode()) == (
+    assert one_error_line(watching.stderr.left.decode() + err.decode()) == (
         "catgen: error: catalog folder 'catalog' was moved or removed")
 
 

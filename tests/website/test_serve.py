@@ -3,7 +3,6 @@
 import os
 import pathlib
 import re
-import select
 import shutil
 import signal
 import socket
@@ -15,6 +14,7 @@ import urllib.request
 import pytest
 
 from testing.catalogs import EXAMPLE
+from testing.streams import StreamReader
 
 
 def _free_port() -> int:
@@ -80,21 +80,9 @@ def test_serve_renders_pages_and_rebuilds_on_change(served):
     while "Renamed-for-the-test" not in _get(f"{base}/models/credit-risk/3/", deadline):
         assert time.monotonic() < deadline, "the page was not rebuilt after the manifest changed"
         time.sleep(0.5)
-    said = _stderr_until(process, "pages rendered again\n", deadline)
+    said = StreamReader(process.stderr).until("pages rendered again\n", deadline - time.monotonic())
     rendered, pages = re.search(r"catgen: INFO: ([\d,]+) of ([\d,]+) pages rendered again\n", said).groups()
     assert 0 < int(rendered) < 10 < int(pages.replace(",", ""))
-
-
-def _stderr_until(process: subprocess.Popen, text: str, deadline: float) -> str:
-    """What the process wrote on stderr until a line holding ``text``."""
-    seen, fd = b"", process.stderr.fileno()
-    while text.encode() not in seen:
-        left = deadline - time.monotonic()
-        assert left > 0 and select.select([fd], [], [], left)[0], seen.decode()
-        chunk = os.read(fd, 65536)
-        assert chunk, seen.decode()
-        seen += chunk
-    return seen.decode()
 
 
 def test_a_rebuild_that_fails_is_said_and_the_last_site_stays_served(tmp_path):
@@ -110,7 +98,8 @@ def test_a_rebuild_that_fails_is_said_and_the_last_site_stays_served(tmp_path):
     try:
         assert "First words." in _get(url, time.monotonic() + 60)
         notes.write_text('# Notes\n\nSecond words. <img src="https://example.com/x.png">\n')
-        said = _stderr_until(process, "catgen: error: ", time.monotonic() + 60)
+        stderr = StreamReader(process.stderr)
+        said = stderr.until("catgen: error: ", 60) + stderr.until("\n", 10)
         assert "catgen: error: the site would load resources from other hosts, so it would not work offline: " \
                "notes/index.html loads <img src=https://example.com/x.png>;" in said
         assert "First words." in _get(url, time.monotonic() + 10)
