@@ -81,7 +81,10 @@ def _watched_report(outcome, seconds: float, output_format: str, output: str | N
 
 def _inside(path: str, folder: str) -> bool:
     real, top = os.path.realpath(path), os.path.realpath(folder)
-    return os.path.commonpath([real, top]) == top
+    try:
+        return os.path.commonpath([real, top]) == top
+    except ValueError:  # on two drives (Windows): not inside
+        return False
 
 
 def _say(line: str) -> None:
