@@ -96,7 +96,10 @@ def test_records_of_another_shape_cost_only_speed(root):
         with open(path, "wb") as handle:
             handle.write(_damaged(marshal.loads(whole), damage))
         stats = build(root / "catalog", root / "site")
-        assert stats["rendered"] > (0 if damage in ("pages", "unhashable") else 80), damage
+        if damage == "unhashable":  # the first input recorded is the home page's (the pages MkDocs renders go first)
+            assert "" in stats["theme_made"]
+        else:
+            assert stats["rendered"] > (0 if damage == "pages" else 80), damage
         assert site_files(root / "site") == site_files(root / "fresh"), damage
 
 

@@ -76,7 +76,8 @@ def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = Tru
         cache.made.save(records)
     if staging.previous is not None:  # and trust the files it proved and left as they were
         save_site_stats(stats_path(records), staging.previous, staging.replaced)
-    return {"pages": len(cache.hashes), "reused": cache.reused, "rendered": writer.rendered}
+    return {"pages": len(cache.hashes), "reused": cache.reused, "rendered": writer.rendered,
+            "theme_made": plugin.theme_made}
 
 
 def refuse_remote_resources(site: str, allowed: tuple[str, ...], checked=frozenset(), found=()) -> None:

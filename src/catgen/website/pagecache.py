@@ -9,8 +9,9 @@ file; the next build into the same folder keeps a page whose hash is
 unchanged where it is (``safedir.Staging.kept``: not written, not copied,
 not moved) instead of writing it. The few pages MkDocs renders itself (home,
 indexes, status, audit, checks, search and the guide) are rendered every
-time: their hashes are recorded, and a rendered file equal to the one in
-place stays in place too (``sitemerge``). A page job whose recorded inputs
+time (catgen's among them from bodies kept where their inputs did not change:
+``themepages``): their hashes are recorded, and a rendered file equal to the
+one in place stays in place too (``sitemerge``). A page job whose recorded inputs
 did not change is not even rendered: its pages keep the hashes the marker
 holds (``pagerecords``). A cache lives as long as its plugin instance, which
 MkDocs makes per configuration load: one build.
@@ -42,6 +43,7 @@ class PageCache:
         self.recorded = recorded  # note each page job's inputs (``pageinputs``) for the next build
         self.made = None  # this build's ``PageRecords``, once its pages are written
         self.changed = changed  # a ``processes.Forked`` finding which inputs of ``records`` changed, or None
+        self.flags: bytes | None = None  # which inputs of ``records`` changed, once found (``pagereuse``)
 
     @property
     def reused(self) -> int:
@@ -51,6 +53,16 @@ class PageCache:
         """Add a generated page for MkDocs to render to ``files``, and record its hash."""
         files.append(File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
         self.hashes[src_uri] = page_hash(key, src_uri, content, body)
+
+    def reusable_records(self):
+        """The previous build's records when this build records too, with the same global key (else none)."""
+        records = self.records
+        return records if self.recorded and records is not None and records.key == self.key else None
+
+    def held_before(self, src_uri: str, content: str, body: str) -> bool:
+        """The previous site's marker holds this very page MkDocs renders (its hash, as ``add`` makes it)."""
+        pages = self.previous.marker.get("pages") if self.previous is not None else None
+        return isinstance(pages, dict) and pages.get(src_uri) == page_hash(self.key, src_uri, content, body)
 
     def is_unchanged(self, src_uri: str, digest: str, dest_uri: str) -> bool:
         """The previous site has this page, with this hash, in the file ``dest_uri``."""

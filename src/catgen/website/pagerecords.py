@@ -26,7 +26,7 @@ from catgen import __version__
 from catgen.load.parsing import PACKAGE, default_cache_dir
 from catgen.processes import collector_paused
 
-RECORDS_FORMAT = 1
+RECORDS_FORMAT = 2
 
 
 @cache
@@ -55,15 +55,21 @@ class PageRecords:
     more): a job reused keeps its indices, a job rendered again has its inputs added (an input of a kept job
     read again gets an entry of its own: no index of the old entries is built, which at 50k cost 40 MB);
     ``save`` drops what no job reads once that is a quarter of them.
+
+    ``theme`` holds the pages MkDocs renders that a build makes from the catalog (``pages.generate.theme_pages``)
+    by address: ``(input indices, title, body)``. Their bodies are kept, not their files: MkDocs renders them
+    every time, and the body of one whose inputs did not change is used again (``themepages``).
     """
 
     def __init__(self, key: str = "", jobs: dict | None = None, inputs: list | None = None,
-                 digests: list | None = None):
+                 digests: list | None = None, theme: dict | None = None):
         self.key = key
         self.jobs: dict = {} if jobs is None else jobs
+        self.theme: dict = {} if theme is None else theme
         self.inputs: list = [] if inputs is None else inputs
         self.digests: list = [] if digests is None else digests
         self.added: dict = {}  # input -> its index, of those added by this build
+        self.loaded: int | None = None  # how many inputs ``load`` read (a build following these adds to the lists)
 
     @classmethod
     def following(cls, previous: "PageRecords | None", key: str) -> "PageRecords":
@@ -78,8 +84,19 @@ class PageRecords:
 
     def add(self, identity: tuple, inputs: list | None, pages: list) -> None:
         """A job rendered: its inputs ``[(key, digest)]`` (None: it has none, so it is never reused)."""
-        if inputs is None:
-            return
+        if inputs is not None:
+            self.jobs[identity] = (self._indices(inputs), pages)
+
+    def keep_theme(self, address: str, indices: list, title: str, body: str) -> None:
+        """A page MkDocs renders, its body reused: its record as it was."""
+        self.theme[address] = (indices, title, body)
+
+    def add_theme(self, address: str, inputs: list | None, title: str, body: str) -> None:
+        """A page MkDocs renders, its body made again from ``inputs`` ``[(key, digest)]`` (None: never reused)."""
+        if inputs is not None:
+            self.theme[address] = (self._indices(inputs), title, body)
+
+    def _indices(self, inputs: list) -> list:
         indices = []
         for key, digest in inputs:
             at = self.added.get(key)
@@ -88,7 +105,7 @@ class PageRecords:
                 self.inputs.append(key)
                 self.digests.append(digest)
             indices.append(at)
-        self.jobs[identity] = (indices, pages)
+        return indices
 
     def job(self, identity: tuple) -> tuple[list, list] | None:
         """``(input indices, pages)`` of the job ``identity``, or None when there is none of the right shape."""
@@ -96,10 +113,25 @@ class PageRecords:
         if type(found) is not tuple or len(found) != 2 or type(found[0]) is not list or type(found[1]) is not list:
             return None
         indices, pages = found
-        count = len(self.inputs)
-        if not all(type(i) is int and 0 <= i < count for i in indices) or not all(map(_is_page, pages)):
+        if not self._are_indices(indices) or not all(map(_is_page, pages)):
             return None
         return indices, pages
+
+    def theme_page(self, address: str) -> tuple[list, str, str] | None:
+        """``(input indices, title, body)`` of the page MkDocs renders at ``address``, or None (none of that shape)."""
+        found = self.theme.get(address)
+        if type(found) is not tuple or len(found) != 3 or type(found[0]) is not list \
+                or type(found[1]) is not str or type(found[2]) is not str or not self._are_indices(found[0]):
+            return None
+        return found
+
+    def inputs_read(self) -> int:
+        """How many inputs these records had as read: a record's indices are among those."""
+        return len(self.inputs) if self.loaded is None else self.loaded
+
+    def _are_indices(self, indices: list) -> bool:
+        count = self.inputs_read()
+        return all(type(i) is int and 0 <= i < count for i in indices)
 
     @classmethod
     def load(cls, path: str) -> "PageRecords | None":
@@ -112,11 +144,14 @@ class PageRecords:
             return None
         if type(stored) is not dict or stored.get("salt") != salt():
             return None
-        key, jobs, inputs, digests = (stored.get(name) for name in ("key", "jobs", "inputs", "digests"))
+        key, jobs, inputs, digests, theme = (stored.get(name) for name in ("key", "jobs", "inputs", "digests",
+                                                                           "theme"))
         if type(key) is not str or type(jobs) is not dict or type(inputs) is not list or type(digests) is not list \
-                or len(inputs) != len(digests) or not all(type(i) is tuple for i in inputs):
+                or type(theme) is not dict or len(inputs) != len(digests) or not all(type(i) is tuple for i in inputs):
             return None
-        return cls(key, jobs, inputs, digests)  # an input that names nothing here is found changed (``pageinputs``)
+        records = cls(key, jobs, inputs, digests, theme)  # an input naming nothing here is "changed" (``pageinputs``)
+        records.loaded = len(inputs)
+        return records
 
     def save(self, path: str) -> None:
         """Write the records (only the inputs some job reads), by temporary file and rename."""
@@ -124,9 +159,10 @@ class PageRecords:
             self._save(path)
 
     def _save(self, path: str) -> None:
-        stored = {"salt": salt(), "key": self.key, "inputs": self.inputs, "digests": self.digests, "jobs": self.jobs}
+        stored = {"salt": salt(), "key": self.key, "inputs": self.inputs, "digests": self.digests, "jobs": self.jobs,
+                  "theme": self.theme}
         used = bytearray(len(self.inputs))
-        for indices, _pages in self.jobs.values():
+        for indices, *_made in itertools.chain(self.jobs.values(), self.theme.values()):
             for i in indices:
                 used[i] = 1
         kept = used.count(1)
@@ -136,6 +172,8 @@ class PageRecords:
             stored["digests"] = [digest for digest, wanted in zip(self.digests, used) if wanted]
             stored["jobs"] = {identity: ([renumbered[i] for i in indices], pages)
                               for identity, (indices, pages) in self.jobs.items()}
+            stored["theme"] = {address: ([renumbered[i] for i in indices], *made)
+                               for address, (indices, *made) in self.theme.items()}
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             temp = f"{path}.{os.getpid()}.tmp"

@@ -7,10 +7,13 @@ flags those whose digest differs. ``Reuse`` then decides, here and for each job:
 none of its inputs is flagged, the theme's page around each of them is the same (``frame.Frames.fingerprint``),
 and the previous site holds each with the hash recorded (``pagecache.PageCache.is_unchanged``: its marker).
 Where forking is unsafe (or the process failed) the inputs are evaluated here; so are the few attributes
-of the site model, which the build may set after the fork.
+of the site model, which the build may set after the fork. The flags are taken once per build
+(``changed_inputs``): the pages MkDocs renders ask first (``themepages``), then the page writer.
 """
 
 from __future__ import annotations
+
+from itertools import islice
 
 from catgen.processes import Forked, fork_is_safe
 from catgen.website.pageinputs import Recording
@@ -26,7 +29,28 @@ def changed_meanwhile(site, records) -> Forked | None:
 
 def changed_flags(recording: Recording, records) -> bytes:
     digest = recording.digest
-    return bytes(digest(key) != stored for key, stored in zip(records.inputs, records.digests))
+    read = records.inputs_read()  # this build adds to the same lists
+    return bytes(digest(key) != stored for key, stored in islice(zip(records.inputs, records.digests), read))
+
+
+def changed_inputs(cache, recording: Recording) -> bytes:
+    """A byte per input of ``cache.records`` (1: changed), found once per build: by the forked process
+    (``changed_meanwhile``), but for the attributes (``("site", "has_rules_page")``...), evaluated here: the
+    build sets some of them after the fork (MkDocs lists the guide), and they are few."""
+    if cache.flags is None:
+        records = cache.records
+        meanwhile = cache.changed
+        found = meanwhile.result() if meanwhile is not None else None
+        if type(found) is not bytes or len(found) != records.inputs_read():
+            cache.flags = changed_flags(recording, records)
+        else:
+            flags = bytearray(found)
+            digest, stored = recording.digest, records.digests
+            for i, key in enumerate(islice(records.inputs, records.inputs_read())):
+                if len(key) == 2 and key[0] != "M":
+                    flags[i] = digest(key) != stored[i]
+            cache.flags = bytes(flags)
+    return cache.flags
 
 
 class Reuse:
@@ -38,22 +62,8 @@ class Reuse:
     def found(self, jobs: list) -> list:
         """For each job, ``(pages, input indices)`` when its pages are reused, else None. A page is
         ``(src_uri, hash, True, remote loads, frame)``, as ``pagewriter.PageWriter`` notes a page it writes."""
-        changed = self._changed()
+        changed = changed_inputs(self.cache, self.recording)
         return [self._recorded(job, changed) for job in jobs]
-
-    def _changed(self) -> bytes:
-        """The forked process's flags, but for the attributes (``("site", "has_rules_page")``...), evaluated here:
-        the build sets some of them after the fork (MkDocs lists the guide), and they are few."""
-        meanwhile = self.cache.changed
-        found = meanwhile.result() if meanwhile is not None else None
-        if type(found) is not bytes or len(found) != len(self.records.inputs):
-            return changed_flags(self.recording, self.records)
-        flags = bytearray(found)
-        digest, stored = self.recording.digest, self.records.digests
-        for i, key in enumerate(self.records.inputs):
-            if len(key) == 2 and key[0] != "M":
-                flags[i] = digest(key) != stored[i]
-        return bytes(flags)
 
     def _recorded(self, job, changed: bytes) -> tuple[list, list] | None:
         found = self.records.job(job.identity)

@@ -145,8 +145,8 @@ class PageWriter:
         self.checked: set[str] = set()  # the pages' files (under the site), checked for remote resources
         self.remote: list[tuple] = []  # (file, what, address) of each remote resource they load (``offline``)
         self.recording = recording  # ``pageinputs.Recording`` of the jobs' inputs (None: not recorded)
-        previous = cache.records  # the previous build's ``pagerecords.PageRecords``, made with this global key
-        self.previous = previous if recording is not None and previous is not None and previous.key == key else None
+        # The previous build's ``pagerecords.PageRecords``, made with this global key, when this build records.
+        self.previous = cache.reusable_records() if recording is not None else None
         self.rendered = 0  # jobs rendered (the others' pages were reused by their record)
 
     def write(self, jobs: list) -> list[str]:
@@ -177,7 +177,9 @@ class PageWriter:
     def _take(self, jobs: list, reused: list, done: list) -> list[str]:
         """Note each job's pages (hashes, pages kept, checked files, what they load) and its record, in order."""
         addresses = []
-        made = self.cache.made = PageRecords.following(self.previous, self.key) if self.recording else None
+        made = self.cache.made  # this build's records (``themepages`` started them), when it records
+        if made is None and self.recording is not None:
+            made = self.cache.made = PageRecords.following(self.previous, self.key)
         written = ((entry, table) for chunk, table in done for entry in chunk)
         for job, found in zip(jobs, reused):
             if found is not None:

@@ -34,11 +34,12 @@ from catgen.website.guide import arrange_guide, rule_anchors
 from catgen.website.nav import site_nav
 from catgen.website.pagecache import PageCache, global_key
 from catgen.website.pageinputs import Recording
-from catgen.website.pages.generate import page_jobs, theme_page_urls, theme_pages
+from catgen.website.pages.generate import page_jobs, theme_page_urls
 from catgen.website.pagewriter import Meanwhile, PageWriter, add_to_sitemap, deferred_data_files, write_data_files
 from catgen.website.sitemap import normalise_sitemap
 from catgen.website.sitemodel import SiteModel
 from catgen.website.statusdata import status_timeline
+from catgen.website.themepages import ThemePages
 
 log = logging.getLogger("mkdocs.plugins.catgen")
 
@@ -58,6 +59,8 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
         self.framed = True  # False: every per-manifest page rendered by the theme (``frame.Frames``)
         self.jobs: list = []  # the per-manifest pages, written in ``on_post_build`` (``pagewriter``)
         self.key = ""  # ``pagecache.global_key``
+        self.recording: Recording | None = None  # what each page read, when the cache records it (``pageinputs``)
+        self.theme_made: list[str] = []  # the addresses of the pages MkDocs renders that were made, not kept
         self.nav = self.env = self.files = None
         self.data_files: list[Meanwhile] = []  # writing the data files, a process per part (``on_files``)
         self.writer: PageWriter | None = None  # this build's, for what it checked (``build.refuse_remote_resources``)
@@ -89,16 +92,19 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
         status_timeline(site)
         self.data_files = [Meanwhile(partial(write_data_files, site, guide, prefix, config.site_dir, (part,)))
                            for part in PARTS]
-        generated = dict(theme_pages(site, prefix))
+        self.key = self.page_cache.key = global_key(config, guide, self.user_nav)
+        self.recording = Recording(site) if self.page_cache.recorded else None
+        themed = ThemePages(site, prefix, self.page_cache, self.recording)
+        generated = dict(themed.pages())
+        self.theme_made = themed.made
         self.jobs = page_jobs(site, prefix)
-        key = self.key = self.page_cache.key = global_key(config, guide, self.user_nav)
         for url, (title, body) in generated.items():
             # The body skips Python-Markdown (parsing a large raw-HTML block is
             # most of a page's build time): the page holds a placeholder and
             # ``on_page_content`` puts the finished HTML in its place.
             src_uri = prefix + urls.src_uri(url)
             self.bodies[src_uri] = body
-            self.page_cache.add(files, config, src_uri, front_matter(title) + BODY_PLACEHOLDER, key, body)
+            self.page_cache.add(files, config, src_uri, front_matter(title) + BODY_PLACEHOLDER, self.key, body)
         for file in deferred_data_files(config, prefix):
             files.append(file)
         for path, name in zip(asset_paths(prefix), ASSETS):
@@ -128,9 +134,8 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
         renderer = ThemeRenderer(config, self.nav, self.env, self.files, self.bodies)
         nav_urls = [page.url for page in self.nav.pages] if self.nav else []
         frames = Frames(renderer, known_prefixes(self.files, nav_urls), enabled=self.framed)
-        recording = Recording(self.site) if self.page_cache.recorded else None
         writer = self.writer = PageWriter(frames, self.page_cache, config.site_dir, self.key, self.config.catalog_url,
-                                          self.bodies, recording)
+                                          self.bodies, self.recording)
         addresses = writer.write(self.jobs)
         self.jobs = []
         try:

@@ -103,6 +103,11 @@ class SiteModel:
         """The versions of the asset ``kind``/``name`` that have pages, oldest first."""
         return self.assets.get((kind, name), [])
 
+    def check_counts(self) -> tuple[int, int, int]:
+        """The check's errors, warnings and waived findings (what the home page says of it)."""
+        result = self.result
+        return result.errors, result.warnings, len(result.waived)
+
     def findings_of(self, manifest) -> list:
         """The check's findings in ``manifest``'s file (read from the result, never copied)."""
         return self.result.findings_in(manifest.path)

@@ -44,12 +44,20 @@ def theme_page_urls() -> list[str]:
 def theme_pages(site, prefix: str = ""):
     """``(address, (title, html))`` of the pages MkDocs renders: the whole-catalog pages and the kind indexes
     (their first pages: the navigation's)."""
-    for url, render in WHOLE_CATALOG_PAGES:
-        yield url, render(PageContext(site, url, prefix))
-    for kind in KINDS:
-        if kind != "Policy":
-            for url, title, body in islice(index_pages(site, kind, prefix), 1):
-                yield url, (title, body)
+    for url, make in theme_page_makers(site, prefix):
+        yield url, make()
+
+
+def theme_page_makers(site, prefix: str = "") -> list:
+    """``(address, call)`` of each of ``theme_pages``: the call makes its ``(title, html)``."""
+    makers = [(url, partial(render, PageContext(site, url, prefix))) for url, render in WHOLE_CATALOG_PAGES]
+    return makers + [(urls.index_url(KINDS[kind].plural, 1), partial(_first_index_page, site, prefix, kind))
+                     for kind in KINDS if kind != "Policy"]
+
+
+def _first_index_page(site, prefix: str, kind: str) -> tuple[str, str]:
+    _url, title, body = next(index_pages(site, kind, prefix))  # there is always a first page, "None yet" or not
+    return title, body
 
 
 class PageJob:

@@ -1,0 +1,95 @@
+"""A rebuild makes again only the pages MkDocs renders whose recorded inputs changed, and equals a fresh build.
+
+The whole-catalog pages (home, status, audit, checks, search) and the first page of each kind's index are
+made by catgen and rendered by MkDocs. A build into a catgen site keeps each one's body with what it read
+(``themepages``); the next build uses the body again when nothing it read changed and the previous site's
+marker holds that very page. The records are untrusted: a body edited in them is never shown.
+"""
+
+from __future__ import annotations
+
+import marshal
+import shutil
+
+import pytest
+
+from testing.catalogs import EXAMPLE
+from testing.site import build, site_files
+from catgen.website.pagerecords import records_path
+
+STORY_NOW = "1727000000"
+ALWAYS_MADE = ["checks/"]  # it reads every finding, which has no plain form (``pageinputs``)
+
+
+@pytest.fixture
+def root(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", STORY_NOW)
+    shutil.copytree(EXAMPLE, tmp_path / "catalog")
+    build(tmp_path / "catalog", tmp_path / "site")
+    first = build(tmp_path / "catalog", tmp_path / "site")  # a build into a catgen site: it records
+    assert len(first["theme_made"]) == 14  # every one made (nothing recorded yet)
+    return tmp_path
+
+
+def _edit(root, relpath: str, old: str, new: str) -> None:
+    path = root / "catalog" / relpath
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, new, 1))
+
+
+def _rebuilt_equals_fresh(root) -> list[str]:
+    """The rebuild's addresses of the pages MkDocs renders that were made, once its site equals a fresh build's."""
+    made = build(root / "catalog", root / "site")["theme_made"]
+    build(root / "catalog", root / "fresh")
+    assert site_files(root / "site") == site_files(root / "fresh")
+    shutil.rmtree(root / "fresh")
+    return made
+
+
+def test_nothing_changed_makes_only_the_page_that_has_no_inputs(root):
+    assert build(root / "catalog", root / "site")["theme_made"] == ALWAYS_MADE
+
+
+def test_a_models_description_makes_again_only_what_shows_models(root):
+    _edit(root, "models/credit-risk/3.yaml", "Loan-default classifier", "Loan default classifier")
+    made = _rebuilt_equals_fresh(root)
+    assert "models/" in made and "" in made  # the model index lists it; the home page's board reads it
+    assert not {"audit/", "status/", "search/", "jobs/", "deployments/"} & set(made)
+
+
+def test_a_deployments_workspace_makes_again_the_pages_that_show_deployments(root):
+    _edit(root, "deployments/credit-risk-dev.yaml", "traffic: 100", "traffic: 90")
+    made = _rebuilt_equals_fresh(root)
+    assert "deployments/" in made
+    assert "models/" not in made
+
+
+def test_a_new_promotion_makes_again_the_audit_trail(root):
+    source = root / "catalog" / "promotions" / "credit-risk-2-to-test.yaml"
+    copy = root / "catalog" / "promotions" / "credit-risk-2-to-test-again.yaml"
+    copy.write_text(source.read_text().replace("name: credit-risk-2-to-test", "name: credit-risk-2-to-test-again"))
+    made = _rebuilt_equals_fresh(root)
+    assert {"audit/", "promotions/"} <= set(made)
+
+
+def test_a_body_edited_in_the_records_is_never_shown(root):
+    path = records_path(str(root / "site"))
+    stored = marshal.loads(open(path, "rb").read())
+    indices, title, body = stored["theme"]["audit/"]
+    stored["theme"]["audit/"] = (indices, title, body.replace("</table>", "<script>alert(1)</script></table>", 1))
+    open(path, "wb").write(marshal.dumps(stored))
+    made = _rebuilt_equals_fresh(root)
+    assert made == ["audit/", *ALWAYS_MADE]  # the previous site's marker does not hold that page: made again
+
+
+@pytest.mark.parametrize("damage", ["not a dict", "short", "indices", "body"])
+def test_a_record_of_another_shape_makes_the_page_again(root, damage):
+    path = records_path(str(root / "site"))
+    stored = marshal.loads(open(path, "rb").read())
+    indices, title, body = stored["theme"]["status/"]
+    stored["theme"] = {"not a dict": ["status/"], "short": {"status/": (indices, title)},
+                       "indices": {**stored["theme"], "status/": ([10**9], title, body)},
+                       "body": {**stored["theme"], "status/": (indices, title, b"bytes")}}[damage]
+    open(path, "wb").write(marshal.dumps(stored))
+    made = _rebuilt_equals_fresh(root)
+    assert "status/" in made
