@@ -9,7 +9,9 @@ marker holds that very page. The records are untrusted: a body edited in them is
 from __future__ import annotations
 
 import marshal
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -21,13 +23,31 @@ STORY_NOW = "1727000000"
 ALWAYS_MADE = ["checks/"]  # it reads every finding, which has no plain form (``pageinputs``)
 
 
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory) -> Path:
+    """The example catalog, its site built twice (the second build records) and a fresh build of it, made once
+    for the module: each test starts from a copy."""
+    root = tmp_path_factory.mktemp("recorded")
+    shutil.copytree(EXAMPLE, root / "catalog")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", STORY_NOW)
+        patch.setenv("CATGEN_CACHE_DIR", str(root / "cache"))
+        build(root / "catalog", root / "site")
+        first = build(root / "catalog", root / "site")  # a build into a catgen site: it records
+        assert len(first["theme_made"]) == 14  # every one made (nothing recorded yet)
+        shutil.copy(records_path(str(root / "site")), root / "records")
+        build(root / "catalog", root / "fresh")
+    return root
+
+
 @pytest.fixture
-def root(tmp_path, monkeypatch):
+def root(recorded, tmp_path, monkeypatch):
+    """A copy of ``recorded``'s catalog and site, with the records of that site (the cache is this test's)."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", STORY_NOW)
-    shutil.copytree(EXAMPLE, tmp_path / "catalog")
-    build(tmp_path / "catalog", tmp_path / "site")
-    first = build(tmp_path / "catalog", tmp_path / "site")  # a build into a catgen site: it records
-    assert len(first["theme_made"]) == 14  # every one made (nothing recorded yet)
+    for name in ("catalog", "site", "fresh"):
+        shutil.copytree(recorded / name, tmp_path / name, symlinks=True)
+    os.makedirs(os.path.dirname(records_path(str(tmp_path / "site"))), exist_ok=True)
+    shutil.copy(recorded / "records", records_path(str(tmp_path / "site")))
     return tmp_path
 
 
@@ -37,17 +57,19 @@ def _edit(root, relpath: str, old: str, new: str) -> None:
     path.write_text(path.read_text().replace(old, new, 1))
 
 
-def _rebuilt_equals_fresh(root) -> list[str]:
-    """The rebuild's addresses of the pages MkDocs renders that were made, once its site equals a fresh build's."""
+def _rebuilt_equals_fresh(root, edited: bool = True) -> list[str]:
+    """The rebuild's addresses of the pages MkDocs renders that were made, once its site equals a fresh build's
+    (``edited``: of the catalog as it is now, else the one made with the copy)."""
     made = build(root / "catalog", root / "site")["theme_made"]
-    build(root / "catalog", root / "fresh")
+    if edited:
+        shutil.rmtree(root / "fresh")
+        build(root / "catalog", root / "fresh")
     assert site_files(root / "site") == site_files(root / "fresh")
-    shutil.rmtree(root / "fresh")
     return made
 
 
 def test_nothing_changed_makes_only_the_page_that_has_no_inputs(root):
-    assert build(root / "catalog", root / "site")["theme_made"] == ALWAYS_MADE
+    assert _rebuilt_equals_fresh(root, edited=False) == ALWAYS_MADE
 
 
 def test_a_models_description_makes_again_only_what_shows_models(root):
@@ -72,24 +94,36 @@ def test_a_new_promotion_makes_again_the_audit_trail(root):
     assert {"audit/", "promotions/"} <= set(made)
 
 
-def test_a_body_edited_in_the_records_is_never_shown(root):
+def _edit_records(root, edit) -> None:
     path = records_path(str(root / "site"))
     stored = marshal.loads(open(path, "rb").read())
-    indices, title, body = stored["theme"]["audit/"]
-    stored["theme"]["audit/"] = (indices, title, body.replace("</table>", "<script>alert(1)</script></table>", 1))
+    edit(stored)
     open(path, "wb").write(marshal.dumps(stored))
-    made = _rebuilt_equals_fresh(root)
+
+
+def test_a_body_edited_in_the_records_is_never_shown(root):
+    def scripted(stored):
+        indices, title, body = stored["theme"]["audit/"]
+        stored["theme"]["audit/"] = (indices, title, body.replace("</table>", "<script>alert(1)</script></table>", 1))
+    _edit_records(root, scripted)
+    made = _rebuilt_equals_fresh(root, edited=False)
     assert made == ["audit/", *ALWAYS_MADE]  # the previous site's marker does not hold that page: made again
 
 
-@pytest.mark.parametrize("damage", ["not a dict", "short", "indices", "body"])
-def test_a_record_of_another_shape_makes_the_page_again(root, damage):
-    path = records_path(str(root / "site"))
-    stored = marshal.loads(open(path, "rb").read())
-    indices, title, body = stored["theme"]["status/"]
-    stored["theme"] = {"not a dict": ["status/"], "short": {"status/": (indices, title)},
-                       "indices": {**stored["theme"], "status/": ([10**9], title, body)},
-                       "body": {**stored["theme"], "status/": (indices, title, b"bytes")}}[damage]
-    open(path, "wb").write(marshal.dumps(stored))
-    made = _rebuilt_equals_fresh(root)
-    assert "status/" in made
+DAMAGES = {
+    "not a dict": lambda theme, record: ["status/"],
+    "short": lambda theme, record: {"status/": record[:2]},
+    "indices": lambda theme, record: {**theme, "status/": ([10**9], *record[1:])},
+    "body": lambda theme, record: {**theme, "status/": (*record[:2], b"bytes")},
+}
+
+
+def test_a_record_of_another_shape_makes_the_page_again(root):
+    whole = open(records_path(str(root / "site")), "rb").read()
+    for damage, damaged in DAMAGES.items():
+        open(records_path(str(root / "site")), "wb").write(whole)
+
+        def edit(stored):
+            stored["theme"] = damaged(stored["theme"], stored["theme"]["status/"])
+        _edit_records(root, edit)
+        assert "status/" in _rebuilt_equals_fresh(root, edited=False), damage

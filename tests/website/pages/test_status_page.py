@@ -16,6 +16,7 @@ from catgen.history.report import status_document
 from catgen.history.timeline import open_timeline
 from testing.catalogs import EXAMPLE, write
 from testing.site import STORY_NOW, build, build_story_site, headers, page_html, page_tree, parse_html, rows, section, site_files
+from testing.gitrepo import isolate_git
 from testing.story import story_repo
 
 
@@ -23,9 +24,23 @@ STORY_NOW_STAMP = "2024-09-22T10:13:20Z"
 assert parse_timestamp(STORY_NOW_STAMP).timestamp() == int(STORY_NOW)
 
 
+@pytest.fixture(scope="module")
+def _story_built(tmp_path_factory) -> tuple:
+    """The story built once for the module (each build takes most of a second; the tests only read it)."""
+    root = tmp_path_factory.mktemp("story")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CATGEN_CACHE_DIR", str(root / ".catgen-cache"))
+        site, commits = build_story_site(root, patch)
+    return root, site, commits
+
+
 @pytest.fixture
-def story_site(tmp_path, monkeypatch):
-    return build_story_site(tmp_path, monkeypatch)
+def story_site(_story_built, monkeypatch):
+    """(site, commit of each step), from the story's repository with git isolated as it was built."""
+    root, site, commits = _story_built
+    isolate_git(root, monkeypatch)
+    monkeypatch.chdir(root / "repo")
+    return site, commits
 
 
 def _strict_json(text: str):
