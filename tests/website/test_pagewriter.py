@@ -70,14 +70,12 @@ from catgen.website import pagereuse, pagewriter
 from catgen.website.build import build_site
 pagewriter.POOL_THRESHOLD = 0  # the example catalog is small: fork anyway
 meanwhile = []
-changed_meanwhile = pagereuse.changed_meanwhile
-def found(site, records):
-    child = changed_meanwhile(site, records)
-    meanwhile.append(child is not None)
-    return child
-pagereuse.changed_meanwhile = found
+class Found(pagereuse.ChangedInputs):
+    def __init__(self, *args):
+        super().__init__(*args)
+        meanwhile.append([self.early is not None, self.late is not None])
 import catgen.website.build as build
-build.changed_meanwhile = found
+build.ChangedInputs = Found
 catalog, site = sys.argv[1], sys.argv[2]
 stats = [build_site(catalog, site)["rendered"], build_site(catalog, site)["rendered"]]
 model = pathlib.Path(catalog, "models/credit-risk/3.yaml")
@@ -94,7 +92,7 @@ def test_forked_workers_record_the_inputs_a_forked_process_finds_changed(tmp_pat
                           cwd=tmp_path, capture_output=True, text=True, check=True)
     (fresh, recorded, changed), meanwhile = json.loads(done.stdout)
     assert fresh == recorded > 80 and 0 < changed <= 15
-    assert meanwhile == [False, False, True]  # the first build found no site, the second no records
+    assert meanwhile == [[True, True]]  # the first build found no site, the second no records; then both forked
     build(example, tmp_path / "serial")
     assert site_files(tmp_path / "forked") == site_files(tmp_path / "serial")
 

@@ -21,7 +21,7 @@ from catgen.website.config import load_mkdocs_config
 from catgen.website.offline import ALLOW_SETTING, allowed_prefixes, remote_resources
 from catgen.website.pagecache import PageCache
 from catgen.website.pagerecords import PageRecords, records_path
-from catgen.website.pagereuse import changed_meanwhile
+from catgen.website.pagereuse import ChangedInputs
 from catgen.website.pagewriter import frozen_heap
 from catgen.website.safedir import staged_site
 from catgen.website.siteinventory import MARKER
@@ -47,9 +47,9 @@ def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = Tru
     catgen_site = os.path.isfile(os.path.join(site_dir, MARKER))
     previous = PageRecords.load(records) if catgen_site else None
     with frozen_heap(), contextlib.ExitStack() as meanwhile:
-        changed = changed_meanwhile(site, previous)  # while the previous site is proven and MkDocs starts
-        if changed is not None:
-            meanwhile.enter_context(changed)
+        # Which of its inputs changed: found while the previous site is proven and MkDocs starts.
+        changed = None if previous is None else \
+            meanwhile.enter_context(ChangedInputs(site, previous, previous.theme_inputs()))
         # What the last proof found, so that settled files are not read again (held only while proving).
         known = load_site_stats(stats_path(records)) if catgen_site else None
         staging = meanwhile.enter_context(staged_site(site_dir, protected=(catalog_root,), known=known))

@@ -42,8 +42,7 @@ class PageCache:
         self.records = records  # the previous build's ``pagerecords.PageRecords`` for this site folder, if any
         self.recorded = recorded  # note each page job's inputs (``pageinputs``) for the next build
         self.made = None  # this build's ``PageRecords``, once its pages are written
-        self.changed = changed  # a ``processes.Forked`` finding which inputs of ``records`` changed, or None
-        self.flags: bytes | None = None  # which inputs of ``records`` changed, once found (``pagereuse``)
+        self.changed = changed  # ``pagereuse.ChangedInputs`` of ``records``, or None
 
     @property
     def reused(self) -> int:

@@ -125,6 +125,15 @@ class PageRecords:
             return None
         return found
 
+    def theme_inputs(self) -> list[int]:
+        """The indices of the inputs the pages of ``theme`` read (of the records of the right shape), in order."""
+        found = set()
+        for address in self.theme:
+            record = self.theme_page(address)
+            if record is not None:
+                found.update(record[0])
+        return sorted(found)
+
     def inputs_read(self) -> int:
         """How many inputs these records had as read: a record's indices are among those."""
         return len(self.inputs) if self.loaded is None else self.loaded

@@ -5,9 +5,8 @@ first page of each kind's index. MkDocs renders them in the theme every build, s
 their bodies. A build that records (``pagecache.PageCache.recorded``: a build into a catgen site, or
 ``catgen serve``'s) notes what each read (``pageinputs``) and keeps its title and body in the records
 (``pagerecords.PageRecords.theme``). The next build uses that body again when none of the inputs it read
-changed (the page jobs' flags, ``pagereuse.changed_inputs``: it waits for the process finding them, whose
-core the data files' processes use meanwhile; evaluating the inputs here instead cost more than the wait)
-and the previous site's marker holds the hash of that very page: records alone never put text in a page.
+changed and the previous site's marker holds the hash of that very page: records alone never put text in a
+page. Which of their inputs changed is found first (``pagereuse.ChangedInputs``: a process of its own).
 At 10,000 manifests the audit page alone took 0.5-1 s of every rebuild; a changed model's description now
 makes again its kind's index and the home page (whose stage board reads every model).
 
@@ -21,7 +20,6 @@ from catgen.website import urls
 from catgen.website.frame import BODY_PLACEHOLDER, front_matter
 from catgen.website.pageinputs import inputs_recorded
 from catgen.website.pagerecords import PageRecords
-from catgen.website.pagereuse import changed_inputs
 from catgen.website.pages.generate import theme_page_makers
 
 
@@ -42,7 +40,7 @@ class ThemePages:
         cache, recording = self.cache, self.recording
         previous = cache.reusable_records()
         records = cache.made = PageRecords.following(previous, cache.key) if recording is not None else None
-        flags = changed_inputs(cache, recording) if previous is not None else b""  # before the records grow
+        flags = cache.changed.of_first(recording) if previous is not None and cache.changed is not None else None
         found = []
         for url, make in theme_page_makers(self.site, self.prefix):
             address = self.prefix + url
@@ -55,9 +53,9 @@ class ThemePages:
             found.append((url, (title, body)))
         return found
 
-    def _kept(self, previous, flags: bytes, address: str) -> tuple | None:
+    def _kept(self, previous, flags: dict | None, address: str) -> tuple | None:
         """The record of the page at ``address`` when its body may be used again, else None."""
-        record = previous.theme_page(address) if previous is not None else None
+        record = previous.theme_page(address) if previous is not None and flags is not None else None
         if record is None or any(flags[i] for i in record[0]):
             return None
         _indices, title, body = record
@@ -74,3 +72,4 @@ class ThemePages:
         inputs = None if noted.inputs is None else [(key, recording.digest(key)) for key in noted.inputs]
         records.add_theme(address, inputs, title, body)
         return title, body
+
