@@ -27,6 +27,7 @@ from mkdocs.structure.files import File, Files
 
 from catgen.errors import CatalogError
 from catgen.website import urls
+from catgen.website.compiledtemplates import keep_compiled
 from catgen.website.config import CatalogUrl, add_catgen_settings, catalog_path, moved_index_message
 from catgen.website.datafiles import ASSETS, PARTS, asset_bytes, asset_paths
 from catgen.website.frame import BODY_PLACEHOLDER, Frames, ThemeRenderer, front_matter, known_prefixes
@@ -116,6 +117,7 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
         self.nav = nav
 
     def on_env(self, env, config, files):
+        keep_compiled(env)  # before MkDocs loads a template: compiled once per process (``catgen serve``)
         self.env, self.files = env, files
 
     def on_page_content(self, html, page, config, files):
