@@ -70,14 +70,15 @@ def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = Tru
             build(config)
         except MkDocsException as err:
             raise CatalogError(f"site build failed: {err}") from None
-        writer = plugin.writer
+        finally:
+            writer, theme_made = plugin.writer, plugin.theme_made
+            plugin.forget()  # MkDocs keeps its last configuration, plugins and all: not this build's site model
         refuse_remote_resources(staging.site, allowed_prefixes(config.extra), writer.checked, writer.remote)
     if cache.made is not None:  # the site is in place: the next build may reuse its pages
         cache.made.save(records)
     if staging.previous is not None:  # and trust the files it proved and left as they were
         save_site_stats(stats_path(records), staging.previous, staging.replaced)
-    return {"pages": len(cache.hashes), "reused": cache.reused, "rendered": writer.rendered,
-            "theme_made": plugin.theme_made}
+    return {"pages": len(cache.hashes), "reused": cache.reused, "rendered": writer.rendered, "theme_made": theme_made}
 
 
 def refuse_remote_resources(site: str, allowed: tuple[str, ...], checked=frozenset(), found=()) -> None:

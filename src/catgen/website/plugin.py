@@ -52,12 +52,16 @@ class CatalogPluginConfig(Config):
 
 class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
     def __init__(self):
-        self.site: SiteModel | None = None  # set by ``catgen build`` (checked once), else loaded per build
-        self.loaded_here = False  # True when this plugin loaded ``site``, so each rebuild loads it afresh
-        self.page_cache = PageCache()  # ``catgen build`` gives it the previous site to reuse pages from
+        self.forget()
         self.user_nav = None
-        self.bodies: dict[str, str] = {}  # src_uri -> finished page HTML (see on_files)
+        self.loaded_here = False  # True when this plugin loaded ``site``, so each rebuild loads it afresh
         self.framed = True  # False: every per-manifest page rendered by the theme (``frame.Frames``)
+
+    def forget(self) -> None:
+        """Drop what a build made (``catgen build`` asks once it is over: MkDocs keeps its last configuration)."""
+        self.site: SiteModel | None = None  # set by ``catgen build`` (checked once), else loaded per build
+        self.page_cache = PageCache()  # ``catgen build`` gives it the previous site to reuse pages from
+        self.bodies: dict[str, str] = {}  # src_uri -> finished page HTML (see on_files)
         self.jobs: list = []  # the per-manifest pages, written in ``on_post_build`` (``pagewriter``)
         self.key = ""  # ``pagecache.global_key``
         self.recording: Recording | None = None  # what each page read, when the cache records it (``pageinputs``)

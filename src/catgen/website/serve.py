@@ -12,6 +12,7 @@ browsers once this process says it is done. A rebuild that fails is said and the
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -69,7 +70,7 @@ def _serve_meanwhile(server, watched: list, rebuild) -> None:
     Where catgen does not fork (``processes.forking_platform``), the server runs here and calls ``rebuild`` from
     its own loop: each build then runs in one process, still rendering only what changed."""
     if not forking_platform():
-        server.builder = rebuild
+        server.builder = lambda: (rebuild(), collect_garbage())
         try:
             _serve(server, watched)
         finally:
@@ -90,6 +91,7 @@ def _serve_meanwhile(server, watched: list, rebuild) -> None:
         while os.read(asked, 1) == _BUILD:
             rebuild()
             os.write(answer, _BUILT)
+            collect_garbage()  # while the browsers reload
         raise CatalogError("the development server stopped")  # on its own: Ctrl-C and SIGTERM interrupt the read
     finally:
         os.close(asked)
@@ -136,6 +138,16 @@ def _rebuild(catalog_root: str, site: str) -> None:
         return
     print(f"catgen: INFO: {built['rendered']:,} of {built['pages']:,} pages rendered again", flush=True,
           file=sys.stderr)
+
+
+def collect_garbage() -> None:
+    """Collect what the last build left in reference cycles (its site model, its pages' records...).
+
+    A build freezes its heap while it forks (``pagewriter.frozen_heap``), which puts everything in the cycle
+    collector's oldest generation, and Python seldom collects that one on its own: each rebuild of a 10,000
+    manifest catalog left about 150 MB behind (800 MB after five), and forking grew slower with the heap.
+    """
+    gc.collect()
 
 
 def _stop(child: int) -> None:
