@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import posixpath
+import shutil
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -38,6 +39,17 @@ def build(catalog: Path, site: Path, cwd: Path | None = None) -> dict:
     """Build ``catalog`` into ``site`` from ``cwd`` (default: the site's parent, which has no mkdocs.yml)."""
     with working_dir(cwd or site.parent):
         return build_site(str(catalog), str(site))
+
+
+def recorded_example(root: Path, patch, now: str) -> dict:
+    """The example catalog copied to ``root/catalog`` and built twice into ``root/site`` at ``now`` (``patch``, a
+    ``pytest.MonkeyPatch``, sets it and a cache folder of its own, ``root/cache``): the second build, into a
+    catgen site, records what each page read. The second build's statistics."""
+    shutil.copytree(EXAMPLE, root / "catalog")
+    patch.setenv("SOURCE_DATE_EPOCH", now)
+    patch.setenv("CATGEN_CACHE_DIR", str(root / "cache"))
+    build(root / "catalog", root / "site")
+    return build(root / "catalog", root / "site")
 
 
 @pytest.fixture(scope="session")

@@ -5,17 +5,16 @@ fails costs only time."""
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 
-from testing.catalogs import EXAMPLE
-from testing.site import build, working_dir
+from testing.site import recorded_example, working_dir
 from catgen.website import pagereuse
 from catgen.website.pageinputs import Recording
 from catgen.website.pagerecords import PageRecords, records_path
 from catgen.website.pagereuse import ChangedInputs
 from catgen.website.sitemodel import SiteModel
+from catgen.website.statusdata import status_timeline
 
 NOW = "1727000000"
 
@@ -24,12 +23,8 @@ NOW = "1727000000"
 def recorded(tmp_path_factory):
     """The example catalog after a recorded build, edited: (catalog, records)."""
     root = tmp_path_factory.mktemp("reuse")
-    shutil.copytree(EXAMPLE, root / "catalog")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", NOW)
-        patch.setenv("CATGEN_CACHE_DIR", str(root / "cache"))
-        build(root / "catalog", root / "site")
-        build(root / "catalog", root / "site")
+        recorded_example(root, patch, NOW)
         records = PageRecords.load(records_path(str(root / "site")))
     model = root / "catalog" / "models" / "credit-risk" / "3.yaml"
     model.write_text(model.read_text().replace("Loan-default classifier", "Loan default classifier"))
@@ -42,18 +37,22 @@ def _site(catalog):
         return SiteModel.load(str(catalog))
 
 
+def _found(site, records, forked: bool | None = None) -> tuple[dict, bytes]:
+    """What ``ChangedInputs`` finds: (``of_first``, ``of_all``); ``forked``: whether it must have forked."""
+    with ChangedInputs(site, records, records.theme_inputs()) as changed:
+        if forked is not None:
+            assert (changed.early is not None, changed.late is not None) == (forked, forked)
+        return changed.of_first(Recording(site)), changed.of_all(Recording(site))
+
+
 def test_the_processes_find_what_the_build_finds_itself(recorded, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", NOW)
     catalog, records = recorded
     site = _site(catalog)
     first = records.theme_inputs()
-    with ChangedInputs(site, records, first) as forked:
-        assert forked.early is not None and forked.late is not None
-        found = forked.of_first(Recording(site)), forked.of_all(Recording(site))
+    found = _found(site, records, forked=True)
     monkeypatch.setattr(pagereuse, "fork_is_safe", lambda: False)
-    with ChangedInputs(site, records, first) as here:
-        assert here.early is None and here.late is None
-        assert (here.of_first(Recording(site)), here.of_all(Recording(site))) == found
+    assert _found(site, records, forked=False) == found
     of_first, of_all = found
     assert sorted(of_first) == first and all(of_all[i] == of_first[i] for i in first)
     assert 0 < sum(of_all) < len(of_all) and any(of_first.values())  # the model and what shows it
@@ -64,23 +63,23 @@ def test_an_attribute_the_build_sets_after_the_fork_is_evaluated_again(recorded,
     monkeypatch.setenv("SOURCE_DATE_EPOCH", NOW)
     catalog, records = recorded
     site = _site(catalog)
-    at = [i for i, key in enumerate(records.inputs) if key == ("site", "has_rules_page")]
-    assert at, "no page read whether the guide has a rules page"
+    rules = [i for i, key in enumerate(records.inputs) if key == ("site", "has_rules_page")]
+    [status] = [i for i, key in enumerate(records.inputs) if key == ("site", "status_data")]  # the status page's
+    assert rules and status in records.theme_inputs()
+    status_timeline(site)  # as the build makes it, before the forks: they find it unchanged
     with ChangedInputs(site, records, records.theme_inputs()) as changed:
-        site.has_rules_page = not site.has_rules_page  # after both forks: they saw the value recorded
+        site.has_rules_page = not site.has_rules_page  # after both forks: they saw the values recorded
+        site.status_data = {"another": "timeline"}
         flags = changed.of_all(Recording(site))
         first = changed.of_first(Recording(site))
-    assert all(flags[i] for i in at)
-    assert all(first[i] for i in at if i in first)
+    assert all(flags[i] for i in rules) and first[status] and flags[status]
 
 
 def test_a_process_that_fails_costs_only_time(recorded, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", NOW)
     catalog, records = recorded
     site = _site(catalog)
-    first = records.theme_inputs()
-    with ChangedInputs(site, records, first) as expected:
-        wanted = expected.of_first(Recording(site)), expected.of_all(Recording(site))
+    wanted = _found(site, records)
     parent, flags_at, changed_flags = os.getpid(), pagereuse._flags_at, pagereuse.changed_flags
 
     def failing(work):
@@ -91,5 +90,4 @@ def test_a_process_that_fails_costs_only_time(recorded, monkeypatch):
         return in_child
     monkeypatch.setattr(pagereuse, "_flags_at", failing(flags_at))
     monkeypatch.setattr(pagereuse, "changed_flags", failing(changed_flags))
-    with ChangedInputs(site, records, first) as failed:
-        assert (failed.of_first(Recording(site)), failed.of_all(Recording(site))) == wanted
+    assert _found(site, records, forked=True) == wanted  # forked, failed, and evaluated here

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from testing.catalogs import EXAMPLE
-from testing.site import build, site_files
+from testing.site import build, recorded_example, site_files
 from catgen.website.pagerecords import records_path
 
 STORY_NOW = "1727000000"
@@ -28,12 +27,8 @@ def recorded(tmp_path_factory) -> Path:
     """The example catalog, its site built twice (the second build records) and a fresh build of it, made once
     for the module: each test starts from a copy."""
     root = tmp_path_factory.mktemp("recorded")
-    shutil.copytree(EXAMPLE, root / "catalog")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", STORY_NOW)
-        patch.setenv("CATGEN_CACHE_DIR", str(root / "cache"))
-        build(root / "catalog", root / "site")
-        first = build(root / "catalog", root / "site")  # a build into a catgen site: it records
+        first = recorded_example(root, patch, STORY_NOW)
         assert len(first["theme_made"]) == 14  # every one made (nothing recorded yet)
         shutil.copy(records_path(str(root / "site")), root / "records")
         build(root / "catalog", root / "fresh")
