@@ -11,12 +11,13 @@ from __future__ import annotations
 import marshal
 import os
 import shutil
+import zlib
 from pathlib import Path
 
 import pytest
 
 from testing.site import build, recorded_example, site_files
-from catgen.website.pagerecords import records_path
+from catgen.website.pagerecords import pack_body, records_path
 
 STORY_NOW = "1727000000"
 ALWAYS_MADE = ["checks/"]  # it reads every finding, which has no plain form (``pageinputs``)
@@ -98,8 +99,10 @@ def _edit_records(root, edit) -> None:
 
 def test_a_body_edited_in_the_records_is_never_shown(root):
     def scripted(stored):
-        indices, title, body = stored["theme"]["audit/"]
-        stored["theme"]["audit/"] = (indices, title, body.replace("</table>", "<script>alert(1)</script></table>", 1))
+        indices, title, packed = stored["theme"]["audit/"]
+        body = zlib.decompress(packed).decode()
+        assert "</table>" in body
+        stored["theme"]["audit/"] = (indices, title, pack_body(body.replace("</table>", "<script>1</script></table>")))
     _edit_records(root, scripted)
     made = _rebuilt_equals_fresh(root, edited=False)
     assert made == ["audit/", *ALWAYS_MADE]  # the previous site's marker does not hold that page: made again
@@ -109,7 +112,11 @@ DAMAGES = {
     "not a dict": lambda theme, record: ["status/"],
     "short": lambda theme, record: {"status/": record[:2]},
     "indices": lambda theme, record: {**theme, "status/": ([10**9], *record[1:])},
-    "body": lambda theme, record: {**theme, "status/": (*record[:2], b"bytes")},
+    "text": lambda theme, record: {**theme, "status/": (*record[:2], "a body not packed")},
+    "not compressed": lambda theme, record: {**theme, "status/": (*record[:2], b"<p>a body</p>")},
+    "cut short": lambda theme, record: {**theme, "status/": (*record[:2], record[2][:-9])},
+    "bomb": lambda theme, record: {**theme, "status/": (*record[:2], zlib.compress(b"x" * 10**8, 9))},
+    "not utf-8": lambda theme, record: {**theme, "status/": (*record[:2], zlib.compress(b"\xff\xfe"))},
 }
 
 

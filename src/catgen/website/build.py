@@ -64,7 +64,7 @@ def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = Tru
         # writing): a build into an empty folder (as CI's) has nothing to reuse, and leaves nothing to reuse.
         rebuild = staging.previous is not None
         cache = PageCache(staging.previous, staging.kept, previous if rebuild else None, recorded=rebuild or record,
-                          changed=changed if rebuild else None)
+                          changed=changed if rebuild else None, folder=site_dir)
         plugin.site, plugin.page_cache, plugin.framed = site, cache, framed
         try:
             build(config)

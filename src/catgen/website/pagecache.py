@@ -33,8 +33,9 @@ class PageCache:
     """The hashes of this build's pages, and the unchanged pages of the previous site that stay."""
 
     def __init__(self, previous=None, kept: set | None = None, records=None, *, recorded: bool = False,
-                 changed=None):
+                 changed=None, folder: str | None = None):
         self.previous = previous  # the previous site's ``siteinventory.Inventory``, proven catgen's
+        self.folder = folder  # where the previous site is (its unchanged files stay there)
         self.hashes: dict[str, str] = {}  # src_uri -> hash of everything the page's HTML depends on
         # Files of the previous site that stay as they are (unchanged pages): ``safedir.Staging.kept``.
         self.kept: set[str] = set() if kept is None else kept
@@ -62,6 +63,15 @@ class PageCache:
         """The previous site's marker holds this very page MkDocs renders (its hash, as ``add`` makes it)."""
         pages = self.previous.marker.get("pages") if self.previous is not None else None
         return isinstance(pages, dict) and pages.get(src_uri) == page_hash(self.key, src_uri, content, body)
+
+    def previous_size(self, shown: str) -> int | None:
+        """The size of the previous site's file ``shown`` (None: it has no such file)."""
+        if self.previous is None or self.folder is None or shown not in self.previous.files:
+            return None
+        try:
+            return os.stat(os.path.join(self.folder, shown)).st_size
+        except OSError:
+            return None
 
     def is_unchanged(self, src_uri: str, digest: str, dest_uri: str) -> bool:
         """The previous site has this page, with this hash, in the file ``dest_uri``."""

@@ -20,6 +20,7 @@ import itertools
 import marshal
 import os
 import sys
+import zlib
 from functools import cache
 
 from catgen import __version__
@@ -57,8 +58,10 @@ class PageRecords:
     ``save`` drops what no job reads once that is a quarter of them.
 
     ``theme`` holds the pages MkDocs renders that a build makes from the catalog (``pages.generate.theme_pages``)
-    by address: ``(input indices, title, body)``. Their bodies are kept, not their files: MkDocs renders them
-    every time, and the body of one whose inputs did not change is used again (``themepages``).
+    by address: ``(input indices, title, body)``, the body compressed (``pack_body``: at 50,000 manifests the
+    audit trail alone is 26 MB of HTML, a thirtieth of that compressed). Their bodies are kept, not their files:
+    MkDocs renders them every time, and the body of one whose inputs did not change is used again
+    (``themepages``).
     """
 
     def __init__(self, key: str = "", jobs: dict | None = None, inputs: list | None = None,
@@ -87,14 +90,14 @@ class PageRecords:
         if inputs is not None:
             self.jobs[identity] = (self._indices(inputs), pages)
 
-    def keep_theme(self, address: str, indices: list, title: str, body: str) -> None:
-        """A page MkDocs renders, its body reused: its record as it was."""
-        self.theme[address] = (indices, title, body)
+    def keep_theme(self, address: str, indices: list, title: str, packed: bytes) -> None:
+        """A page MkDocs renders, its body reused: its record as it was (the body as ``pack_body`` made it)."""
+        self.theme[address] = (indices, title, packed)
 
     def add_theme(self, address: str, inputs: list | None, title: str, body: str) -> None:
         """A page MkDocs renders, its body made again from ``inputs`` ``[(key, digest)]`` (None: never reused)."""
         if inputs is not None:
-            self.theme[address] = (self._indices(inputs), title, body)
+            self.theme[address] = (self._indices(inputs), title, pack_body(body))
 
     def _indices(self, inputs: list) -> list:
         indices = []
@@ -117,11 +120,12 @@ class PageRecords:
             return None
         return indices, pages
 
-    def theme_page(self, address: str) -> tuple[list, str, str] | None:
-        """``(input indices, title, body)`` of the page MkDocs renders at ``address``, or None (none of that shape)."""
+    def theme_page(self, address: str) -> tuple[list, str, bytes] | None:
+        """``(input indices, title, packed body)`` of the page MkDocs renders at ``address``, or None (none of that
+        shape)."""
         found = self.theme.get(address)
         if type(found) is not tuple or len(found) != 3 or type(found[0]) is not list \
-                or type(found[1]) is not str or type(found[2]) is not str or not self._are_indices(found[0]):
+                or type(found[1]) is not str or type(found[2]) is not bytes or not self._are_indices(found[0]):
             return None
         return found
 
@@ -191,6 +195,25 @@ class PageRecords:
             os.replace(temp, path)
         except (OSError, ValueError):
             pass  # a read-only or full cache folder only costs the next build's speed
+
+
+def pack_body(body: str) -> bytes:
+    """A page body as the records keep it: UTF-8 (a file name's bytes that are not UTF-8 reach pages as lone
+    surrogates), compressed."""
+    return zlib.compress(body.encode("utf-8", "surrogatepass"), 1)
+
+
+def unpack_body(packed: bytes, limit: int) -> str | None:
+    """The body ``pack_body`` made, or None when it is not one of at most ``limit`` bytes: the records are
+    untrusted, and a few compressed bytes can stand for a thousand times as many."""
+    expand = zlib.decompressobj()
+    try:
+        body = expand.decompress(packed, limit + 1)
+        if len(body) > limit or not expand.eof or expand.unused_data:
+            return None
+        return body.decode("utf-8", "surrogatepass")
+    except (zlib.error, UnicodeDecodeError):
+        return None
 
 
 def _is_page(page) -> bool:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from catgen.website import urls
 from catgen.website.frame import BODY_PLACEHOLDER, front_matter
 from catgen.website.pageinputs import inputs_recorded
-from catgen.website.pagerecords import PageRecords
+from catgen.website.pagerecords import PageRecords, unpack_body
 from catgen.website.pages.generate import theme_page_makers
 
 
@@ -46,8 +46,8 @@ class ThemePages:
             address = self.prefix + url
             kept = self._kept(previous, flags, address)
             if kept is not None:
-                indices, title, body = kept
-                records.keep_theme(address, indices, title, body)
+                indices, title, packed, body = kept
+                records.keep_theme(address, indices, title, packed)
             else:
                 title, body = self._make(make, records, address)
             found.append((url, (title, body)))
@@ -58,9 +58,14 @@ class ThemePages:
         record = previous.theme_page(address) if previous is not None and flags is not None else None
         if record is None or any(flags[i] for i in record[0]):
             return None
-        _indices, title, body = record
-        src_uri = urls.src_uri(address)
-        return record if self.cache.held_before(src_uri, front_matter(title) + BODY_PLACEHOLDER, body) else None
+        indices, title, packed = record
+        # The body is in the previous site's page: no longer than its file (which the site's proof lists).
+        size = self.cache.previous_size(address + "index.html")
+        body = unpack_body(packed, size) if size is not None else None
+        if body is None or not self.cache.held_before(urls.src_uri(address), front_matter(title) + BODY_PLACEHOLDER,
+                                                      body):
+            return None
+        return indices, title, packed, body
 
     def _make(self, make, records, address: str) -> tuple[str, str]:
         self.made.append(address)
