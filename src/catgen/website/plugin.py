@@ -29,7 +29,7 @@ from catgen.errors import CatalogError
 from catgen.website import urls
 from catgen.website.compiledtemplates import keep_compiled
 from catgen.website.config import CatalogUrl, add_catgen_settings, catalog_path, moved_index_message
-from catgen.website.datafiles import ASSETS, PARTS, asset_bytes, asset_paths
+from catgen.website.datafiles import ASSETS, asset_bytes, asset_paths
 from catgen.website.frame import BODY_PLACEHOLDER, Frames, ThemeRenderer, front_matter, known_prefixes
 from catgen.website.guide import arrange_guide, rule_anchors
 from catgen.website.nav import site_nav
@@ -92,11 +92,13 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
         guide = arrange_guide(files, config, theme_page_urls(), prefix)
         # The data files (the search index reads the guide) are written meanwhile: the catalog's and the search
         # index each by a process of its own, on the cores the pages leave free (all of them, in a rebuild).
-        # They are the rebuild's longest step, so they start before the pages MkDocs renders are made; the
-        # status timeline, which the status page shows and the catalog's files hold, is made once, before.
+        # They are the rebuild's longest step, so they start before the pages MkDocs renders are made, the search
+        # index (the longer) first; the status timeline, which the status page shows and the catalog's files
+        # hold, is made once, before the catalog's process starts.
+        write = partial(write_data_files, site, guide, prefix, config.site_dir)
+        self.data_files = [Meanwhile(partial(write, ("search",)))]
         status_timeline(site)
-        self.data_files = [Meanwhile(partial(write_data_files, site, guide, prefix, config.site_dir, (part,)))
-                           for part in PARTS]
+        self.data_files.append(Meanwhile(partial(write, ("catalog",))))
         self.key = self.page_cache.key = global_key(config, guide, self.user_nav)
         self.recording = Recording(site) if self.page_cache.recorded else None
         themed = ThemePages(site, prefix, self.page_cache, self.recording)
