@@ -108,6 +108,11 @@ class SiteModel:
         result = self.result
         return result.errors, result.warnings, len(result.waived)
 
+    def created(self, manifest):
+        """What ``manifest`` says of when it was made (``metadata.created``), or None: a call, so that a page
+        sorting by it does not read the rest of the manifest (``pageinputs``: the home page's stage board)."""
+        return manifest.metadata.get("created")
+
     def findings_of(self, manifest) -> list:
         """The check's findings in ``manifest``'s file (read from the result, never copied)."""
         return self.result.findings_in(manifest.path)

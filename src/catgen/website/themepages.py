@@ -8,7 +8,7 @@ their bodies. A build that records (``pagecache.PageCache.recorded``: a build in
 changed and the previous site's marker holds the hash of that very page: records alone never put text in a
 page. Which of their inputs changed is found first (``pagereuse.ChangedInputs``: a process of its own).
 At 10,000 manifests the audit page alone took 0.5-1 s of every rebuild; a changed model's description now
-makes again its kind's index and the home page (whose stage board reads every model).
+makes again its kind's index only (the home page's stage board reads each model's date through a call).
 
 A page that reads something with no plain form (the checks page reads every finding) has no inputs, and
 is made every time.

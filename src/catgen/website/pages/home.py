@@ -83,8 +83,8 @@ def _stage_column(ctx, stage: str, entries: list) -> str:
 
     A model in the stage with error findings carries its "with errors" mark.
     """
-    entries = sorted(entries, key=lambda e: (e[0].metadata.get("created") is None,
-                                             str(e[0].metadata.get("created"))), reverse=True)
+    created = {m: ctx.site.created(m) for m, _mark in entries}
+    entries = sorted(entries, key=lambda e: (created[e[0]] is None, str(created[e[0]])), reverse=True)
     items = "".join(f"<li>{ctx.ref(m, f'{m.name} {m.version}')}{_marked(ctx, m, mark)}{_deployed_in(ctx, m)}</li>"
                     for m, mark in entries[:BOARD_CAP])
     return (f'<div class="cg-stage-column"><h3>{badge(stage, "cg-stage")}</h3><ul>{items or "<li>—</li>"}</ul>'
