@@ -31,6 +31,15 @@ def atomic_write(path: str, text: str, *, overwrite: bool = True) -> None:
             os.unlink(temp)
 
 
+def resolves_inside(path: str, folder: str) -> bool:
+    """Whether ``path``, its links and ``..`` followed, is ``folder`` or under it (never on two drives)."""
+    top = os.path.realpath(folder)
+    try:
+        return os.path.commonpath([top, os.path.realpath(path)]) == top
+    except ValueError:  # paths on two drives (Windows) have no common path
+        return False
+
+
 def _umask() -> int:
     current = os.umask(0)
     os.umask(current)

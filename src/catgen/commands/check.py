@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import gc
 import io
-import os
 import sys
 
 from catgen.errors import CatalogError, log_safe
-from catgen.fsutil import write_report
+from catgen.fsutil import resolves_inside, write_report
 from catgen.processes import collector_paused
 from catgen.reporters import REPORTERS
 
@@ -43,7 +42,7 @@ def watch(catalog_root: str, *, output_format: str, output: str | None, strict: 
     if not use_cache:
         raise CatalogError("--watch keeps what it found in the cache between checks; it cannot be combined with "
                            "--no-cache")
-    if output and _inside(output, catalog_root):
+    if output and resolves_inside(output, catalog_root):
         raise CatalogError(f"--output {output} is inside the catalog folder: with --watch, each report would "
                            "start the next check")
     from catgen.checking.watch import CheckWatch
@@ -77,14 +76,6 @@ def _watched_report(outcome, seconds: float, output_format: str, output: str | N
         _say(f"checked in {seconds:.2f} s ({done})")
         code = outcome.exit_code(strict)
     return code
-
-
-def _inside(path: str, folder: str) -> bool:
-    real, top = os.path.realpath(path), os.path.realpath(folder)
-    try:
-        return os.path.commonpath([real, top]) == top
-    except ValueError:  # on two drives (Windows): not inside
-        return False
 
 
 def _say(line: str) -> None:

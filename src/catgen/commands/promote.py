@@ -26,7 +26,7 @@ import unicodedata
 from catgen.checking.engine import run_check
 from catgen.commands._refs import find
 from catgen.errors import CatalogError, log_safe
-from catgen.fsutil import atomic_write
+from catgen.fsutil import atomic_write, resolves_inside
 from catgen.graph.lineage import LineageGraph
 from catgen.load.catalog import open_catalog
 from catgen.model import ASSET_KINDS, NAME_RE, canonical_relpath
@@ -127,8 +127,7 @@ def _promotion_name(prefix: str, today: str) -> str:
 def _inside(catalog_root: str, relpath: str) -> str:
     """The path to write, refused unless it resolves inside the catalog (no ``..``, no symbolic link out)."""
     path = os.path.join(catalog_root, relpath)
-    root = os.path.realpath(catalog_root)
-    if os.path.commonpath([root, os.path.realpath(path)]) != root:
+    if not resolves_inside(path, catalog_root):
         raise CatalogError(f"{path} would be written outside the catalog {catalog_root}; nothing written")
     return path
 

@@ -34,7 +34,7 @@ from datetime import date, datetime, timezone
 
 from catgen.diff import diff, same_data
 from catgen.errors import log_safe
-from catgen.fsutil import atomic_write
+from catgen.fsutil import atomic_write, resolves_inside
 from catgen.load.validation import file_problems
 from catgen.load.yamlsafe import Problem, load, resolve_plain
 from catgen.model import KINDS, canonical_relpath, fold, ref_text
@@ -327,10 +327,7 @@ def _why_not_rewritten(current, candidate: _Candidate, policy) -> str | None:
 def _inside(root: str, relpath: str) -> str | None:
     """The absolute path to write, or None when it would resolve outside the catalog (a linked folder)."""
     path = os.path.join(root, relpath)
-    real_root = os.path.realpath(root)
-    if os.path.commonpath([real_root, os.path.realpath(path)]) != real_root:
-        return None
-    return path
+    return path if resolves_inside(path, root) else None
 
 
 def _refuse(outcome: ImportOutcome, candidate: _Candidate, text: str) -> None:
