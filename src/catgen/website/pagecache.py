@@ -26,6 +26,7 @@ import os
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from catgen import __version__
+from catgen.website.pagerecords import PageRecords
 from catgen.website.siteinventory import MARKER, file_sha256, marker_text
 
 
@@ -42,8 +43,8 @@ class PageCache:
         self.key = ""  # this build's ``global_key``
         self.records = records  # the previous build's ``pagerecords.PageRecords`` for this site folder, if any
         self.recorded = recorded  # note each page job's inputs (``pageinputs``) for the next build
-        self.made = None  # this build's ``PageRecords``, once its pages are written
-        self.changed = changed  # ``pagereuse.ChangedInputs`` of ``records``, or None
+        self.made = None  # this build's ``PageRecords`` (``new_records``), when it records
+        self.changed = changed  # ``pagereuse.ChangedInputs`` of ``records`` (given with them)
 
     @property
     def reused(self) -> int:
@@ -58,6 +59,13 @@ class PageCache:
         """The previous build's records when this build records too, with the same global key (else none)."""
         records = self.records
         return records if self.recorded and records is not None and records.key == self.key else None
+
+    def new_records(self):
+        """This build's records, begun the first time asked (the pages MkDocs renders ask first, then the page
+        writer), going on from the reusable ones; None when the build does not record."""
+        if self.made is None and self.recorded:
+            self.made = PageRecords.following(self.reusable_records(), self.key)
+        return self.made
 
     def held_before(self, src_uri: str, content: str, body: str) -> bool:
         """The previous site's marker holds this very page MkDocs renders (its hash, as ``add`` makes it)."""

@@ -63,7 +63,7 @@ class ChangedInputs:
                 return self._all
             flags = bytearray(found)
             for i, key in enumerate(islice(records.inputs, records.inputs_read())):
-                if len(key) == 2 and key[0] != "M":
+                if _is_attribute(key):
                     flags[i] = self._now(recording, i, flags[i])
             for i, changed in self.of_first(recording).items():  # left to the other process
                 flags[i] = changed
@@ -73,9 +73,13 @@ class ChangedInputs:
     def _now(self, recording: Recording, i: int, found: int) -> bool:
         """Input ``i`` changed: as ``found`` by a process, but an attribute evaluated again here."""
         key = self.records.inputs[i]
-        if len(key) == 2 and key[0] != "M":
-            return recording.digest(key) != self.records.digests[i]
-        return bool(found)
+        return recording.digest(key) != self.records.digests[i] if _is_attribute(key) else bool(found)
+
+
+def _is_attribute(key: tuple) -> bool:
+    """An input that is an attribute of the site model, the graph or the timeline (``pageinputs``): the build
+    may set it after the fork."""
+    return len(key) == 2 and key[0] != "M"
 
 
 def changed_flags(recording: Recording, records, skipped=frozenset()) -> bytes:
@@ -100,8 +104,7 @@ class Reuse:
     def found(self, jobs: list) -> list:
         """For each job, ``(pages, input indices)`` when its pages are reused, else None. A page is
         ``(src_uri, hash, True, remote loads, frame)``, as ``pagewriter.PageWriter`` notes a page it writes."""
-        changed = self.cache.changed.of_all(self.recording) if self.cache.changed is not None else \
-            changed_flags(self.recording, self.records)
+        changed = self.cache.changed.of_all(self.recording)
         return [self._recorded(job, changed) for job in jobs]
 
     def _recorded(self, job, changed: bytes) -> tuple[list, list] | None:

@@ -39,7 +39,6 @@ from catgen.website.datafiles import PARTS, data_files
 from catgen.website.offline import file_resources, site_files
 from catgen.website.pagecache import page_hash
 from catgen.website.pageinputs import inputs_recorded, install
-from catgen.website.pagerecords import PageRecords
 from catgen.website.pagereuse import Reuse
 from catgen.website.statusdata import TIMELINE_PATH
 
@@ -177,9 +176,7 @@ class PageWriter:
     def _take(self, jobs: list, reused: list, done: list) -> list[str]:
         """Note each job's pages (hashes, pages kept, checked files, what they load) and its record, in order."""
         addresses = []
-        made = self.cache.made  # this build's records (``themepages`` started them), when it records
-        if made is None and self.recording is not None:
-            made = self.cache.made = PageRecords.following(self.previous, self.key)
+        made = self.cache.new_records() if self.recording is not None else None
         written = ((entry, table) for chunk, table in done for entry in chunk)
         for job, found in zip(jobs, reused):
             if found is not None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from catgen.website import urls
 from catgen.website.frame import BODY_PLACEHOLDER, front_matter
 from catgen.website.pageinputs import inputs_recorded
-from catgen.website.pagerecords import PageRecords, unpack_body
+from catgen.website.pagerecords import unpack_body
 from catgen.website.pages.generate import theme_page_makers
 
 
@@ -38,9 +38,9 @@ class ThemePages:
         """``(address, (title, html))`` of each page, in ``theme_pages``' order; the records of this build
         (``cache.made``) get each one's."""
         cache, recording = self.cache, self.recording
-        previous = cache.reusable_records()
-        records = cache.made = PageRecords.following(previous, cache.key) if recording is not None else None
-        flags = cache.changed.of_first(recording) if previous is not None and cache.changed is not None else None
+        previous = cache.reusable_records()  # with records, the cache has their ``ChangedInputs``
+        records = cache.new_records()
+        flags = cache.changed.of_first(recording) if previous is not None else None
         found = []
         for url, make in theme_page_makers(self.site, self.prefix):
             address = self.prefix + url
