@@ -30,7 +30,9 @@ from pathlib import Path
 from bench_check import CHAIN, add_chain, best, machine, one_file_changer  # benchmarks/, next to this script
 from bytecode import compile_catgen
 from generate import generate
-from streams import StreamReader
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from testing.streams import StreamReader  # noqa: E402  (the tests' reader of a child's pipe: one for both)
 
 CATGEN = str(Path(sys.executable).parent / "catgen")
 CHECKED = re.compile(r"^catgen: checked in ([0-9.]+) s")
