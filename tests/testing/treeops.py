@@ -16,8 +16,9 @@ from stat import S_ISREG
 
 from hypothesis import strategies as st
 
-FOLDER_NAMES = ("a", "b", "t", ".h", "k.yaml")  # "t": the target of the links made to a path not there yet
-FILE_NAMES = ("f.yaml", "g.yml", "n.txt", ".x.yaml")
+# Names as hostile as a file system allows too: bytes that are not UTF-8 (``os.fsdecode``), a line break, a space.
+FOLDER_NAMES = ("a", "b", "t", ".h", "k.yaml", "sp ace")  # "t": the target of the links made to a path not there yet
+FILE_NAMES = ("f.yaml", "g.yml", "n.txt", ".x.yaml", os.fsdecode(b"\xff\xfe.yaml"), "line\nbreak.yaml")
 LINK_NAMES = ("l.yaml", "l2")
 PIPE_NAME = "p.yaml"
 DEEPEST = 3  # folders are made (or moved) at most this deep

@@ -16,7 +16,7 @@ import pytest
 
 from testing.catalogs import EXAMPLE
 from testing.site import build, site_files
-from catgen.website.pagerecords import PageRecords, records_path, salt
+from catgen.website.pagerecords import PageRecords, pack_body, records_path, salt, unpack_body
 
 STORY_NOW = "1727000000"
 
@@ -163,3 +163,13 @@ def test_a_guide_with_a_rules_page_leaves_nothing_to_render_when_nothing_changed
     build(root / "catalog", root / "site")
     again = build(root / "catalog", root / "site")
     assert again["rendered"] == 0 and again["theme_made"] == ["checks/"]  # the pages MkDocs renders read it too
+
+
+def test_a_body_packed_comes_back_whole_and_no_longer_than_its_limit():
+    body = "<p>caf\u00e9 \udcff</p>" * 50  # a file name's byte that is not UTF-8 reaches a page as a lone surrogate
+    packed = pack_body(body)
+    size = len(body.encode("utf-8", "surrogatepass"))
+    assert len(packed) < size and unpack_body(packed, size) == body
+    assert unpack_body(packed, size - 1) is None  # longer than the previous page's file: not that page's body
+    assert unpack_body(packed[:-1], size) is None and unpack_body(packed + b"more", size) is None
+    assert unpack_body(b"not compressed", 100) is None
