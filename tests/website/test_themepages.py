@@ -68,6 +68,20 @@ def test_nothing_changed_makes_only_the_page_that_has_no_inputs(root):
     assert _rebuilt_equals_fresh(root, edited=False) == ALWAYS_MADE
 
 
+def test_a_build_later_the_same_day_keeps_the_pages_that_show_only_the_day(root, monkeypatch):
+    # Every promotion of the example is in force by then, so no page shows the moment (a pending one's mark does).
+    in_force = 1728345600  # 2024-10-08T00:00:00Z
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(in_force))
+    build(root / "catalog", root / "site")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(in_force + 3600))
+    assert _rebuilt_equals_fresh(root) == ALWAYS_MADE  # the home page shows the day, read through a call
+
+
+def test_a_build_on_another_day_makes_again_the_pages_that_show_the_day(root, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(STORY_NOW) + 86400))
+    assert "" in _rebuilt_equals_fresh(root)
+
+
 def test_a_models_description_makes_again_only_what_shows_models(root):
     _edit(root, "models/credit-risk/3.yaml", "Loan-default classifier", "Loan default classifier")
     made = _rebuilt_equals_fresh(root)

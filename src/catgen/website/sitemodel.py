@@ -198,6 +198,11 @@ class SiteModel:
             return StageMark(label, ERRORS, promotion, errors)
         return StageMark(label, REVOCATION if is_revocation(promotion) else IN_FORCE, promotion)
 
+    def day(self) -> str:
+        """The day of ``now`` (UTC, ``YYYY-MM-DD``): a page that shows no more of ``now`` reads this call, so a
+        build later the same day keeps it (``now`` itself changes every build)."""
+        return self.now.strftime("%Y-%m-%d")  # now is in UTC (dates.utc_now)
+
     def is_pending(self, promotion) -> bool:
         """Dated after now (or with no readable date): not in force yet."""
         date = promotion_date(promotion)

@@ -33,7 +33,7 @@ def home_page(ctx: PageContext) -> tuple[str, str]:
     pending = [p for p in promotions if site.is_pending(p)]
     body += section("Latest promotions", _promotion_table(ctx, done[-LATEST_PROMOTIONS:][::-1]) or
                     "<p>No promotions yet.</p>", anchor="latest-promotions")
-    body += section("Pending promotions", (f'<p class="cg-pending-note">Dated after {_day(site)}: not in force '
+    body += section("Pending promotions", (f'<p class="cg-pending-note">Dated after {site.day()}: not in force '
                                           "yet, so in no stage above.</p>" + _promotion_table(ctx, pending))
                     if pending else "", anchor="pending-promotions")
     body += (f'<p>{link(ctx.href("catalog.json"), "catalog.json")} — the whole catalog and lineage graph, '
@@ -42,12 +42,8 @@ def home_page(ctx: PageContext) -> tuple[str, str]:
     return "Home", page("Catalog", body)
 
 
-def _day(site) -> str:
-    return site.now.strftime("%Y-%m-%d")
-
-
 def _as_of(site) -> str:
-    return (f'<p class="cg-as-of">As of <time datetime="{_day(site)}">{_day(site)}</time> (UTC), the day of the '
+    return (f'<p class="cg-as-of">As of <time datetime="{site.day()}">{site.day()}</time> (UTC), the day of the '
             "build: promotions dated after the build are listed as pending, never counted in a stage.</p>")
 
 
