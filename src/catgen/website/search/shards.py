@@ -38,7 +38,7 @@ FORMAT = "catgen-search/2"
 
 class Postings:
     """Which documents have each word, by field class: ``{word: array of codes}``, ``class * count + number``
-    each, so sorting the codes ranks them (best class first, then document number).
+    each, sorted, so that they rank them (best class first, then document number).
 
     Compact because the index reads every document's words once, in number order, and keeps only these
     codes (a manifest's words are made when read: ``Document.indexed_words``): at 50,000 manifests
@@ -54,6 +54,8 @@ class Postings:
                 if codes is None:
                     codes = self.codes[word] = array("q")
                 codes.append(field_class * self.count + number)
+        for word, codes in self.codes.items():  # in rank order once: each word's codes are read in it twice
+            self.codes[word] = array("q", sorted(codes))
 
     def total(self, word: str) -> int:
         """How many documents have ``word``."""
@@ -61,7 +63,7 @@ class Postings:
 
     def ranked(self, word: str, limit: int = CAP) -> list[tuple[int, int]]:
         """The first ``limit`` (field class, document number) of ``word``, in rank order."""
-        return [divmod(code, self.count) for code in sorted(self.codes[word])[:limit]]
+        return [divmod(code, self.count) for code in self.codes[word][:limit]]
 
     def numbers(self, word: str) -> Iterator[int]:
         """The numbers of the documents that have ``word``."""
