@@ -8,7 +8,9 @@ from __future__ import annotations
 import pytest
 
 from testing.catalogs import write
-from testing.cli import DEPLOYMENT, broken, clean, plain_text_default, run, warning_only  # noqa: F401 (fixtures)
+from testing.cli import (  # noqa: F401 (fixtures)
+    DEPLOYMENT, broken, clean, one_error_line, plain_text_default, run, warning_only,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -50,3 +52,28 @@ def test_a_catalog_path_that_would_forge_a_ci_log_line_stays_on_its_line(broken,
     assert code == 0
     assert not [line for line in err.splitlines() if line.startswith("::")]
     assert "'" in err.splitlines()[-1]  # shell-quoted, so the command shown runs as written
+
+
+@pytest.mark.parametrize("settings, reason", [
+    ("nav: 3\n", "site configuration: Config value 'nav': Expected nav to be a list, got a int: 3"),
+    ("theme: {name: no-such-theme}\n", "site configuration: Config value 'theme': Unrecognised theme name: "
+                                        "'no-such-theme'. The available installed themes are: "),
+    ("plugins: [no-such-plugin]\n", "site configuration: Config value 'plugins': The \"no-such-plugin\" plugin is "
+                                     "not installed"),
+])
+def test_an_invalid_mkdocs_yml_is_one_line_that_says_which_setting_and_why(clean, tmp_path, settings, reason):
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n" + settings)
+    code, out, err = run("build", str(clean), "--site-dir", "site")
+    assert (code, out) == (2, "")
+    assert one_error_line(err).startswith("catgen: error: " + reason)
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_strict_configuration_shows_its_warnings_then_why_it_stopped(clean, tmp_path):
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nstrict: true\nunknown_setting: 1\n")
+    code, _out, err = run("build", str(clean), "--site-dir", "site")
+    assert code == 2
+    assert err.splitlines() == ["catgen: WARNING: Config value 'unknown_setting': Unrecognised configuration name: "
+                                "unknown_setting",
+                                "catgen: error: site configuration: Aborted with 1 configuration warnings in 'strict' "
+                                "mode!"]

@@ -14,6 +14,7 @@ import urllib.request
 import pytest
 
 from testing.catalogs import EXAMPLE
+from testing.cli import one_error_line, run
 from testing.streams import StreamReader
 
 
@@ -125,6 +126,19 @@ def test_a_port_in_use_is_one_line_and_exit_2(tmp_path):
     assert process.returncode == 2
     assert err.decode().splitlines() == [f"catgen: error: cannot serve on 127.0.0.1:{port}: Address already in use"]
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+@pytest.mark.parametrize("address, said", [
+    ("127.0.0.1:99999", "cannot serve on 127.0.0.1:99999: a port is a number from 0 to 65535"),
+    ("127.0.0.1:-1", "cannot serve on 127.0.0.1:-1: a port is a number from 0 to 65535"),
+    ("nonsense", "site configuration: Config value 'dev_addr': Must be a string of format 'IP:PORT'"),
+    ("example.com:80", "site configuration: Config value 'dev_addr': 'example.com' does not appear to be an IPv4 or "
+                       "IPv6 address"),
+])
+def test_an_address_that_cannot_be_served_is_one_line_and_exit_2(address, said):
+    code, out, err = run("serve", str(EXAMPLE), "--dev-addr", address)
+    assert (code, out) == (2, "")
+    assert one_error_line(err) == "catgen: error: " + said
 
 
 def test_the_server_ending_on_its_own_ends_the_command_with_exit_2(served, tmp_path):

@@ -100,13 +100,35 @@ def _plugins(user_plugins, catalog_root: str) -> list:
 def load_mkdocs_config(catalog_root: str, site_dir: str, work_dir: str, *, extra: dict | None = None):
     """The loaded MkDocs configuration (``extra`` settings over the project's), or a one-line ``CatalogError``."""
     from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import Abort, ConfigurationError
 
     project, overrides = mkdocs_options(catalog_root, work_dir)
+    errors = _ConfigErrors()
+    logger = logging.getLogger("mkdocs.config")
+    logger.addFilter(errors)
     try:
         return load_config(config_file=project, site_dir=site_dir, **overrides, **(extra or {}))
-    except ConfigurationError as err:
-        raise CatalogError(f"site configuration: {str(err).splitlines()[0] if str(err) else 'invalid'}") from None
+    except (ConfigurationError, Abort) as err:  # Abort: MkDocs' "Aborted with a configuration error!"
+        said = errors.said[0] if errors.said else (str(err).splitlines() or ["invalid"])[0]
+        raise CatalogError(f"site configuration: {said}") from None
+    finally:
+        logger.removeFilter(errors)
+
+
+class _ConfigErrors(logging.Filter):
+    """MkDocs logs the invalid setting (its validation stops at the first), then raises "Aborted with a
+    configuration error!": the setting's error is kept here, for the one line that says why, rather than shown
+    as a line of its own."""
+
+    def __init__(self):
+        super().__init__()
+        self.said: list[str] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.ERROR:
+            return True
+        self.said.append(" ".join(record.getMessage().split()))
+        return False
 
 
 def catalog_path(catalog: str, config_file: str | None) -> str:

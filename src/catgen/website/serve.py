@@ -51,8 +51,11 @@ def _server(catalog_root: str, site: str, work: str, dev_addr: str | None):
 
     os.mkdir(os.path.join(work, "config"))
     extra = {"dev_addr": dev_addr} if dev_addr else {}
-    config = load_mkdocs_config(catalog_root, site, os.path.join(work, "config"), extra=extra)
+    with mkdocs_logging(quiet=True):  # a setting's warning as the builds say it (a line with "catgen:")
+        config = load_mkdocs_config(catalog_root, site, os.path.join(work, "config"), extra=extra)
     host, port = config.dev_addr
+    if not 0 <= port <= 65535:  # MkDocs takes any whole number: binding would raise OverflowError
+        raise CatalogError(f"cannot serve on {host}:{port}: a port is a number from 0 to 65535")
     server = LiveReloadServer(builder=None, host=host, port=port, root=site)
     try:
         server.server_bind()
