@@ -44,7 +44,7 @@ def test_a_rule_by_code_in_any_case_or_by_name(spelling):
 def test_an_unknown_rule_is_one_line_that_points_at_the_list(unknown):
     code, out, err = run("rules", unknown)
     assert (code, out) == (2, "")
-    assert "is not a catgen rule; `catgen rules` lists every rule" in one_error_line(err)
+    assert one_error_line(err) == f"catgen: error: {unknown!r} is not a catgen rule; `catgen rules` lists every rule"
 
 
 def test_the_policys_unknown_rule_code_points_at_catgen_rules(tmp_path):

@@ -26,7 +26,7 @@ def find_rule(text: str):
     wanted = text.strip()
     found = RULES.get(wanted.upper()) or next((r for r in RULES.values() if r.name == wanted.lower()), None)
     if found is None:
-        raise CatalogError(f"{text} is not a catgen rule; `catgen rules` lists every rule")
+        raise CatalogError(f"{text!r} is not a catgen rule; `catgen rules` lists every rule")
     return found
 
 
