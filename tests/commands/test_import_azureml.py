@@ -1,5 +1,7 @@
 """``catgen import azureml``: the report on standard output, exit 0/1/2, one line when it cannot run."""
 
+import os
+
 from testing.azureml_files import azure_file, fixture, new_catalog
 from testing.cli import run
 
@@ -41,4 +43,8 @@ def test_what_stops_the_import_is_one_line_and_exit_2(tmp_path):
         code, out, err = run("import", "azureml", fixture("registry.yml"), "--catalog", str(root), *args)
         assert code == 2 and reason in err and len(err.splitlines()) == 1, (args, err)
     code, _, err = run("import", "azureml", str(tmp_path / "nowhere"), "--workspace", "dev", "--catalog", str(root))
-    assert code == 2 and "no such file or folder" in err
+    assert (code, err) == (2, f"catgen: error: {tmp_path / 'nowhere'}: no such file or folder\n")
+    (tmp_path / "broken.yml").symlink_to(tmp_path / "nowhere.yml")
+    for other in (os.devnull, str(tmp_path / "broken.yml")):
+        code, _, err = run("import", "azureml", other, "--workspace", "dev", "--catalog", str(root))
+        assert (code, err) == (2, f"catgen: error: {other}: not a file nor a folder\n")

@@ -56,6 +56,8 @@ def find_files(paths: list[str]) -> list[str]:
             found += _walk(path)
         elif os.path.isfile(path):
             found.append(path)
+        elif os.path.lexists(path):  # a device, a pipe, a socket, a broken link
+            raise CatalogError(f"{path}: not a file nor a folder")
         else:
             raise CatalogError(f"{path}: no such file or folder")
     return list(dict.fromkeys(found))
