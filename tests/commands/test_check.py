@@ -110,6 +110,29 @@ def test_output_text_matches_stdout(broken, tmp_path):
     assert target.read_text() == printed
 
 
+def _files(folder) -> dict:
+    return {path: path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.mark.parametrize("output", ["catalog/policy.yaml", "catalog/workspaces/dev.yaml", "catalog/report.yml",
+                                    "catalog/workspaces/../new.yaml", "linked/policy.yaml"])
+def test_an_output_that_would_be_a_manifest_of_the_catalog_is_refused_before_anything_is_written(broken, output):
+    (broken.parent / "linked").symlink_to(broken)
+    before = _files(broken)
+    code, out, err = run("check", "--output", output, "catalog")
+    assert (code, out) == (2, "")
+    assert one_error_line(err) == (f"catgen: error: --output {output} is a .yaml/.yml file in the catalog folder: "
+                                   "the report would replace a manifest or be read as one; write it elsewhere")
+    assert _files(broken) == before
+
+
+def test_a_report_of_another_name_may_go_in_the_catalog_folder(broken):
+    # A catalog at the repository's root, with its SARIF report beside the manifests (as the action writes it).
+    code, out, err = run("check", "--format", "sarif", "--output", "catalog/catgen.sarif", "catalog")
+    assert (code, out, err) == (1, "", "")
+    assert json.loads((broken / "catgen.sarif").read_text())["version"] == "2.1.0"
+
+
 def test_output_is_deterministic(broken):
     assert run("check", "--format", "json", "catalog") == run("check", "--format", "json", "catalog")
 

@@ -160,6 +160,17 @@ def test_output_file(repo, capsys, tmp_path):
     assert target.read_text(encoding="utf-8").startswith("✅ **This change passes the check")
 
 
+def test_an_output_that_would_be_a_manifest_of_the_catalog_is_refused(repo, capsys):
+    scenario.revoke_fraud_detector_1(repo)
+    policy = repo.path / "catalog" / "policy.yaml"
+    before = policy.read_bytes()
+    code, out, err = run_cli(capsys, "diff", "--base", repo.base, "--output", str(policy))
+    assert (code, out) == (2, "")
+    assert err == (f"catgen: error: --output {policy} is a .yaml/.yml file in the catalog folder: the report would "
+                   "replace a manifest or be read as one; write it elsewhere\n")
+    assert policy.read_bytes() == before
+
+
 def test_text_format_is_log_safe(repo, capsys):
     scenario.revoke_fraud_detector_1(repo, reason="drift\n::error::forged ##[warning]x")
     code, out, _ = run_cli(capsys, "diff", "--base", repo.base)

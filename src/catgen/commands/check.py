@@ -6,6 +6,7 @@ import gc
 import io
 import sys
 
+from catgen.commands._output import refuse_manifest_output
 from catgen.errors import CatalogError, log_safe
 from catgen.fsutil import resolves_inside, write_report
 from catgen.processes import collector_paused
@@ -20,6 +21,7 @@ def run(catalog_root: str, *, output_format: str, output: str | None, strict: bo
     """
     if changed and base_ref is None:
         raise CatalogError("--changed needs --base: it reports what changed since the base")
+    refuse_manifest_output(output, catalog_root)
     # The cycle collector off for the whole check: a check builds the catalog, its graph and findings and
     # keeps them to the end, so nothing becomes cyclic garbage worth finding, and the full collections that
     # so many new objects trigger cost about a quarter of a check at 100,000 manifests (benchmarks/README.md).

@@ -14,6 +14,7 @@ import os
 import sys
 
 from catgen.checking.base import open_base
+from catgen.commands._output import refuse_manifest_output
 from catgen.errors import log_safe
 from catgen.fsutil import write_report
 from catgen.load.catalog import open_catalog
@@ -22,6 +23,7 @@ from catgen.review.formats import RENDERERS
 
 
 def run(catalog_root: str, *, base_ref: str, output_format: str, output: str | None, strict: bool = False) -> int:
+    refuse_manifest_output(output, catalog_root)
     catalog = open_catalog(catalog_root)
     base = open_base(catalog, catalog_root, base_ref)
     review = review_change(catalog, base, base_ref)
