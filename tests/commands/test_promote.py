@@ -100,8 +100,13 @@ def test_bad_revocation_arguments_are_one_line_refusals(root, args, reason):
 def test_a_stage_name_from_a_hostile_policy_cannot_write_outside_the_catalog(root, tmp_path):
     edit(root, "policy.yaml", "    - name: test\n", "    - name: ../../../x\n")
     code, _, err = promote(root, "model:credit-risk@1", "--stage", "../../../x", "--requested-by", "bob@contoso.com")
-    assert code == 2 and "not a valid name" in one_error_line(err)
+    assert code == 2
+    assert one_error_line(err) == ("catgen: error: --stage '../../../x' is not a valid name (letters, digits, '.', "
+                                   "'_' and '-', starting with a letter or digit)")
     assert [p for p in tmp_path.rglob("*.yaml") if root not in p.parents] == []
+    code, _, err = promote(root, "model:credit-risk@1", "--registry", "registry:a/b", "--requested-by", "bob@contoso.com")
+    assert code == 2
+    assert one_error_line(err).startswith("catgen: error: --registry 'a/b' is not a valid name")
 
 
 def test_a_promotions_folder_linked_out_of_the_catalog_is_refused(root, tmp_path):

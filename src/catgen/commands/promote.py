@@ -95,8 +95,8 @@ def _already_there(catalog, asset, stage: str | None, target_line: str, revoke: 
 def _check_name(what: str, name: str) -> None:
     """Stage and registry names become part of a file name: only a valid name may (SPEC §3)."""
     if not NAME_RE.match(name):
-        raise CatalogError(f"{what} {name!r} is not a valid name (letters, digits, '.', '_' and '-', "
-                           "starting with a letter or digit); fix the catalog")
+        raise CatalogError(f"--{what} {name!r} is not a valid name (letters, digits, '.', '_' and '-', "
+                           "starting with a letter or digit)")
 
 
 def _check_person(person: str) -> None:
