@@ -1,6 +1,6 @@
 """Which recorded inputs changed: two forked processes (the theme pages' inputs first, then the rest) find what
-the build would find itself, attributes the build sets after the fork are evaluated again, and a process that
-fails costs only time."""
+the build would find itself, the attributes the build sets after the fork (and those alone, which are all it
+sets) are evaluated again, and a process that fails costs only time."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from catgen.website import pagereuse
 from catgen.website.pageinputs import Recording
 from catgen.website.pagerecords import PageRecords, records_path
 from catgen.website.pagereuse import ChangedInputs
-from catgen.website.sitemodel import SiteModel
+from catgen.website.build import build_site
+from catgen.website.sitemodel import SET_BY_THE_BUILD, SiteModel
 from catgen.website.statusdata import status_timeline
 
 NOW = "1727000000"
@@ -73,6 +74,41 @@ def test_an_attribute_the_build_sets_after_the_fork_is_evaluated_again(recorded,
         flags = changed.of_all(Recording(site))
         first = changed.of_first(Recording(site))
     assert all(flags[i] for i in rules) and first[status] and flags[status]
+
+
+def test_an_attribute_set_before_the_fork_is_the_processes_to_evaluate(recorded, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", NOW)
+    catalog, records = recorded
+    site = _site(catalog)
+    [by_kind] = [i for i, key in enumerate(records.inputs) if key == ("site", "by_kind")]
+    status_timeline(site)
+    with ChangedInputs(site, records, records.theme_inputs()) as changed:
+        site.by_kind = {}  # no build does this: it shows that the value the processes saw is the one used
+        flags = changed.of_all(Recording(site))
+    assert not flags[by_kind]
+
+
+def _public_state(site) -> dict:
+    """Each public attribute of ``site``: (the object, its digest as an input)."""
+    recording = Recording(site)
+    return {name: (value, recording.digest(("site", name))) for name, value in vars(site).items()
+            if not name.startswith("_")}
+
+
+def test_a_build_sets_no_attribute_of_the_site_model_but_those_it_declares(recorded, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", NOW)
+    catalog, _records = recorded
+    (tmp_path / "guide").mkdir()
+    (tmp_path / "guide" / "rules.md").write_text("# Rules\n")  # the guide's rules page: ``has_rules_page``
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\ndocs_dir: guide\n")
+    site = _site(catalog)
+    before = _public_state(site)
+    with working_dir(tmp_path):
+        build_site(str(catalog), str(tmp_path / "site"), site=site)
+    after = _public_state(site)
+    assert before.keys() == after.keys()
+    changed = {name for name in before if before[name][0] is not after[name][0] or before[name][1] != after[name][1]}
+    assert changed == SET_BY_THE_BUILD  # each set, and no other
 
 
 def test_a_process_that_fails_costs_only_time(recorded, monkeypatch):

@@ -52,6 +52,13 @@ class StageMark:
         return self.state in (IN_FORCE, ERRORS)
 
 
+# The attributes a build sets after the site model is loaded (the guide's rules page, once MkDocs lists the
+# guide; the status timeline, made once the search index's process is forked): inputs that the processes
+# forked at the start of a build (``pagereuse.ChangedInputs``) cannot evaluate. Every other attribute is set
+# by ``from_result`` (``tests/website/test_pagereuse.py`` checks that a build sets no other).
+SET_BY_THE_BUILD = frozenset({"has_rules_page", "status_data"})
+
+
 @dataclass
 class SiteModel:
     result: CheckResult
