@@ -12,9 +12,10 @@ import pytest
 
 from catgen.checking.engine import run_check
 from catgen.load.catalog import open_catalog
-from catgen.website.search.documents import all_documents
+from catgen.website.search import shards
+from catgen.website.search.documents import all_documents, kind_ranges
 from catgen.website.search.reader import IndexReader
-from catgen.website.searchindex import index_texts
+from catgen.website.searchindex import guide_pages, index_texts, manifest_words, texts_with_the_rest
 from catgen.website.sitemodel import SiteModel
 from testing.catalogs import EXAMPLE, NOW, REPO
 
@@ -115,3 +116,14 @@ def test_manifest_documents_keep_no_words_and_make_them_when_read(site):
     assert len(made) == len(site.pages) and all(d.words == {} for d in made)
     assert all(d.indexed_words() and d.indexed_words() == d.indexed_words() for d in made)
     assert all(d.indexed_words() is d.words for d in documents if d.make_words is None)
+
+
+def test_the_manifests_words_made_first_then_the_rest_are_the_index_of_every_document(site):
+    # ``searchahead`` reads the manifests' words before the guide is known: the documents come out in the order
+    # ``all_documents`` gives (manifests, then the checks page, then the guide), numbered alike.
+    documents, words = manifest_words(site)
+    assert words.count == len(documents) == len(site.pages)
+    found = dict(texts_with_the_rest(site, documents, words, guide_pages(GUIDE)))
+    every = all_documents(site, guide_pages(GUIDE))
+    assert [d.record for d in documents] == [d.record for d in every[:len(documents)]]
+    assert found == dict(shards.index_texts(every, kind_ranges(every))) == dict(index_texts(site, GUIDE))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import random
 
+import pytest
+
 from catgen.website.search.documents import Document, kind_ranges
 from catgen.website.search.reader import IndexReader, postings_of
 from catgen.website.search.shards import CAP, Postings, compact, file_key, index_texts
@@ -92,6 +94,24 @@ def test_postings_rank_each_word_by_class_then_document_number():
     assert set(postings.codes) == set("abcdefgh")
 
 
+def test_postings_added_in_parts_past_their_room_rank_as_those_made_at_once():
+    rng = random.Random(18)
+    documents = [Document(["", "", "Model", "", ""], {w: rng.randrange(5) for w in rng.sample("abcdefgh", 4)})
+                 for _ in range(300)]
+    whole = Postings(documents)
+    parts = Postings()
+    parts.numbers_below = 8  # as two million is for a catalog: the codes are made again each time it is reached
+    for start in (0, 5, 100, 299):
+        parts.add(documents[start:{0: 5, 5: 100, 100: 299, 299: 300}[start]])
+    assert (parts.count, parts.numbers_below) == (300, 2048)  # widened at 8 and at 128
+    for word in "abcdefgh":
+        assert parts.ranked(word) == whole.ranked(word) and sorted(parts.numbers(word)) == sorted(whole.numbers(word))
+    assert index_files(documents, kind_ranges(documents), words=parts) == index_files(documents, kind_ranges(documents))
+    short = Postings(documents[:299])
+    with pytest.raises(ValueError, match="the postings hold 299 documents, not 300"):
+        index_files(documents, kind_ranges(documents), words=short)
+
+
 def test_words_made_when_read_index_as_words_kept():
     documents = _family(40)
     made = [Document(d.record, {}, d.name, d.version, make_words=d.words.copy) for d in documents]
@@ -100,6 +120,8 @@ def test_words_made_when_read_index_as_words_kept():
                                                                              budget=3000)
 
 
-def index_files(documents: list, kinds: list, budget: int | None = None) -> dict[str, str]:
-    """Every index file at once: {path: text}."""
-    return dict(index_texts(documents, kinds) if budget is None else index_texts(documents, kinds, budget))
+def index_files(documents: list, kinds: list, budget: int | None = None, words=None) -> dict[str, str]:
+    """Every index file at once: {path: text} (``words``: the documents' postings, made already)."""
+    if budget is None:
+        return dict(index_texts(documents, kinds, words=words))
+    return dict(index_texts(documents, kinds, budget, words=words))

@@ -37,25 +37,42 @@ FORMAT = "catgen-search/2"
 
 
 class Postings:
-    """Which documents have each word, by field class: ``{word: array of codes}``, ``class * count + number``
+    """Which documents have each word, by field class: ``{word: array of codes}``, ``class * numbers_below + number``
     each, sorted, so that they rank them (best class first, then document number).
 
     Compact because the index reads every document's words once, in number order, and keeps only these
     codes (a manifest's words are made when read: ``Document.indexed_words``): at 50,000 manifests
-    3.5 million (word, document) pairs as tuples cost 300 MB, as codes 30 MB.
+    3.5 million (word, document) pairs as tuples cost 300 MB, as codes 30 MB. Documents may be added in
+    parts (``add``), numbered on: the manifests' words are read before the guide is known (``searchahead``).
     """
 
-    def __init__(self, documents: list):
-        self.count = max(len(documents), 1)
+    def __init__(self, documents=()):
+        self.count = 0  # documents added
+        self.numbers_below = 1 << 21  # a code's number is its remainder by this; small codes are fast ones
         self.codes: dict[str, array] = {}
-        for number, document in enumerate(documents):
+        self._sorted = False
+        self.add(documents)
+
+    def add(self, documents) -> None:
+        """The words of ``documents``, numbered after those added before."""
+        self._sorted = False
+        for number, document in enumerate(documents, self.count):
+            if number == self.numbers_below:
+                self._widen()
+            below = self.numbers_below
             for word, field_class in document.indexed_words().items():
                 codes = self.codes.get(word)
                 if codes is None:
                     codes = self.codes[word] = array("q")
-                codes.append(field_class * self.count + number)
-        for word, codes in self.codes.items():  # in rank order once: each word's codes are read in it twice
-            self.codes[word] = array("q", sorted(codes))
+                codes.append(field_class * below + number)
+            self.count = number + 1
+
+    def _widen(self) -> None:
+        """Room for 16 times as many documents: every code made again (past two million documents)."""
+        old, new = self.numbers_below, self.numbers_below << 4
+        for word, codes in self.codes.items():
+            self.codes[word] = array("q", (code // old * new + code % old for code in codes))
+        self.numbers_below = new
 
     def total(self, word: str) -> int:
         """How many documents have ``word``."""
@@ -63,17 +80,25 @@ class Postings:
 
     def ranked(self, word: str, limit: int = CAP) -> list[tuple[int, int]]:
         """The first ``limit`` (field class, document number) of ``word``, in rank order."""
-        return [divmod(code, self.count) for code in self.codes[word][:limit]]
+        if not self._sorted:  # once, in rank order: each word's codes are read in it twice
+            for each, codes in self.codes.items():
+                self.codes[each] = array("q", sorted(codes))
+            self._sorted = True
+        return [divmod(code, self.numbers_below) for code in self.codes[word][:limit]]
 
     def numbers(self, word: str) -> Iterator[int]:
         """The numbers of the documents that have ``word``."""
-        return (code % self.count for code in self.codes[word])
+        return (code % self.numbers_below for code in self.codes[word])
 
 
-def index_texts(documents: list, kinds: list, budget: int = BUDGET) -> Iterator[tuple[str, str]]:
-    """(path under the site, script text) of each index file, each made when asked for, deterministic."""
+def index_texts(documents: list, kinds: list, budget: int = BUDGET, words: Postings | None = None
+                ) -> Iterator[tuple[str, str]]:
+    """(path under the site, script text) of each index file, each made when asked for, deterministic.
+    ``words``: the ``Postings`` of ``documents`` when they are made already."""
     records = [d.record for d in documents]
-    words = Postings(documents)
+    words = Postings(documents) if words is None else words
+    if words.count != len(documents):
+        raise ValueError(f"the postings hold {words.count} documents, not {len(documents)}")
     inline = [compact(r) for r in records]
     record_sizes = [len(json.dumps(r, ensure_ascii=False)) for r in inline]
     sizes = {w: _entry_size(words.ranked(w), words.total(w), record_sizes) for w in words.codes}
