@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
 
 from catgen.errors import CatalogError, log_safe_line
 from catgen.website.config import load_mkdocs_config
@@ -24,6 +25,7 @@ from catgen.website.pagerecords import PageRecords, records_path
 from catgen.website.pagereuse import ChangedInputs
 from catgen.website.pagewriter import frozen_heap
 from catgen.website.safedir import staged_site
+from catgen.website.searchahead import SearchAhead
 from catgen.website.siteinventory import MARKER
 from catgen.website.sitestats import load_site_stats, save_site_stats, stats_path
 from catgen.website.sitemodel import SiteModel
@@ -50,6 +52,9 @@ def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = Tru
         # Which of its inputs changed: found while the previous site is proven and MkDocs starts.
         changed = None if previous is None else \
             meanwhile.enter_context(ChangedInputs(site, previous, previous.theme_inputs()))
+        # In a rebuild, the search index's process, which reads the manifests' words while MkDocs starts
+        # (``searchahead``). A full build's page writers keep both cores busy: it would only compete there.
+        search = meanwhile.enter_context(SearchAhead(site)) if catgen_site else None
         # What the last proof found, so that settled files are not read again (held only while proving).
         known = load_site_stats(stats_path(records)) if catgen_site else None
         staging = meanwhile.enter_context(staged_site(site_dir, protected=(catalog_root,), known=known))
@@ -65,11 +70,12 @@ def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = Tru
         rebuild = staging.previous is not None
         cache = PageCache(staging.previous, staging.kept, previous if rebuild else None, recorded=rebuild or record,
                           changed=changed if rebuild else None, folder=site_dir)
-        plugin.site, plugin.page_cache, plugin.framed = site, cache, framed
+        plugin.site, plugin.page_cache, plugin.framed, plugin.search_ahead = site, cache, framed, search
+        said = meanwhile.enter_context(build_error_said())
         try:
             build(config)
         except MkDocsException as err:
-            raise CatalogError(f"site build failed: {err}") from None
+            raise CatalogError(f"site build failed: {said.reason or err}") from None
         finally:
             writer, theme_made = plugin.writer, plugin.theme_made
             plugin.forget()  # MkDocs keeps its last configuration, plugins and all: not this build's site model
@@ -79,6 +85,35 @@ def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = Tru
     if staging.previous is not None:  # and trust the files it proved and left as they were
         save_site_stats(stats_path(records), staging.previous, staging.replaced)
     return {"pages": len(cache.hashes), "reused": cache.reused, "rendered": writer.rendered, "theme_made": theme_made}
+
+
+class _BuildErrorSaid(logging.Filter):
+    """MkDocs logs a ``BuildError`` (a plugin's error), then raises "Aborted with a BuildError!": its reason is
+    kept here for the build's one line (``reason``), rather than shown as a line of its own."""
+
+    def __init__(self):
+        super().__init__()
+        self.reason: str | None = None
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from mkdocs.exceptions import BuildError
+
+        handled = sys.exc_info()[1]
+        if record.levelno >= logging.ERROR and isinstance(handled, BuildError) and record.getMessage() == str(handled):
+            self.reason = " ".join(str(handled).split())
+            return False
+        return True
+
+
+@contextlib.contextmanager
+def build_error_said():
+    """``_BuildErrorSaid`` on MkDocs' build logger meanwhile."""
+    logger, said = logging.getLogger("mkdocs.commands.build"), _BuildErrorSaid()
+    logger.addFilter(said)
+    try:
+        yield said
+    finally:
+        logger.removeFilter(said)
 
 
 def refuse_remote_resources(site: str, allowed: tuple[str, ...], checked=frozenset(), found=()) -> None:

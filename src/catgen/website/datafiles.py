@@ -47,8 +47,13 @@ def data_files(site, guide=(), prefix: str = "", parts=PARTS) -> Iterator[tuple[
         for name in SCHEMA_FILES:
             yield f"{prefix}schemas/{name}.json", _escaped([schema_text(name)])
     if "search" in parts:
-        for path, text in searchindex.index_texts(site, guide, prefix):
-            yield prefix + path, _escaped([text])
+        yield from search_files(searchindex.index_texts(site, guide, prefix), prefix)
+
+
+def search_files(texts, prefix: str = "") -> Iterator[tuple[str, Iterator[str]]]:
+    """The search index's ``texts`` (``searchindex``) as ``data_files`` gives them."""
+    for path, text in texts:
+        yield prefix + path, _escaped([text])
 
 
 def _escaped(pieces) -> Iterator[str]:

@@ -13,7 +13,7 @@ either the previous site's unchanged page kept in place (``pagecache``,
 Only (file, hash, reused, remote resources) and the job's inputs come back, so
 no body is held longer than its page. The data files are written by processes
 of their own (``Meanwhile``: the catalog's files, and the search index),
-started as soon as the guide is known.
+started as soon as the guide is known (a rebuild's search index earlier: ``searchahead``).
 Any page's bytes are the same whichever worker writes it, and the order of
 the results is the order of ``page_jobs``: the output is deterministic.
 """
@@ -81,7 +81,12 @@ def deferred_data_files(config, prefix: str = "") -> list[File]:
 def write_data_files(site, guide: list, prefix: str, site_dir: str, parts=PARTS) -> None:
     """Write the catalog's data files (``datafiles``: those of ``parts``) into ``site_dir``, as MkDocs writes
     generated text: each piece as it is made, so none of them is held whole."""
-    for path, pieces in data_files(site, guide, prefix, parts):
+    write_files(data_files(site, guide, prefix, parts), site_dir)
+
+
+def write_files(files, site_dir: str) -> None:
+    """Each (path under ``site_dir``, its text in pieces) of ``files``, written a piece at a time."""
+    for path, pieces in files:
         target = os.path.join(site_dir, path)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(target, "w", encoding="utf-8") as handle:
@@ -92,9 +97,9 @@ class Meanwhile:
     """A call run in a process forked now, while this one goes on (in this one, at ``wait``, where forking
     is unsafe: see ``PageWriter._on_all_cores``). ``wait`` returns once it is done, raising what it raised."""
 
-    def __init__(self, call):
+    def __init__(self, call, *, fork: bool = True):
         self.call, self.process, self.answer = call, None, None
-        if fork_is_safe():
+        if fork and fork_is_safe():
             import multiprocessing
 
             ready_to_fork()

@@ -36,6 +36,7 @@ from catgen.website.nav import site_nav
 from catgen.website.pagecache import PageCache, global_key
 from catgen.website.pageinputs import Recording
 from catgen.website.pages.generate import page_jobs, theme_page_urls
+from catgen.website.searchindex import guide_pages
 from catgen.website.pagewriter import Meanwhile, PageWriter, add_to_sitemap, deferred_data_files, write_data_files
 from catgen.website.sitemap import normalise_sitemap
 from catgen.website.sitemodel import SiteModel
@@ -68,6 +69,7 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
         self.theme_made: list[str] = []  # the addresses of the pages MkDocs renders that were made, not kept
         self.nav = self.env = self.files = None
         self.data_files: list[Meanwhile] = []  # writing the data files, a process per part (``on_files``)
+        self.search_ahead = None  # ``catgen build``'s ``searchahead.SearchAhead``, if it started one
         self.writer: PageWriter | None = None  # this build's, for what it checked (``build.refuse_remote_resources``)
 
     def on_config(self, config):
@@ -96,7 +98,11 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
         # index (the longer) first; the status timeline, which the status page shows and the catalog's files
         # hold, is made once, before the catalog's process starts.
         write = partial(write_data_files, site, guide, prefix, config.site_dir)
-        self.data_files = [Meanwhile(partial(write, ("search",)))]
+        ahead, self.search_ahead = self.search_ahead, None  # started by ``catgen build``: the rest is told now
+        if ahead is not None and ahead.tell(guide_pages(guide, prefix), prefix, config.site_dir):
+            self.data_files = [ahead]
+        else:
+            self.data_files = [Meanwhile(partial(write, ("search",)))]
         status_timeline(site)
         self.data_files.append(Meanwhile(partial(write, ("catalog",))))
         self.key = self.page_cache.key = global_key(config, guide, self.user_nav)

@@ -1,0 +1,83 @@
+"""The search index's process, forked as soon as ``catgen build`` has loaded the site model.
+
+At 10,000 manifests the search index was the last step of a rebuild to end: its process started once MkDocs
+had listed the guide (``plugin.on_files``), and a rebuild that wrote no index took 2.4-2.5 s rather than
+3.2-3.4 s. Most of its work, the manifests' words (``searchindex.manifest_words``), needs no guide, so this
+process does it while the previous site is proven and MkDocs starts, then waits to be told the guide's pages,
+the catalog's folder and where to write (``tell``), and writes the index as the build's own process would
+(``datafiles.search_files``). A plugin without one (``mkdocs build`` with catgen in its own ``mkdocs.yml``,
+or where forking is unsafe) writes the index by a ``pagewriter.Meanwhile`` as before.
+"""
+
+from __future__ import annotations
+
+from catgen.processes import die_with_parent, fork_is_safe, ready_to_fork
+from catgen.website.datafiles import search_files
+from catgen.website.pagewriter import Meanwhile, frozen_heap, write_files
+from catgen.website.searchindex import manifest_words, texts_with_the_rest
+
+
+class SearchAhead(Meanwhile):
+    """The search index of ``site`` made in a process forked now (a context: leaving it stops the process unless
+    it was told the rest and waited for). ``process`` is None where forking is unsafe."""
+
+    def __init__(self, site):
+        super().__init__(None, fork=False)
+        self.rest = None  # where the rest is told to the process
+        if not fork_is_safe():
+            return
+        import multiprocessing
+
+        ready_to_fork()
+        start = multiprocessing.get_context("fork")
+        told, self.rest = start.Pipe(duplex=False)
+        self.answer, sent = start.Pipe(duplex=False)
+        self.process = start.Process(target=_index_ahead, args=(site, told, sent), daemon=True)
+        with frozen_heap():  # as ``Meanwhile``: the child's collections leave the pages it shares alone
+            self.process.start()
+        told.close()
+        sent.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *failure) -> None:
+        self.cancel()  # a build that ended before it waited for the index: nothing more is written
+
+    def tell(self, guide: list, prefix: str, site_dir: str) -> bool:
+        """Give the process the rest: the ``guide`` pages (``searchindex.guide_pages``), the catalog's folder
+        ``prefix`` and the folder to write into. False when there is no process to tell (then make the index
+        otherwise)."""
+        if self.process is None or self.rest is None:
+            return False
+        try:
+            self.rest.send((guide, prefix, site_dir))
+        except (OSError, ValueError):  # it ended already (killed, out of memory): the build makes the index
+            self.cancel()
+            self.process = None
+            return False
+        finally:
+            self.rest.close()
+            self.rest = None
+        return True
+
+
+def _index_ahead(site, told, sent) -> None:
+    die_with_parent()
+    try:
+        made = manifest_words(site)
+    except BaseException as err:  # said once the build waits for the index, as any failure of this process
+        made = err
+    try:
+        guide, prefix, site_dir = told.recv()
+    except EOFError:  # the build ended first: nothing to write, nobody to tell
+        return
+    try:
+        if isinstance(made, BaseException):
+            raise made
+        documents, words = made
+        write_files(search_files(texts_with_the_rest(site, documents, words, guide), prefix), site_dir)
+    except BaseException as err:  # the build reports it as one line
+        sent.send(f"{type(err).__name__}: {err}")
+    else:
+        sent.send(None)

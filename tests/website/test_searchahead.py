@@ -1,0 +1,95 @@
+"""The search index's process started as soon as a rebuild has loaded its site model: the index it writes is a
+fresh build's, its failure fails the build in one line, a build that fails first leaves no process behind, and
+where it cannot start the index is made as before."""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+import threading
+
+import pytest
+
+from testing.catalogs import EXAMPLE
+from testing.site import build, site_files
+from catgen.errors import CatalogError
+from catgen.website import searchahead
+from catgen.website.searchahead import SearchAhead
+
+NOW = "1727000000"
+
+
+@pytest.fixture
+def rebuilt(tmp_path, monkeypatch):
+    """The example catalog (a copy) and its site, built once: the next build into it is a rebuild."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", NOW)
+    shutil.copytree(EXAMPLE, tmp_path / "catalog")
+    build(tmp_path / "catalog", tmp_path / "site")
+    return tmp_path
+
+
+def _told(monkeypatch) -> list:
+    """What each ``SearchAhead.tell`` answered, from now on."""
+    answers, tell = [], SearchAhead.tell
+
+    def noted(self, *args):
+        answers.append(tell(self, *args))
+        return answers[-1]
+
+    monkeypatch.setattr(SearchAhead, "tell", noted)
+    return answers
+
+
+def _index(site) -> dict:
+    return {path: text for path, text in site_files(site).items() if path.startswith("search/")}
+
+
+def test_a_rebuild_writes_the_index_of_a_fresh_build_from_the_process_started_ahead(rebuilt, monkeypatch):
+    model = rebuilt / "catalog" / "models" / "credit-risk" / "3.yaml"
+    model.write_text(model.read_text().replace("Loan-default classifier", "Loan default classifier"))
+    told = _told(monkeypatch)
+    build(rebuilt / "catalog", rebuilt / "site")
+    assert told == [True]
+    build(rebuilt / "catalog", rebuilt / "fresh")  # a first build: the index made once MkDocs lists the guide
+    assert told == [True]
+    assert _index(rebuilt / "site") == _index(rebuilt / "fresh") and len(_index(rebuilt / "fresh")) > 10
+    assert site_files(rebuilt / "site") == site_files(rebuilt / "fresh")
+
+
+def test_a_failure_of_the_process_fails_the_build_in_one_line_and_the_site_stays(rebuilt, monkeypatch, capsys):
+    before = site_files(rebuilt / "site")
+    capsys.readouterr()
+
+    def no_memory(site):
+        raise MemoryError("no memory left")
+
+    monkeypatch.setattr(searchahead, "manifest_words", no_memory)  # in the forked process
+    with pytest.raises(CatalogError) as failed:
+        build(rebuilt / "catalog", rebuilt / "site")
+    assert str(failed.value) == ("site build failed: catgen: writing the site's data files failed: MemoryError: no "
+                                 "memory left")
+    assert "MemoryError" not in capsys.readouterr().err  # said once, in the build's error (MkDocs logs it too)
+    assert site_files(rebuilt / "site") == before
+    assert multiprocessing.active_children() == []
+
+
+def test_a_build_that_fails_before_the_guide_is_known_leaves_no_process(rebuilt):
+    (rebuilt / "mkdocs.yml").write_text("site_name: x\nnav: 3\n")
+    with pytest.raises(CatalogError, match="site configuration: Config value 'nav'"):
+        build(rebuilt / "catalog", rebuilt / "site", cwd=rebuilt)
+    assert multiprocessing.active_children() == []
+
+
+def test_where_forking_is_unsafe_there_is_no_process_and_the_build_makes_the_index(rebuilt, monkeypatch):
+    stop = threading.Event()
+    running = threading.Thread(target=stop.wait)  # a thread: forking is unsafe (``processes.fork_is_safe``)
+    running.start()
+    try:
+        told = _told(monkeypatch)
+        build(rebuilt / "catalog", rebuilt / "site")
+    finally:
+        stop.set()
+        running.join()
+    assert told == [False]
+    build(rebuilt / "catalog", rebuilt / "fresh")
+    assert _index(rebuilt / "site") == _index(rebuilt / "fresh")
