@@ -7,14 +7,16 @@ from __future__ import annotations
 import multiprocessing
 import shutil
 import threading
+import time
 
 import pytest
 
 from testing.catalogs import EXAMPLE
-from testing.site import build, site_files
+from testing.site import build, site_files, working_dir
 from catgen.errors import CatalogError
 from catgen.website import searchahead
 from catgen.website.searchahead import SearchAhead
+from catgen.website.sitemodel import SiteModel
 
 NOW = "1727000000"
 
@@ -93,3 +95,36 @@ def test_where_forking_is_unsafe_there_is_no_process_and_the_build_makes_the_ind
     assert told == [False]
     build(rebuilt / "catalog", rebuilt / "fresh")
     assert _index(rebuilt / "site") == _index(rebuilt / "fresh")
+
+
+def test_a_guide_longer_than_a_pipe_holds_is_told_without_waiting_for_the_process(rebuilt, monkeypatch):
+    def slow(site):  # in the forked process: still reading the manifests' words when it is told
+        time.sleep(60)
+
+    monkeypatch.setattr(searchahead, "manifest_words", slow)
+    with working_dir(rebuilt):
+        site = SiteModel.load(str(rebuilt / "catalog"))
+    guide = [("guide/", "# Guide\n\n" + "A long guide. " * 30_000)]  # 420 KB: a pipe holds 64 KB
+    with SearchAhead(site) as ahead:
+        ahead.folder = str(rebuilt)
+        told = []
+        telling = threading.Thread(target=lambda: told.append(ahead.tell(guide, "", str(rebuilt / "out"))))
+        telling.start()  # after the fork: a thread makes forking unsafe
+        telling.join(timeout=10)
+        assert told == [True]
+    assert multiprocessing.active_children() == []
+
+
+def test_a_rebuild_with_a_long_guide_writes_the_index_of_a_fresh_build(rebuilt, monkeypatch):
+    (rebuilt / "mkdocs.yml").write_text("site_name: x\ndocs_dir: guide\n")
+    long_page = "".join(f"## Section {n}\n\nAbout model number {n}, and more words: {'word ' * 120}\n\n"
+                        for n in range(120))  # over 64 KB, what a pipe holds
+    (rebuilt / "guide").mkdir()
+    (rebuilt / "guide" / "long.md").write_text("# Long\n\n" + long_page)
+    build(rebuilt / "catalog", rebuilt / "site", cwd=rebuilt)  # now with the guide
+    told = _told(monkeypatch)
+    build(rebuilt / "catalog", rebuilt / "site", cwd=rebuilt)
+    build(rebuilt / "catalog", rebuilt / "fresh", cwd=rebuilt)
+    assert told == [True]
+    index = _index(rebuilt / "site")
+    assert index == _index(rebuilt / "fresh") and any(b"section-119" in text for text in index.values())

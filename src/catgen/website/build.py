@@ -71,6 +71,8 @@ def build_site(catalog_root: str, site_dir: str, *, site=None, quiet: bool = Tru
         cache = PageCache(staging.previous, staging.kept, previous if rebuild else None, recorded=rebuild or record,
                           changed=changed if rebuild else None, folder=site_dir)
         plugin.site, plugin.page_cache, plugin.framed, plugin.search_ahead = site, cache, framed, search
+        if search is not None:
+            search.folder = work  # where it is told the guide (gone with the staging folder)
         said = meanwhile.enter_context(build_error_said())
         try:
             build(config)

@@ -11,6 +11,9 @@ or where forking is unsafe) writes the index by a ``pagewriter.Meanwhile`` as be
 
 from __future__ import annotations
 
+import marshal
+import os
+
 from catgen.processes import die_with_parent, fork_is_safe, ready_to_fork
 from catgen.website.datafiles import search_files
 from catgen.website.pagewriter import Meanwhile, frozen_heap, write_files
@@ -24,6 +27,7 @@ class SearchAhead(Meanwhile):
     def __init__(self, site):
         super().__init__(None, fork=False)
         self.rest = None  # where the rest is told to the process
+        self.folder: str | None = None  # where the guide's pages are written for it (``tell``)
         if not fork_is_safe():
             return
         import multiprocessing
@@ -47,11 +51,17 @@ class SearchAhead(Meanwhile):
     def tell(self, guide: list, prefix: str, site_dir: str) -> bool:
         """Give the process the rest: the ``guide`` pages (``searchindex.guide_pages``), the catalog's folder
         ``prefix`` and the folder to write into. False when there is no process to tell (then make the index
-        otherwise)."""
-        if self.process is None or self.rest is None:
+        otherwise).
+
+        The guide goes by a file in ``folder``: a pipe holds 64 KB, and a longer message would keep the build
+        waiting until the process has read every manifest's words."""
+        if self.process is None or self.rest is None or self.folder is None:
             return False
+        guide_file = os.path.join(self.folder, "search-guide")
         try:
-            self.rest.send((guide, prefix, site_dir))
+            with open(guide_file, "wb") as handle:
+                handle.write(marshal.dumps(guide))
+            self.rest.send((guide_file, prefix, site_dir))
         except (OSError, ValueError):  # it ended already (killed, out of memory): the build makes the index
             self.cancel()
             self.process = None
@@ -69,13 +79,15 @@ def _index_ahead(site, told, sent) -> None:
     except BaseException as err:  # said once the build waits for the index, as any failure of this process
         made = err
     try:
-        guide, prefix, site_dir = told.recv()
+        guide_file, prefix, site_dir = told.recv()
     except EOFError:  # the build ended first: nothing to write, nobody to tell
         return
     try:
         if isinstance(made, BaseException):
             raise made
         documents, words = made
+        with open(guide_file, "rb") as handle:
+            guide = marshal.loads(handle.read())
         write_files(search_files(texts_with_the_rest(site, documents, words, guide), prefix), site_dir)
     except BaseException as err:  # the build reports it as one line
         sent.send(f"{type(err).__name__}: {err}")
