@@ -11,12 +11,13 @@ from __future__ import annotations
 import marshal
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
 from testing.catalogs import EXAMPLE
 from testing.site import build, site_files
-from catgen.website.pagerecords import PageRecords, pack_body, records_path, salt, unpack_body
+from catgen.website.pagerecords import PageRecords, pack_body, read_stored, records_path, salt, unpack_body, write_stored
 
 STORY_NOW = "1727000000"
 
@@ -63,14 +64,18 @@ def test_time_passing_a_promotions_date_renders_its_pages_again(root, monkeypatc
     assert stats["rendered"] > 0
 
 
-DAMAGES = ["garbage", "salt", "jobs", "inputs", "digests", "pages", "unhashable"]
+DAMAGES = ["garbage", "salt", "jobs", "inputs", "digests", "pages", "unhashable", "cut short", "one object"]
 
 
-def _damaged(stored: dict, damage: str) -> bytes:
-    """The records file with one kind of damage."""
+def _damage(path, stored: dict, damage: str) -> None:
+    """Write the records file at ``path`` with one kind of damage."""
     identity = next(iter(stored["jobs"]))
     if damage == "garbage":
-        return b"\xff not marshal"
+        path.write_bytes(b"\xff not marshal")
+        return
+    if damage == "one object":  # the whole records as one marshal object, as catgen wrote them before
+        path.write_bytes(marshal.dumps(stored))
+        return
     if damage == "salt":
         stored["salt"] = "another catgen"
     elif damage == "jobs":
@@ -83,18 +88,20 @@ def _damaged(stored: dict, damage: str) -> bytes:
         stored["digests"] = [b"other"] * len(stored["digests"])
     else:
         stored["jobs"][identity] = (stored["jobs"][identity][0], [("models/x/index.md", "h", "f", [1])])
-    return marshal.dumps(stored)
+    write_stored(str(path), stored)
+    if damage == "cut short":
+        path.write_bytes(path.read_bytes()[:len(path.read_bytes()) // 2])
 
 
 def test_records_of_another_shape_cost_only_speed(root):
     build(root / "catalog", root / "site")
     build(root / "catalog", root / "site")
-    path = records_path(str(root / "site"))
-    whole = open(path, "rb").read()
+    path = Path(records_path(str(root / "site")))
+    whole = path.read_bytes()
     build(root / "catalog", root / "fresh")
     for damage in DAMAGES:
-        with open(path, "wb") as handle:
-            handle.write(_damaged(marshal.loads(whole), damage))
+        path.write_bytes(whole)
+        _damage(path, read_stored(str(path)), damage)
         stats = build(root / "catalog", root / "site")
         if damage == "unhashable":  # the first input recorded is the home page's (the pages MkDocs renders go first)
             assert "" in stats["theme_made"]

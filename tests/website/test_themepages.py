@@ -8,7 +8,6 @@ marker holds that very page. The records are untrusted: a body edited in them is
 
 from __future__ import annotations
 
-import marshal
 import os
 import shutil
 import zlib
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from testing.site import build, recorded_example, site_files
-from catgen.website.pagerecords import pack_body, records_path
+from catgen.website.pagerecords import pack_body, read_stored, records_path, write_stored
 
 STORY_NOW = "1727000000"
 ALWAYS_MADE = ["checks/"]  # it reads every finding, which has no plain form (``pageinputs``)
@@ -111,9 +110,9 @@ def test_a_new_promotion_makes_again_the_audit_trail(root):
 
 def _edit_records(root, edit) -> None:
     path = records_path(str(root / "site"))
-    stored = marshal.loads(open(path, "rb").read())
+    stored = read_stored(path)
     edit(stored)
-    open(path, "wb").write(marshal.dumps(stored))
+    write_stored(path, stored)
 
 
 def test_a_body_edited_in_the_records_is_never_shown(root):
