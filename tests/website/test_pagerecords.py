@@ -64,7 +64,8 @@ def test_time_passing_a_promotions_date_renders_its_pages_again(root, monkeypatc
     assert stats["rendered"] > 0
 
 
-DAMAGES = ["garbage", "salt", "jobs", "inputs", "digests", "pages", "unhashable", "cut short", "one object"]
+DAMAGES = ["garbage", "salt", "jobs", "inputs", "digests", "pages", "unhashable", "cut short", "one object",
+           "bytes after"]
 
 
 def _damage(path, stored: dict, damage: str) -> None:
@@ -91,6 +92,8 @@ def _damage(path, stored: dict, damage: str) -> None:
     write_stored(str(path), stored)
     if damage == "cut short":
         path.write_bytes(path.read_bytes()[:len(path.read_bytes()) // 2])
+    elif damage == "bytes after":
+        path.write_bytes(path.read_bytes() + b"\0" * 9)
 
 
 def test_records_of_another_shape_cost_only_speed(root):
