@@ -298,6 +298,8 @@ def main(argv: list[str] | None = None) -> None:
     Without ``argv`` the command line is this process's own (the ``catgen`` command, ``python -m catgen``),
     so the process ends with the command: its objects are left to the exit, not collected (``_exit``).
     """
+    if sys.stdout is None:  # started with its standard output closed (``>&-``): a report to it cannot be written
+        sys.stdout = _ClosedOutput()
     try:
         code = cli.main(args=argv, prog_name="catgen", standalone_mode=False, obj={"ends": argv is None})
     except click.exceptions.Exit as done:
@@ -313,6 +315,17 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as err:  # noqa: BLE001 - a bug must still be one line and exit 2, never a traceback
         _fail(f"internal error ({type(err).__name__}: {err}); please report it with the command that caused it")
     _exit(code or 0, ends=argv is None)
+
+
+class _ClosedOutput:
+    """Standard output when the process has none: writing to it is the command's one-line error (a command that
+    writes elsewhere, as ``check --output FILE``, runs)."""
+
+    def write(self, text: str) -> int:
+        raise CatalogError("standard output is closed: nothing can be written to it")
+
+    def flush(self) -> None:
+        pass
 
 
 def _fail(reason: str) -> None:

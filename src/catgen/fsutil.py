@@ -6,6 +6,8 @@ import os
 import stat
 import sys
 
+from catgen.errors import CatalogError
+
 
 def atomic_write(path: str, text: str, *, overwrite: bool = True) -> None:
     """Write ``text`` to ``path`` via a temporary file and a rename.
@@ -52,13 +54,17 @@ def write_report(text: str, output: str | None) -> None:
     An ``output`` that exists and is not a regular file (``/dev/stdout``, ``/dev/null``, a pipe) is
     written through: a rename would put a regular file in the device's place (as root, ``/dev/null``).
     """
-    if output and _is_special(output):
-        with open(output, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-    elif output:
-        atomic_write(output, text)
-    else:
+    if not output:
         sys.stdout.write(text)
+        return
+    try:
+        if _is_special(output):
+            with open(output, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(text)
+        else:
+            atomic_write(output, text)
+    except OSError as err:  # the report's own name, not the temporary file's (nor none, as for a full disk)
+        raise CatalogError(f"cannot write the report to {output}: {err.strerror or err}") from None
 
 
 def _is_special(path: str) -> bool:

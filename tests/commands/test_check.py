@@ -171,6 +171,23 @@ def test_unreadable_manifest_file_simulated(clean, monkeypatch):
     assert one_error_line(err).endswith("workspaces/dev.yaml: Permission denied")
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full (a device that is always full)")
+def test_a_report_that_cannot_be_written_names_its_file(broken):
+    code, out, err = run("check", "--output", "/dev/full", "catalog")
+    assert (code, out) == (2, "")
+    assert one_error_line(err) == "catgen: error: cannot write the report to /dev/full: No space left on device"
+
+
+@pytest.mark.parametrize("args, code, said", [
+    (["check", "catalog"], 2, "catgen: error: standard output is closed: nothing can be written to it\n"),
+    (["check", "catalog", "--output", "report.txt"], 1, ""),  # it writes elsewhere: it runs
+])
+def test_a_closed_standard_output_is_one_line_only_when_written_to(broken, tmp_path, args, code, said):
+    done = subprocess.run([sys.executable, "-m", "catgen", *args], cwd=tmp_path, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, timeout=60, preexec_fn=lambda: os.close(1))
+    assert (done.returncode, done.stderr) == (code, said)
+
+
 def test_unwritable_output(broken, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")
