@@ -21,12 +21,23 @@ from catgen.website.sitemodel import SiteModel
 NOW = "1727000000"
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The example catalog (a copy) and its site, built once for the module."""
+    root = tmp_path_factory.mktemp("ahead")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", NOW)
+        shutil.copytree(EXAMPLE, root / "catalog")
+        build(root / "catalog", root / "site")
+    return root
+
+
 @pytest.fixture
-def rebuilt(tmp_path, monkeypatch):
-    """The example catalog (a copy) and its site, built once: the next build into it is a rebuild."""
+def rebuilt(built, tmp_path, monkeypatch):
+    """A copy of ``built``'s catalog and site: the next build into it is a rebuild."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", NOW)
-    shutil.copytree(EXAMPLE, tmp_path / "catalog")
-    build(tmp_path / "catalog", tmp_path / "site")
+    for name in ("catalog", "site"):
+        shutil.copytree(built / name, tmp_path / name, symlinks=True)
     return tmp_path
 
 
