@@ -36,8 +36,8 @@ from catgen.website.nav import site_nav
 from catgen.website.pagecache import PageCache, global_key
 from catgen.website.pageinputs import Recording
 from catgen.website.pages.generate import page_jobs, theme_page_urls
-from catgen.website.searchindex import guide_pages
 from catgen.website.pagewriter import Meanwhile, PageWriter, add_to_sitemap, deferred_data_files, write_data_files
+from catgen.website.searchindex import guide_pages
 from catgen.website.sitemap import normalise_sitemap
 from catgen.website.sitemodel import SiteModel
 from catgen.website.statusdata import status_timeline
@@ -95,10 +95,11 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
         # The data files (the search index reads the guide) are written meanwhile: the catalog's and the search
         # index each by a process of its own, on the cores the pages leave free (all of them, in a rebuild).
         # They are the rebuild's longest step, so they start before the pages MkDocs renders are made, the search
-        # index (the longer) first; the status timeline, which the status page shows and the catalog's files
-        # hold, is made once, before the catalog's process starts.
+        # index (the longer) first: in a rebuild its process started once the site model was loaded, and is told
+        # the guide now (``searchahead``). The status timeline, which the status page shows and the catalog's
+        # files hold, is made once, before the catalog's process starts.
         write = partial(write_data_files, site, guide, prefix, config.site_dir)
-        ahead, self.search_ahead = self.search_ahead, None  # started by ``catgen build``: the rest is told now
+        ahead, self.search_ahead = self.search_ahead, None
         if ahead is not None and ahead.tell(guide_pages(guide, prefix), prefix, config.site_dir):
             self.data_files = [ahead]
         else:
