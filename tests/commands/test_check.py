@@ -64,7 +64,8 @@ def test_text_lines_sorted_by_path_then_line_with_a_summary_last(broken):
 
 def test_text_line_exact(broken):
     _, out, _ = run("check", "catalog")
-    assert "catalog/deployments/scoring.yaml:9:12: CG201 schema: `spec.traffic` must be an integer from 0 to 100, got 'lots'" in out.splitlines()
+    assert ("catalog/deployments/scoring.yaml:9:12: CG201 schema: `spec.traffic` must be an integer from 0 to 100, "
+            "got 'lots'") in out.splitlines()
 
 
 def test_json_structure(broken):

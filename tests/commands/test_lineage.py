@@ -44,7 +44,8 @@ def test_lineage_json_has_nodes_and_typed_edges():
     document = json.loads(lineage("deployment:credit-risk-prod-blue", "--upstream", "--format", "json"))
     refs = {n["ref"] for n in document["nodes"]}
     assert set(PROD_CHAIN) <= refs
-    assert {"source": "model:credit-risk@3", "target": "job:train-credit-risk-prod-0912", "type": "trained_by"} in document["edges"]
+    trained_by = {"source": "model:credit-risk@3", "target": "job:train-credit-risk-prod-0912", "type": "trained_by"}
+    assert trained_by in document["edges"]
 
 
 def test_lineage_dot_is_a_digraph_with_labelled_edges():

@@ -104,7 +104,8 @@ def test_a_stage_name_from_a_hostile_policy_cannot_write_outside_the_catalog(roo
     assert one_error_line(err) == ("catgen: error: --stage '../../../x' is not a valid name (letters, digits, '.', "
                                    "'_' and '-', starting with a letter or digit)")
     assert [p for p in tmp_path.rglob("*.yaml") if root not in p.parents] == []
-    code, _, err = promote(root, "model:credit-risk@1", "--registry", "registry:a/b", "--requested-by", "bob@contoso.com")
+    code, _, err = promote(root, "model:credit-risk@1", "--registry", "registry:a/b",
+                           "--requested-by", "bob@contoso.com")
     assert code == 2
     assert one_error_line(err).startswith("catgen: error: --registry 'a/b' is not a valid name")
 

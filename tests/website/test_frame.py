@@ -174,5 +174,6 @@ def test_a_body_that_loads_from_another_host_is_reported_with_its_page():
 
 def test_a_frame_is_cut_only_where_the_body_occurs_once():
     assert Frame.cut("<p>B</p><p>B</p>", "T", "B", "u/") is None
-    assert Frame.cut("<t>T</t><p>B</p><a href=u/>", "T", "B", "u/").fill("X", "Y", "v/") == "<t>X</t><p>Y</p><a href=v/>"
+    cut = Frame.cut("<t>T</t><p>B</p><a href=u/>", "T", "B", "u/")
+    assert cut.fill("X", "Y", "v/") == "<t>X</t><p>Y</p><a href=v/>"
 

@@ -17,7 +17,9 @@ import pytest
 
 from testing.catalogs import EXAMPLE
 from testing.site import build, site_files
-from catgen.website.pagerecords import PageRecords, pack_body, read_stored, records_path, salt, unpack_body, write_stored
+from catgen.website.pagerecords import (
+    PageRecords, pack_body, read_stored, records_path, salt, unpack_body, write_stored,
+)
 
 STORY_NOW = "1727000000"
 

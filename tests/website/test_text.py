@@ -62,8 +62,8 @@ def test_linked_text_links_each_http_uri_and_keeps_the_rest_text():
 
 
 def test_a_bare_uri_in_a_description_is_a_link_but_not_inside_a_link_or_code():
-    paragraph = parse_html(description_html("See https://x.example/a_b_ and [doc https://in.example](https://y.example/)"
-                                            " and `https://code.example`")).find("p")
+    text = "See https://x.example/a_b_ and [doc https://in.example](https://y.example/) and `https://code.example`"
+    paragraph = parse_html(description_html(text)).find("p")
     assert [(a.text(), a.attrs["href"]) for a in paragraph.find_all("a")] == [
         ("https://x.example/a_b_", "https://x.example/a_b_"), ("doc https://in.example", "https://y.example/")]
     assert {a.attrs["rel"] for a in paragraph.find_all("a")} == {LINK_REL}
