@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from catgen.checking.engine import run_check
 from catgen.load.catalog import open_catalog
@@ -97,3 +99,23 @@ def test_the_edges_are_those_of_the_networkx_graph_without_making_it(example):
                                   {"source": "model:a@1", "target": None, "type": "consumes", "field": 3}])
 def test_an_edge_is_written_as_the_encoder_writes_it(edge):
     assert catalogjson._edge_text(edge, 2) == catalogjson._encoded(edge, 2)
+
+
+_SCALARS = (st.text(alphabet=st.characters(codec=None, exclude_categories=())) | st.integers() | st.booleans()
+            | st.none() | st.floats() | st.dates() | st.datetimes())
+_VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=4)
+                       | st.dictionaries(st.text(max_size=4) | st.integers(0, 3), inner, max_size=4), max_leaves=25)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_VALUES, depth=st.integers(0, 3))
+def test_a_manifests_data_is_written_as_the_encoder_writes_it(value, depth):
+    # What the manifests' entries are written with (``_indented``, not json's Python encoder): the same text for
+    # any data, not finite numbers, dates, keys that are not text and lone surrogates included.
+    try:
+        expected = catalogjson._encoded(finite_json(value), depth)
+    except TypeError:  # keys of two types: json cannot sort them, and neither may this
+        with pytest.raises(TypeError):
+            catalogjson._indented(value, depth)
+        return
+    assert catalogjson._indented(value, depth) == expected
