@@ -38,7 +38,8 @@ def test_a_file_instead_of_a_folder(clean):
 
 # The console script of the virtualenv running the tests (.venv, or .venv-ci under .ci/run).
 CATGEN = Path(sys.executable).parent / "catgen"
-needs_script = pytest.mark.skipif(not CATGEN.exists(), reason="the catgen console script is not installed next to this Python")
+needs_script = pytest.mark.skipif(not CATGEN.exists(),
+                                  reason="the catgen console script is not installed next to this Python")
 
 
 @needs_script
@@ -57,7 +58,8 @@ def test_installed_script_exit_2_without_traceback():
 
 
 def test_python_dash_m_catgen(clean):
-    done = subprocess.run([sys.executable, "-m", "catgen", "check", str(clean)], capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-m", "catgen", "check", str(clean)], capture_output=True, text=True,
+                          timeout=60)
     assert done.returncode == 0, done.stderr
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src"
 PACKAGE = SRC / "catgen"
 MAX_LINE = 120
 MAX_MODULE_LINES = 400
@@ -97,6 +98,13 @@ def _functions(tree: ast.AST):
 
 def test_lines_stay_under_120_characters():
     long_lines = [f"{path.relative_to(SRC)}:{number}" for path in WRITTEN.values()
+                  for number, line in enumerate(path.read_text("utf-8").splitlines(), 1) if len(line) > MAX_LINE]
+    assert long_lines == []
+
+
+def test_test_and_benchmark_lines_stay_under_120_characters():
+    paths = sorted(path for folder in ("tests", "benchmarks") for path in (ROOT / folder).rglob("*.py"))
+    long_lines = [f"{path.relative_to(ROOT)}:{number}" for path in paths
                   for number, line in enumerate(path.read_text("utf-8").splitlines(), 1) if len(line) > MAX_LINE]
     assert long_lines == []
 

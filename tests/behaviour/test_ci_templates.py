@@ -285,7 +285,8 @@ class FakeGitHub(ThreadingHTTPServer):
     def add(self, body: str, user_type: str = "Bot") -> dict:
         number = len(self.comments) + 1
         comment = {"id": number, "url": f"{self.url}/repos/o/r/issues/comments/{number}",
-                   "html_url": f"https://github.invalid/o/r/pull/7#c{number}", "body": body, "user": {"type": user_type}}
+                   "html_url": f"https://github.invalid/o/r/pull/7#c{number}", "body": body,
+                   "user": {"type": user_type}}
         self.comments.append(comment)
         return comment
 

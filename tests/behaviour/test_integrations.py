@@ -124,9 +124,11 @@ def doc_blocks(language_names: set[str]) -> list[str]:
 # --- the checker itself -------------------------------------------------------------
 
 def test_the_checker_finds_and_judges_commands():
-    script = 'set +e\nif [ -n "$X" ]; then\n  A=1 catgen check "$CATALOG" --base "${{ inputs.base }}" | tee out # note\nfi\n'
+    script = ('set +e\nif [ -n "$X" ]; then\n'
+              '  A=1 catgen check "$CATALOG" --base "${{ inputs.base }}" | tee out # note\nfi\n')
     assert catgen_commands(script) == [["check", "$CATALOG", "--base", "GITHUB_EXPRESSION"]]
-    assert catgen_commands("pip install catgen-registry && .venv/bin/catgen check x --strict > log") == [["check", "x", "--strict"]]
+    assert (catgen_commands("pip install catgen-registry && .venv/bin/catgen check x --strict > log")
+            == [["check", "x", "--strict"]])
     assert catgen_commands("python -m catgen schema model") == [["schema", "model"]]
     assert catgen_commands("echo catgen check; git fetch origin") == []
     assert problem_with(["check", "catalog", "--format", "sarif", "--output", "x.sarif"]) is None
@@ -200,7 +202,8 @@ def test_action_installs_itself_fetches_the_base_and_runs_real_commands():
     steps = action["runs"]["steps"]
     runs = "\n".join(step.get("run", "") for step in steps)
     env = {k: v for step in steps for k, v in step.get("env", {}).items()}
-    assert env["ACTION_PATH"] == "${{ github.action_path }}" and 'pip install --disable-pip-version-check "$ACTION_PATH"' in runs
+    assert (env["ACTION_PATH"] == "${{ github.action_path }}"
+            and 'pip install --disable-pip-version-check "$ACTION_PATH"' in runs)
     assert "git fetch --no-tags --depth=1 origin" in runs and env["PR_BASE_REF"] == "${{ github.base_ref }}"
     assert env["QUEUE_BASE_REF"] == "${{ github.event.merge_group.base_ref }}"
     commands = assert_real_commands(scripts_in_yaml(action), "action.yml")
@@ -267,8 +270,10 @@ def test_pre_commit_hook_runs_only_for_catalog_manifests(path, runs):
     assert bool(re.search(hook()["files"], path)) is runs
 
 
-COPY_IGNORE = shutil.ignore_patterns(".git", ".venv*", "site", "__pycache__", "*.egg-info", ".pytest_cache", ".benchmarks", "node_modules", ".hypothesis")
-GIT = ["git", "-c", "user.name=catgen tests", "-c", "user.email=tests@catgen.invalid", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"]
+COPY_IGNORE = shutil.ignore_patterns(".git", ".venv*", "site", "__pycache__", "*.egg-info", ".pytest_cache",
+                                     ".benchmarks", "node_modules", ".hypothesis")
+GIT = ["git", "-c", "user.name=catgen tests", "-c", "user.email=tests@catgen.invalid", "-c", "commit.gpgsign=false",
+       "-c", "init.defaultBranch=main"]
 TRY_REPO_TIMEOUT = 300  # seconds: pre-commit builds a virtualenv and installs catgen from the hooks repository
 
 
@@ -301,7 +306,8 @@ def hook_install_env(pre_commit_home: Path) -> dict:
 
 def try_repo(hooks_repo: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
     env = hook_install_env(cwd.parent / "pre-commit-home")
-    command = [sys.executable, "-m", "pre_commit", "try-repo", str(hooks_repo), "catgen-check", *args, "--color", "never"]
+    command = [sys.executable, "-m", "pre_commit", "try-repo", str(hooks_repo), "catgen-check", *args,
+               "--color", "never"]
     try:
         return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=TRY_REPO_TIMEOUT)
     except subprocess.TimeoutExpired:

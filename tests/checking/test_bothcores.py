@@ -1,4 +1,5 @@
-"""The rules on two cores (``checking/bothcores.py``): one process's findings and "now" span, whatever the child does."""
+"""The rules on two cores (``checking/bothcores.py``): one process's findings and "now" span,
+whatever the child does."""
 
 from __future__ import annotations
 

@@ -27,7 +27,8 @@ from testing.gitrepo import GitRepo
 FIELDS = ("spec:\n  ", "metadata:\n  ")
 VALUES = ("stage: prod", "model: model:credit-risk@1", "workspace: workspace:ml-prod-weu", "traffic: 70",
           "description: changed", "asset: model:fraud-detector@2", "[")
-EDIT = st.tuples(st.sampled_from(["set", "set", "delete", "copy"]), st.integers(0, 1000), st.integers(0, len(VALUES) - 1))
+EDIT = st.tuples(st.sampled_from(["set", "set", "delete", "copy"]), st.integers(0, 1000),
+                 st.integers(0, len(VALUES) - 1))
 
 
 def _apply(catalog: Path, operation: str, file_index: int, value_index: int) -> None:

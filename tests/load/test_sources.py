@@ -113,7 +113,8 @@ def test_stats_are_what_files_say_in_path_order(tmp_path):
     lstat = os.lstat(tmp_path / "a.yml")
     assert stats[0] == Seen("a.yml", 6, lstat.st_mtime_ns, lstat.st_ino, 0)
     assert [seen.kind for seen in stats[2:]] == [SYMLINK | FOLDER, SYMLINK]
-    # The cold listing tells a regular file by its folder entry's type alone: no size (nor time, inode) before it is read.
+    # The cold listing tells a regular file by its folder entry's type alone: no size (nor time, inode) before it is
+    # read.
     unsized = [SourceFile(f.relpath, UNKNOWN_SIZE) if f.kind == 0 else f for f in files]
     assert sorted(source.walk(), key=lambda f: f.relpath) == unsized
 

@@ -146,9 +146,11 @@ def test_fingerprints_survive_moved_lines_but_not_other_findings(tmp_path):
     result = sample_result(tmp_path)
     before = render(result)["runs"][0]["results"]
     model = tmp_path / "catalog/models/credit-risk/3.yaml"
-    model.write_text("# a comment and a blank line move every key down\n\n" + model.read_text(encoding="utf-8"), encoding="utf-8")
+    model.write_text("# a comment and a blank line move every key down\n\n" + model.read_text(encoding="utf-8"),
+                     encoding="utf-8")
     after = render(with_warning(check(tmp_path / "catalog")))["runs"][0]["results"]
-    lines = lambda results: [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in results]  # noqa: E731
+    lines = lambda results: [  # noqa: E731
+        r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in results]
     assert lines(after) != lines(before)
     prints = lambda results: [r["partialFingerprints"]["catgenFingerprint/v1"] for r in results]  # noqa: E731
     assert prints(after) == prints(before)
@@ -156,9 +158,12 @@ def test_fingerprints_survive_moved_lines_but_not_other_findings(tmp_path):
 
 
 def test_fingerprint_ignores_positions_inside_messages():
-    found = Finding("CG102", "duplicate-key", "error", "catalog/a.yaml", 3, 1, "key <complex key at line 3> again, see catalog/b.yaml:7:2", subject="model:a@1")
-    moved = Finding("CG102", "duplicate-key", "error", "catalog/a.yaml", 9, 1, "key <complex key at line 9> again, see catalog/b.yaml:12:4", subject="model:a@1")
-    other = Finding("CG102", "duplicate-key", "error", "catalog/a.yaml", 3, 1, "key <complex key at line 3> again, see catalog/b.yaml:7:2", subject="model:a@2")
+    found = Finding("CG102", "duplicate-key", "error", "catalog/a.yaml", 3, 1,
+                    "key <complex key at line 3> again, see catalog/b.yaml:7:2", subject="model:a@1")
+    moved = Finding("CG102", "duplicate-key", "error", "catalog/a.yaml", 9, 1,
+                    "key <complex key at line 9> again, see catalog/b.yaml:12:4", subject="model:a@1")
+    other = Finding("CG102", "duplicate-key", "error", "catalog/a.yaml", 3, 1,
+                    "key <complex key at line 3> again, see catalog/b.yaml:7:2", subject="model:a@2")
     assert sarif.fingerprint(found, found.path) == sarif.fingerprint(moved, moved.path)
     assert sarif.fingerprint(found, found.path) != sarif.fingerprint(other, other.path)
 

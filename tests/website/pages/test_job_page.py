@@ -61,7 +61,8 @@ def test_job_summary_shows_the_code_commit_and_the_logs(example_site):
     page = page_tree(example_site, JOB)
     fields = {dt.text(): dd for dt, dd in zip(page.find_all("dt"), page.find_all("dd"))}
     commit = fields["Code"].find_all("a")[1]
-    assert commit.attrs["href"] == "https://github.com/contoso/credit-ml/commit/6b1f53303a732ccc8c6aae6640399827c15250e3"
+    assert commit.attrs["href"] == (
+        "https://github.com/contoso/credit-ml/commit/6b1f53303a732ccc8c6aae6640399827c15250e3")
     assert commit.text() == "6b1f53303a73"
     assert fields["Logs"].text() == "azureml://experiments/credit-risk/runs/train-credit-risk-prod-0912"
     assert fields["Logs"].find_all("a") == []  # azureml:// is not http(s): text

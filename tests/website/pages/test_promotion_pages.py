@@ -20,7 +20,8 @@ def summary(page) -> dict:
 def test_a_promotion_dated_after_now_says_pending_and_why(pages):
     fields = summary(render(pages, f"promotions/{PENDING_PROMOTION}/"))
     assert marks_in(fields["To"]) == {"prod": "pending"}
-    assert fields["State"].text().startswith("pending: ") and "after now (2025-06-01T00:00:00Z)" in fields["State"].text()
+    assert (fields["State"].text().startswith("pending: ")
+            and "after now (2025-06-01T00:00:00Z)" in fields["State"].text())
 
 
 def test_a_revoked_promotion_links_to_its_revocation(pages):

@@ -15,7 +15,9 @@ from catgen.dates import parse_timestamp
 from catgen.history.report import status_document
 from catgen.history.timeline import open_timeline
 from testing.catalogs import EXAMPLE, write
-from testing.site import STORY_NOW, build, build_story_site, headers, page_html, page_tree, parse_html, rows, section, site_files
+from testing.site import (
+    STORY_NOW, build, build_story_site, headers, page_html, page_tree, parse_html, rows, section, site_files,
+)
 from testing.gitrepo import isolate_git
 from testing.story import story_repo
 
