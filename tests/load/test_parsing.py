@@ -13,7 +13,7 @@ import pytest
 import catgen.load.parsing as parsing
 from catgen.load.catalog import open_catalog
 from catgen.checking.engine import run_check
-from catgen.load.parsing import ParseCache
+from catgen.load.parsing import ParseCache, default_cache_dir
 from testing.catalogs import NOW, edit, write
 
 
@@ -356,3 +356,19 @@ def test_with_another_thread_running_no_worker_is_forked(monkeypatch):
     assert [type(d).__name__ for d, _ in serial[:5]] == ["Document", "Document", "Problem", "Problem", "Problem"]
     monkeypatch.setattr(processes.threading, "active_count", lambda: 1)
     assert parsing._pool_pays(len(PARSED_FILES))
+
+
+@pytest.mark.parametrize("environment, folder", [
+    ({"CATGEN_CACHE_DIR": "/c", "XDG_CACHE_HOME": "/x"}, "/c"),
+    ({"XDG_CACHE_HOME": "/x"}, "/x/catgen"),
+    ({"XDG_CACHE_HOME": "relative"}, "/home/someone/.cache/catgen"),  # ignored, as the XDG specification says
+    ({"XDG_CACHE_HOME": ""}, "/home/someone/.cache/catgen"),
+    ({}, "/home/someone/.cache/catgen"),
+])
+def test_the_cache_folder(monkeypatch, environment, folder):
+    for name in ("CATGEN_CACHE_DIR", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", "/home/someone")
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert default_cache_dir() == folder

@@ -194,10 +194,14 @@ class ParseCache:
 
 
 def default_cache_dir() -> str:
+    """``$CATGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/catgen``, else ``~/.cache/catgen``. A relative
+    ``XDG_CACHE_HOME`` is ignored, as the XDG base directory specification says (it would put a cache in
+    whatever folder a command runs from)."""
     explicit = os.environ.get("CATGEN_CACHE_DIR")
     if explicit:
         return explicit
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = xdg if xdg and os.path.isabs(xdg) else os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "catgen")
 
 
