@@ -37,6 +37,18 @@ class GitRepo:
         self.git("commit", "-q", "--allow-empty", "-m", message)
         return self.git("rev-parse", "HEAD")
 
+    def commit_dated(self, stamp: str, message: str = "change") -> str:
+        """Commit the working tree with committer and author date ``stamp`` as a commit object holds it (seconds
+        and zone, any number at all): written with ``git hash-object``, as no ``git commit`` would write it."""
+        self.git("add", "-A")
+        tree, parent = self.git("write-tree"), self.git("rev-parse", "HEAD")
+        text = (f"tree {tree}\nparent {parent}\nauthor Test <test@example.com> {stamp}\n"
+                f"committer Test <test@example.com> {stamp}\n\n{message}\n")
+        commit = subprocess.run(["git", "-C", str(self.path), "hash-object", "-t", "commit", "-w", "--stdin"],
+                                input=text, check=True, capture_output=True, text=True).stdout.strip()
+        self.git("update-ref", "HEAD", commit)
+        return commit
+
     def add_example(self) -> str:
         """Copy the example catalog into ``catalog/`` and commit it: the base."""
         shutil.copytree(EXAMPLE, self.catalog)

@@ -104,14 +104,32 @@ def read_history(root: str) -> History:
     return history
 
 
+# What a commit's date can be, as a datetime; a commit object may say any number (it is text, and anyone can
+# write one), and ``git log`` prints a date before 1970 as an unsigned 64-bit number.
+_EARLIEST = datetime(1, 1, 2, tzinfo=timezone.utc)  # a day in: no time zone can take a date before year 1
+_LATEST = datetime(9999, 12, 31, tzinfo=timezone.utc)
+
+
+def commit_date(stamp: int) -> datetime:
+    """The committer date ``git log`` printed as ``stamp`` (``%ct``): a date before 1970 (printed as its 64-bit
+    two's complement) as it is; one that no datetime can hold (before year 1, after 9999) at that end of the
+    range, so that the commit stays in the history (an audit shows it there) rather than stopping the command."""
+    if stamp >= 1 << 63:
+        stamp -= 1 << 64
+    try:
+        return max(_EARLIEST, min(_LATEST, datetime.fromtimestamp(stamp, timezone.utc)))
+    except (OverflowError, OSError, ValueError):
+        return _LATEST if stamp > 0 else _EARLIEST
+
+
 def _parse_log(output: bytes, prefix: str) -> dict:
     files: dict = {}
     for record in output.split(b"\x01"):
         if not record:
             continue
         parts = record.split(b"\0")
-        commit, stamp, author = parts[0].decode(), int(parts[1]), parts[2].decode("utf-8", "replace")
-        date = datetime.fromtimestamp(stamp, timezone.utc)
+        commit, author = parts[0].decode(), parts[2].decode("utf-8", "replace")
+        date = commit_date(int(parts[1]) if parts[1].isdigit() else 0)  # no number: 1970, as git shows it
         seen = set()  # -m shows a merge once per parent; --first-parent keeps the first, but be sure
         for meta, raw_path in zip(parts[3::2], parts[4::2]):
             fields = meta.decode().strip().lstrip(":").split()
