@@ -43,26 +43,31 @@ def test_a_commit_date_is_the_datetime_it_says_or_the_end_of_the_range_it_is_pas
     assert commit_date(stamp) == date
 
 
-@pytest.mark.parametrize("stamp, shown", [
+HOSTILE_DATES = [  # as a commit object holds them, and as catgen dates the commit
     ("-50399 +1400", "1970-01-01T00:00:00Z"),  # git reads no number there (it shows 1970, and so does catgen)
     ("253402300800 +0000", "9999-12-31T00:00:00Z"),
     ("99999999999999999999999 +0000", "9999-12-31T00:00:00Z"),
     ("18446744073709551615 -1200", "1969-12-31T23:59:59Z"),
-])
-def test_a_commit_dated_out_of_range_stays_in_the_history_and_stops_no_command(tmp_path, monkeypatch, capsys, stamp,
-                                                                                 shown):
+]
+
+
+def test_commits_dated_out_of_range_stay_in_the_history_and_stop_no_command(tmp_path, monkeypatch, capsys):
     # A commit object is text: a change (or anyone) can give it any date. It was an internal error
     # (OverflowError) for ``catgen history``, ``status`` and ``build``.
     isolate_git(tmp_path, monkeypatch)
     repo = GitRepo(tmp_path / "repo")
     repo.add_example()
-    repo.edit("deployments/credit-risk-dev.yaml", "traffic: 100", "traffic: 90")
-    commit = repo.commit_dated(stamp)
+    commits = []
+    for traffic, (stamp, _shown) in zip((90, 80, 70, 60), HOSTILE_DATES):
+        repo.edit("deployments/credit-risk-dev.yaml", f"traffic: {traffic + 10}", f"traffic: {traffic}")
+        commits.append(repo.commit_dated(stamp))
     monkeypatch.chdir(repo.path)
-    [change] = [c for c in read_history("catalog").changes("deployments/credit-risk-dev.yaml") if c.commit == commit]
-    assert change.date.strftime("%Y-%m-%dT%H:%M:%SZ") == shown
+    dates = {c.commit: c.date.strftime("%Y-%m-%dT%H:%M:%SZ")
+             for c in read_history("catalog").changes("deployments/credit-risk-dev.yaml")}
+    assert [dates[commit] for commit in commits] == [shown for _stamp, shown in HOSTILE_DATES]
     code, out, err = run_cli(capsys, "history", "deployment:credit-risk-dev")
-    assert (code, err) == (0, "") and f"{shown}  changed   commit {commit[:12]}" in out
+    assert (code, err) == (0, "")
+    assert all(f"{shown}  changed   commit {commit[:12]}" in out for commit, (_, shown) in zip(commits, HOSTILE_DATES))
     assert run_cli(capsys, "status")[0] == 0
     assert run_cli(capsys, "build", "--site-dir", str(tmp_path / "site"))[0] == 0
 
