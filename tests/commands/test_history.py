@@ -54,6 +54,20 @@ def test_a_deleted_deployment_keeps_its_history(story, capsys):
     assert events[-1]["event"] == "deleted" and events[-1]["model"] == {"from": "model:m@1", "to": None}
 
 
+def test_a_commit_of_a_deployment_that_cannot_be_read_is_unreadable_not_deleted(story, capsys):
+    repo, _ = story
+    manifest = repo.catalog / "deployments/prod-blue.yaml"
+    readable = manifest.read_text()
+    for broken in ("spec: [unclosed\n", readable.replace("kind: Deployment", "kind: Model")):
+        manifest.write_text(broken)
+        repo.commit("broken")
+    manifest.write_text(readable)
+    repo.commit("mended")
+    events = _events(capsys, "deployment:prod-blue")
+    assert [e["event"] for e in events[-3:]] == ["unreadable", "unreadable", "added"]
+    assert events[-3]["model"] == {"from": "model:m@1", "to": None}
+
+
 def test_text_shows_one_line_per_event(story, capsys):
     code, out, _ = run_cli(capsys, "history", "deployment:prod-blue")
     assert code == 0 and "model model:m@2 -> model:m@1, traffic 90 -> 100" in out

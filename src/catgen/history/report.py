@@ -111,7 +111,9 @@ def deployment_events(timeline, relpath: str) -> list[dict]:
     for version in timeline.versions.get(relpath, []):
         change = version.change
         after = version.spec
-        kind = "deleted" if after is None else ("added" if before is None else "changed")
+        # A committed file that is no readable Deployment (broken YAML, too large, another kind) was not deleted.
+        kind = ("deleted" if change.blob is None else "unreadable") if after is None else \
+            ("added" if before is None else "changed")
         events.append({"event": kind, "date": stamp(change.date), "commit": change.commit, "author": change.author,
                        "model": {"from": _field(before, "model"), "to": _field(after, "model")},
                        "traffic": {"from": _field(before, "traffic"), "to": _field(after, "traffic")}})

@@ -23,7 +23,7 @@ class AuditEvent:
     date: datetime | None  # None: the record's date is unreadable (CG201); sorts last
     written: str  # the date as written in the record (shown when unreadable)
     order: int  # at one instant: a request before its approvals, promotions before deployment changes
-    event: str  # requested, approved, revoked, added, changed, deleted
+    event: str  # requested, approved, revoked, added, changed, deleted, unreadable
     stage: str  # the filter's key: a stage name or "registry:<name>" ("" when unknown)
     who: str
     subject: object  # the Promotion, or for a deployment change its current manifest (None when deleted)
