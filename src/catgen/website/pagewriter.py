@@ -97,9 +97,9 @@ class Meanwhile:
     """A call run in a process forked now, while this one goes on (in this one, at ``wait``, where forking
     is unsafe: see ``PageWriter._on_all_cores``). ``wait`` returns once it is done, raising what it raised."""
 
-    def __init__(self, call, *, fork: bool = True):
+    def __init__(self, call):
         self.call, self.process, self.answer = call, None, None
-        if fork and fork_is_safe():
+        if fork_is_safe():
             import multiprocessing
 
             ready_to_fork()

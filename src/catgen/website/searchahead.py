@@ -13,34 +13,29 @@ from __future__ import annotations
 
 import marshal
 import os
+from functools import partial
 
-from catgen.processes import die_with_parent, fork_is_safe, ready_to_fork
+from catgen.processes import fork_is_safe
 from catgen.website.datafiles import search_files
-from catgen.website.pagewriter import Meanwhile, frozen_heap, write_files
+from catgen.website.pagewriter import Meanwhile, write_files
 from catgen.website.searchindex import manifest_words, texts_with_the_rest
 
 
-class SearchAhead(Meanwhile):
-    """The search index of ``site`` made in a process forked now (a context: leaving it stops the process unless
-    it was told the rest and waited for). ``process`` is None where forking is unsafe."""
+class SearchAhead:
+    """The search index of ``site`` made by a ``pagewriter.Meanwhile`` started now (a context: leaving it stops
+    the process unless it was told the rest and waited for); none where forking is unsafe."""
 
     def __init__(self, site):
-        super().__init__(None, fork=False)
+        self.meanwhile: Meanwhile | None = None
         self.rest = None  # where the rest is told to the process
         self.folder: str | None = None  # where the guide's pages are written for it (``tell``)
-        if not fork_is_safe():
-            return
-        import multiprocessing
+        if fork_is_safe():
+            import multiprocessing
 
-        ready_to_fork()
-        start = multiprocessing.get_context("fork")
-        told, self.rest = start.Pipe(duplex=False)
-        self.answer, sent = start.Pipe(duplex=False)
-        self.process = start.Process(target=_index_ahead, args=(site, told, sent), daemon=True)
-        with frozen_heap():  # as ``Meanwhile``: the child's collections leave the pages it shares alone
-            self.process.start()
-        told.close()
-        sent.close()
+            told, self.rest = multiprocessing.get_context("fork").Pipe(duplex=False)
+            meanwhile = Meanwhile(partial(_index_ahead, site, told))
+            told.close()
+            self.meanwhile = meanwhile if meanwhile.process is not None else None  # forked, or none at all
 
     def __enter__(self):
         return self
@@ -55,7 +50,7 @@ class SearchAhead(Meanwhile):
 
         The guide goes by a file in ``folder``: a pipe holds 64 KB, and a longer message would keep the build
         waiting until the process has read every manifest's words."""
-        if self.process is None or self.rest is None or self.folder is None:
+        if self.meanwhile is None or self.rest is None or self.folder is None:
             return False
         guide_file = os.path.join(self.folder, "search-guide")
         try:
@@ -64,32 +59,36 @@ class SearchAhead(Meanwhile):
             self.rest.send((guide_file, prefix, site_dir))
         except (OSError, ValueError):  # it ended already (killed, out of memory): the build makes the index
             self.cancel()
-            self.process = None
+            self.meanwhile = None
             return False
         finally:
             self.rest.close()
             self.rest = None
         return True
 
+    def wait(self) -> None:
+        """As ``Meanwhile.wait``: once the index is written, or its failure raised."""
+        self.meanwhile.wait()
 
-def _index_ahead(site, told, sent) -> None:
-    die_with_parent()
+    def cancel(self) -> None:
+        if self.meanwhile is not None:
+            self.meanwhile.cancel()
+
+
+def _index_ahead(site, told) -> None:
+    """In the process: the manifests' words, then, once told, the rest of the index, written (a failure is raised
+    only once told: the build waits for the index then, and says it)."""
     try:
         made = manifest_words(site)
-    except BaseException as err:  # said once the build waits for the index, as any failure of this process
+    except BaseException as err:
         made = err
     try:
         guide_file, prefix, site_dir = told.recv()
     except EOFError:  # the build ended first: nothing to write, nobody to tell
         return
-    try:
-        if isinstance(made, BaseException):
-            raise made
-        documents, words = made
-        with open(guide_file, "rb") as handle:
-            guide = marshal.loads(handle.read())
-        write_files(search_files(texts_with_the_rest(site, documents, words, guide), prefix), site_dir)
-    except BaseException as err:  # the build reports it as one line
-        sent.send(f"{type(err).__name__}: {err}")
-    else:
-        sent.send(None)
+    if isinstance(made, BaseException):
+        raise made
+    documents, words = made
+    with open(guide_file, "rb") as handle:
+        guide = marshal.loads(handle.read())
+    write_files(search_files(texts_with_the_rest(site, documents, words, guide), prefix), site_dir)
