@@ -109,6 +109,14 @@ def test_missing_git_binary_is_exit_2(repo, tmp_path, monkeypatch, capsys):
     assert err == "catgen: error: git is not installed (or not on PATH); --base reads the base revision with git\n"
 
 
+def test_a_manifest_that_no_longer_parses_counts_as_modified(repo, capsys):
+    (repo.catalog / "models/credit-risk/2.yaml").write_text("apiVersion: catgen/v1\nmetadata: [\n", encoding="utf-8")
+    code, found, summary, _ = check_json(capsys, "--base", repo.base)
+    assert (code, found) == (1, [("CG101", "catalog/models/credit-risk/2.yaml", 3)])  # not CG402: none deleted
+    assert {k: summary["changes"][k] for k in ("added", "modified", "deleted")} == \
+        {"added": 0, "modified": 1, "deleted": 0}
+
+
 # -- the base's policy judges ----------------------------------------------------
 
 

@@ -117,6 +117,41 @@ def test_a_deployment_that_changes_neither_model_nor_traffic_is_no_switch(repo, 
     assert [c["change"] for c in document["changes"]] == ["modified"]
 
 
+@pytest.mark.parametrize("relpath, ref", [
+    ("models/credit-risk/2.yaml", "model:credit-risk@2"),
+    ("deployments/credit-risk-prod-blue.yaml", "deployment:credit-risk-prod-blue"),
+])
+def test_a_manifest_that_no_longer_parses_is_modified_and_named_by_what_it_was(repo, capsys, relpath, ref):
+    (repo.catalog / relpath).write_text("apiVersion: catgen/v1\nmetadata: [\n", encoding="utf-8")
+    code, document = diff_json(capsys, repo)
+    assert code == 1
+    assert document["changes"] == [{"ref": ref, "path": f"catalog/{relpath}", "change": "modified"}]
+    assert [(f["code"], f["path"]) for f in document["findings"]] == [("CG101", f"catalog/{relpath}")]
+    # The deployment's model and traffic as the base had them, and none now: the reviewer sees what stops.
+    assert [(d["deployment"], d["model"], d["traffic"]) for d in document["deployments"]] == (
+        [(ref, {"from": "model:credit-risk@3", "to": None}, {"from": 90, "to": None})]
+        if ref.startswith("deployment:") else [])
+
+
+def test_a_manifest_that_parses_again_is_modified(repo, capsys):
+    path = repo.catalog / "models/credit-risk/2.yaml"
+    written = path.read_text(encoding="utf-8")
+    path.write_text("apiVersion: catgen/v1\nmetadata: [\n", encoding="utf-8")
+    repo.commit("break it")
+    path.write_text(written, encoding="utf-8")
+    code, out, err = run_cli(capsys, "diff", "--base", "HEAD", "--format", "json")
+    assert (code, err) == (0, "")
+    assert json.loads(out)["changes"] == [
+        {"ref": "model:credit-risk@2", "path": "catalog/models/credit-risk/2.yaml", "change": "modified"}]
+
+
+def test_a_file_whose_identity_changed_is_one_deleted_and_one_added(repo, capsys):
+    repo.edit("models/credit-risk/2.yaml", "name: credit-risk", "name: credit-risk-renamed")
+    _, document = diff_json(capsys, repo)
+    assert sorted((c["ref"], c["change"]) for c in document["changes"]) == [
+        ("model:credit-risk-renamed@2", "added"), ("model:credit-risk@2", "deleted")]
+
+
 def test_a_policy_change_is_told_in_words_and_the_base_policy_judges(repo, capsys):
     scenario.lower_prod_approvals(repo)
     scenario.new_credit_risk_version(repo)

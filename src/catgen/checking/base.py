@@ -48,6 +48,9 @@ class ChangeSet:
     added: list[Manifest] = field(default_factory=list)  # working-tree manifests
     modified: list[Manifest] = field(default_factory=list)  # working-tree manifests
     deleted: list[Manifest] = field(default_factory=list)  # base manifests
+    # relpath -> the base's manifest of a file modified out of or into an identity (it no longer parses, or
+    # parses again): matched by its path, as no identity matches it
+    was: dict[str, Manifest] = field(default_factory=dict)
 
     @property
     def touched_paths(self) -> set[str]:
@@ -117,16 +120,29 @@ def _comparable(found) -> tuple:
 
 
 def compute_changes(base: Catalog, catalog: Catalog) -> ChangeSet:
-    """Added, modified and deleted manifests, matched by identity and compared as data."""
+    """Added, modified and deleted manifests, matched by identity and compared as data.
+
+    A file that has an identity on one side only (it no longer parses, or parses again) is matched by its path:
+    it was modified, not deleted and added. A file whose identity changed is a deletion and an addition (CG402).
+    """
     before, after = _by_identity(base), _by_identity(catalog)
-    changes = ChangeSet()
+    changes, added = ChangeSet(), []
     for key, manifest in after.items():
         old = before.get(key)
         if old is None:
-            changes.added.append(manifest)
+            added.append(manifest)
         elif not _same_manifest(old, manifest):
             changes.modified.append(manifest)
-    changes.deleted = [manifest for key, manifest in before.items() if key not in after]
+    deleted = {manifest.relpath: manifest for key, manifest in before.items() if key not in after}
+    for manifest in added:
+        old = deleted.get(manifest.relpath)
+        if old is not None and not (old.identified and manifest.identified):
+            del deleted[manifest.relpath]
+            changes.modified.append(manifest)
+            changes.was[manifest.relpath] = old
+        else:
+            changes.added.append(manifest)
+    changes.deleted = list(deleted.values())
     return changes
 
 

@@ -79,7 +79,9 @@ class Review:
         """(ref, path, added|modified|deleted) for every changed manifest, in path order."""
         rows = [(m, "added") for m in self.changes.added] + [(m, "modified") for m in self.changes.modified]
         rows += [(m, "deleted") for m in self.changes.deleted]
-        return sorted(((_ref_of(m), m.path, change) for m, change in rows), key=lambda row: (row[1], row[2]))
+        was = self.changes.was  # a file that no longer parses is still named by what it was
+        return sorted(((_ref_of(m) or _ref_of(was.get(m.relpath)), m.path, change) for m, change in rows),
+                      key=lambda row: (row[1], row[2]))
 
 
 def review_change(catalog, base, ref: str, *, now=None) -> Review:
@@ -99,7 +101,7 @@ def review_change(catalog, base, ref: str, *, now=None) -> Review:
 
 
 def _ref_of(manifest) -> str | None:
-    return manifest.ref if manifest.identified else None
+    return manifest.ref if manifest is not None and manifest.identified else None
 
 
 def _review_promotion(result, base_graph, promotion, change: str) -> PromotionReview:
@@ -154,11 +156,13 @@ def _deployment_switches(base, changes: ChangeSet) -> list[DeploymentSwitch]:
     before = {m.key: m for m in base.of_kind("Deployment") if m.identified}
     switches = []
     for manifest in changes.added + changes.modified + changes.deleted:
+        deleted = manifest in changes.deleted
+        old = manifest if deleted else changes.was.get(manifest.relpath) or before.get(manifest.key)
+        new = None if deleted or manifest.document is None else manifest
+        if not manifest.identified and old is not None:  # a file that no longer parses: named by what it was
+            manifest = old
         if manifest.kind != "Deployment":
             continue
-        deleted = manifest in changes.deleted
-        old = manifest if deleted else before.get(manifest.key)
-        new = None if deleted else manifest
         model = (_model(old), _model(new))
         traffic = (_traffic_as_written(old), _traffic_as_written(new))
         if model[0] != model[1] or traffic[0] != traffic[1]:
