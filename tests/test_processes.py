@@ -66,3 +66,37 @@ def test_a_fork_is_safe_only_without_other_threads(monkeypatch):
     assert not processes.fork_is_safe()
     monkeypatch.setattr(processes.threading, "active_count", lambda: 1)
     assert processes.fork_is_safe() == ((os.cpu_count() or 1) >= 2)
+
+
+@pytest.mark.parametrize("ended_first", [True, False])
+def test_a_worker_ends_with_its_parent_even_when_the_parent_ended_before_the_worker_began(ended_first):
+    """The worker is told its parent's pid: once orphaned, its own ``getppid()`` is init's (that worker used to
+    take init for its parent and wait for ever). One whose parent is alive goes on (then ends when it does)."""
+    readable, writable = os.pipe()
+    middle = os.fork()
+    if middle == 0:  # the parent that may end first
+        try:
+            os.close(readable)
+            parent = os.getpid()
+            if os.fork() == 0:  # the worker
+                while ended_first and os.getppid() == parent:
+                    time.sleep(0.01)
+                processes.die_with_parent(parent)
+                os.write(writable, b"began")
+                time.sleep(30 if ended_first else 0.5)  # the parent ends meanwhile: so does the worker
+                os.write(writable, b" outlived its parent")
+            elif not ended_first:
+                time.sleep(0.3)
+        finally:
+            os._exit(0)
+    os.close(writable)
+    os.waitpid(middle, 0)
+    said = b""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        chunk = os.read(readable, 100)  # EOF once the worker has ended
+        if not chunk:
+            break
+        said += chunk
+    os.close(readable)
+    assert said == (b"" if ended_first else b"began")

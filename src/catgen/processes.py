@@ -42,24 +42,29 @@ def ready_to_fork() -> None:
     import ctypes  # noqa: F401 - kept in sys.modules, which every fork inherits
 
 
-def die_with_parent() -> None:
-    """Make this worker process end when the process that started it ends, however that ends.
+def die_with_parent(parent: int) -> None:
+    """Make this worker process end when ``parent``, the process that started it, ends, however that ends.
 
     On Linux the kernel sends SIGKILL at once (``prctl(PR_SET_PDEATHSIG)``);
     everywhere, a daemon thread notices that the parent changed (the worker was
-    handed to init) and ends the worker. The thread also covers the moment
-    before ``prctl`` took effect.
+    handed to init) and ends the worker. A parent that ended before ``prctl``
+    took effect ends the worker here.
+
+    ``parent`` is the pid the parent read of itself before it started the worker: the worker's own
+    ``os.getppid()`` is already init's when the parent was killed first, and a worker that took init for
+    its parent waited for ever for work from a parent that was gone.
     """
     import ctypes
     import signal
     import threading
 
-    parent = os.getppid()
     if sys.platform.startswith("linux"):
         try:
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (OSError, AttributeError):
             pass  # no libc prctl: the watching thread alone
+    if os.getppid() != parent:
+        os._exit(1)
     threading.Thread(target=_exit_when_orphaned, args=(parent,), name="catgen-parent-watch", daemon=True).start()
 
 
@@ -96,6 +101,7 @@ class Forked:
     def __init__(self, work, *, ends_with_parent: bool = True):
         self.child, self.readable = None, None
         readable, writable = os.pipe()
+        parent = os.getpid()
         try:
             child = os.fork()
         except OSError:
@@ -103,7 +109,7 @@ class Forked:
             os.close(writable)
             return
         if child == 0:
-            _run_forked(work, readable, writable, ends_with_parent)  # never returns
+            _run_forked(work, readable, writable, parent if ends_with_parent else None)  # never returns
         os.close(writable)
         self.child, self.readable = child, readable
 
@@ -134,12 +140,12 @@ class Forked:
             self.child = None
 
 
-def _run_forked(work, readable: int, writable: int, ends_with_parent: bool) -> None:
+def _run_forked(work, readable: int, writable: int, parent: int | None) -> None:
     status = 1
     try:
         os.close(readable)
-        if ends_with_parent:
-            die_with_parent()
+        if parent is not None:
+            die_with_parent(parent)
         payload = marshal.dumps(work())
         with os.fdopen(writable, "wb") as stream:
             stream.write(payload)

@@ -371,7 +371,7 @@ def _start_pool():
     ready_to_fork()
     try:
         return ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, MAX_CORES), mp_context=start,
-                                   initializer=die_with_parent)
+                                   initializer=die_with_parent, initargs=(os.getpid(),))
     except (OSError, RuntimeError):
         return None
 

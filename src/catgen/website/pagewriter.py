@@ -105,7 +105,7 @@ class Meanwhile:
             ready_to_fork()
             start = multiprocessing.get_context("fork")
             self.answer, sent = start.Pipe(duplex=False)
-            self.process = start.Process(target=_answer, args=(call, sent), daemon=True)
+            self.process = start.Process(target=_answer, args=(call, sent, os.getpid()), daemon=True)
             with frozen_heap():  # the child's collections then leave the pages it shares with the build alone
                 self.process.start()
             sent.close()
@@ -129,8 +129,8 @@ class Meanwhile:
             raise RuntimeError(f"writing the site's data files failed: {failure}")
 
 
-def _answer(call, sent) -> None:
-    die_with_parent()
+def _answer(call, sent, parent: int) -> None:
+    die_with_parent(parent)
     try:
         call()
     except BaseException as err:  # the build reports it as one line
@@ -230,7 +230,7 @@ class PageWriter:
         pool = None
         try:
             pool = ProcessPoolExecutor(max_workers=_cores(), mp_context=multiprocessing.get_context("fork"),
-                                       initializer=_start_worker)
+                                       initializer=_start_worker, initargs=(os.getpid(),))
             results = pool.map(_chunk_in_worker, range(count))  # every chunk submitted: the workers start
         except (OSError, RuntimeError):  # no fork or semaphores here (some sandboxes): serially
             if pool is not None:
@@ -286,8 +286,8 @@ def _each_result(pool, results, meanwhile):
             yield marshal.loads(done)
 
 
-def _start_worker() -> None:
-    die_with_parent()
+def _start_worker(parent: int) -> None:
+    die_with_parent(parent)
     if _WRITER.recording is not None:
         install(_WRITER.recording)  # for good: the worker ends with the build
 

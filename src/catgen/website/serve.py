@@ -82,11 +82,12 @@ def _serve_meanwhile(server, watched: list, rebuild) -> None:
     asked, ask = os.pipe()
     answered, answer = os.pipe()
     ready_to_fork()
+    parent = os.getpid()
     child = os.fork()
     if child == 0:  # pragma: no cover - the child's coverage is not collected
         os.close(asked)
         os.close(answer)
-        _run_server(server, watched, ask, answered)
+        _run_server(server, watched, ask, answered, parent)
     os.close(ask)
     os.close(answered)
     server.server_close()  # the child's copy of the socket serves
@@ -102,11 +103,11 @@ def _serve_meanwhile(server, watched: list, rebuild) -> None:
         _stop(child)
 
 
-def _run_server(server, watched: list, ask: int, answered: int) -> None:
+def _run_server(server, watched: list, ask: int, answered: int, parent: int) -> None:
     """The child: serve, watch, and ask the parent for each rebuild; end with the parent or on a signal."""
     code = 0
     try:
-        die_with_parent()
+        die_with_parent(parent)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
         def builder() -> None:
