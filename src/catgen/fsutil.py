@@ -42,6 +42,15 @@ def resolves_inside(path: str, folder: str) -> bool:
         return False
 
 
+def path_in_catalog(catalog_root: str, relpath: str) -> str:
+    """The path of ``relpath`` to write into the catalog, refused (one line) unless it resolves inside the catalog:
+    a folder on the way that is a symbolic link out of it would put the file where no check reads it."""
+    path = os.path.join(catalog_root, relpath)
+    if not resolves_inside(path, catalog_root):
+        raise CatalogError(f"{path} would be written outside the catalog {catalog_root}; nothing written")
+    return path
+
+
 def _umask() -> int:
     current = os.umask(0)
     os.umask(current)

@@ -3,6 +3,7 @@
 Writing whole files or none is tested in ``tests/behaviour/test_safe_writes.py``.
 """
 
+import os
 import shutil
 
 import pytest
@@ -59,6 +60,22 @@ def test_new_refuses_to_overwrite(tmp_path):
     with pytest.raises(CatalogError, match="already exists"):
         invoke("new", "model", "credit-risk", "--version", "3", "--catalog", str(root))
     assert (root / "models/credit-risk/3.yaml").read_bytes() == before
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="symbolic links")
+def test_a_folder_linked_out_of_the_catalog_is_refused_and_nothing_is_written(tmp_path):
+    """The check does not follow links (CG106): a skeleton written through one would never be checked."""
+    root, outside = tmp_path / "catalog", tmp_path / "outside"
+    outside.mkdir()
+    (root / "models").mkdir(parents=True)
+    os.symlink(outside, root / "models" / "linked")
+    code, out, err = run("new", "model", "linked", "--version", "1", "--catalog", str(root))
+    assert (code, out) == (2, "")
+    assert one_error_line(err) == (f"catgen: error: {root / 'models/linked/1.yaml'} would be written outside the "
+                                   f"catalog {root}; nothing written")
+    assert list(outside.iterdir()) == []
+    code, out, _ = run("new", "model", "not-linked", "--version", "1", "--catalog", str(root))
+    assert code == 0 and (root / "models/not-linked/1.yaml").is_file()
 
 
 # ------------------------------------------ the $schema line: the user's site, else the built site folder

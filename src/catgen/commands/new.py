@@ -18,7 +18,7 @@ import pathlib
 import sys
 
 from catgen.errors import CatalogError
-from catgen.fsutil import atomic_write
+from catgen.fsutil import atomic_write, path_in_catalog
 from catgen.load.validation import file_problems
 from catgen.load.yamlsafe import Problem, load
 from catgen.model import KINDS, NAME_RE, VERSION_RE, canonical_relpath
@@ -62,7 +62,7 @@ def run(kind_text: str, name: str, version: str | None, catalog_root: str, today
     kind = _kind(kind_text)
     _validate(kind, name, version)
     relpath = canonical_relpath(kind, name, version)
-    path = os.path.join(catalog_root, relpath)
+    path = path_in_catalog(catalog_root, relpath)
     text = skeleton(kind, name, version, today, schema=schema_address(kind, path))
     _refuse_what_check_rejects(text)
     try:

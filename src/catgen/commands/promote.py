@@ -26,7 +26,7 @@ import unicodedata
 from catgen.checking.engine import run_check
 from catgen.commands._refs import find
 from catgen.errors import CatalogError, log_safe
-from catgen.fsutil import atomic_write, resolves_inside
+from catgen.fsutil import atomic_write, path_in_catalog
 from catgen.graph.lineage import LineageGraph
 from catgen.load.catalog import open_catalog
 from catgen.model import ASSET_KINDS, NAME_RE, canonical_relpath
@@ -48,7 +48,7 @@ def run(ref: str, catalog_root: str, *, stage: str | None, registry: str | None,
     target_line, slug = _target(catalog, stage, registry, revoke)
     already = _already_there(catalog, asset, stage, target_line, revoke)
     name = _promotion_name(f"{asset.name}-{asset.version}-{slug}", today)
-    path = _inside(catalog_root, canonical_relpath("Promotion", name, None))
+    path = path_in_catalog(catalog_root, canonical_relpath("Promotion", name, None))
     atomic_write(path, promotion_text(name, asset.ref, target_line, requested_by, today, revoke=revoke, reason=reason),
                  overwrite=False)
     sys.stdout.write(f"wrote {path}\n")
@@ -122,14 +122,6 @@ def _promotion_name(prefix: str, today: str) -> str:
     """``<prefix>-<date>-<id>``, the prefix cut so the name stays within the 128 characters a name may have."""
     suffix = f"-{today.replace('-', '')}-{secrets.token_hex(3)}"
     return prefix[: MAX_NAME - len(suffix)] + suffix
-
-
-def _inside(catalog_root: str, relpath: str) -> str:
-    """The path to write, refused unless it resolves inside the catalog (no ``..``, no symbolic link out)."""
-    path = os.path.join(catalog_root, relpath)
-    if not resolves_inside(path, catalog_root):
-        raise CatalogError(f"{path} would be written outside the catalog {catalog_root}; nothing written")
-    return path
 
 
 def promotion_text(name: str, asset_ref: str, target_line: str, requested_by: str, today: str, *,
