@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from catgen.website import offline
 from catgen.website.offline import _ResourceFinder, framed_resources, html_resources
 
 LOADS = [
@@ -40,6 +41,35 @@ def test_a_text_that_loads_from_another_host_is_parsed(text):
 @pytest.mark.parametrize("text", NOTHING)
 def test_a_text_that_loads_nothing_finds_nothing(text):
     assert html_resources(text) == _parsed(text) == []
+
+
+def _long_page(body: str) -> str:
+    nav = '<li><input class="toggle" id="n{0}" type="checkbox"><a href="p{0}/">Page {0}</a></li>'
+    return FRAME.format("assets/s.css", "<ul>" + "".join(nav.format(i) for i in range(400)) + "</ul>" + body)
+
+
+def test_a_long_text_is_answered_from_memory_only_when_it_is_the_same_text():
+    page = _long_page("<p>x</p>")
+    assert len(page) >= offline.REMEMBERED_FROM
+    first = html_resources(page)
+    assert first == _parsed(page) == []
+    first.append(("mutated by a caller", "x"))  # the remembered answer is not the caller's list
+    assert html_resources(page) == []
+    # The same page but for one address: parsed, not remembered.
+    loads = _long_page('<img src="https://a.example/x.png">')
+    quiet = _long_page('<img src="assets/a.example/x.png">')
+    assert html_resources(loads) == _parsed(loads) == [("<img src=https://a.example/x.png>", "https://a.example/x.png")]
+    assert html_resources(quiet) == [] and html_resources(loads) != []
+
+
+def test_what_is_remembered_stays_bounded(monkeypatch):
+    monkeypatch.setattr(offline, "_REMEMBERED", {})
+    monkeypatch.setattr(offline, "REMEMBERED_AT_MOST", 3)
+    pages = [_long_page(f'<img src="https://a.example/{i}.png">') for i in range(5)]
+    for i, page in enumerate(pages):
+        assert html_resources(page)[0][1] == f"https://a.example/{i}.png"
+    assert len(offline._REMEMBERED) == 3
+    assert html_resources(pages[0])[0][1] == "https://a.example/0.png"  # forgotten, then parsed again
 
 
 FRAME = '<html><head><link rel="stylesheet" href="{}"><script src="x.js"></script></head><body>{}</body></html>'
