@@ -34,6 +34,22 @@ def test_invalid_timestamps(text):
     assert parse_timestamp(text) is None
 
 
+@pytest.mark.parametrize("text", ["9999-12-31T23:00:00-05:00", "0001-01-01T00:30:00+01:00", "9999-12-31T23:59:59-00:01"])
+def test_a_timestamp_whose_zone_puts_it_outside_the_calendar_in_utc_is_no_date(text):
+    """It overflowed wherever it was taken to UTC: ``catgen history`` and ``catgen build`` stopped on it."""
+    assert parse_timestamp(text) is None
+    moment = datetime(9999, 12, 31, 23, tzinfo=timezone(timedelta(hours=-5)))
+    assert parse_timestamp(moment) is None
+
+
+@pytest.mark.parametrize("text, utc", [
+    ("0001-01-01T00:30:00-01:00", "0001-01-01T01:30:00Z"), ("9999-12-31T23:59:59+01:00", "9999-12-31T22:59:59Z"),
+    ("0999-05-06T07:08:09.5Z", "0999-05-06T07:08:09Z"), ("2024-09-01T12:00:00+02:00", "2024-09-01T10:00:00Z"),
+])
+def test_every_reading_is_written_in_utc_with_four_digits_of_year(text, utc):
+    assert dates.utc_text(parse_timestamp(text)) == utc
+
+
 def test_expires_is_valid_through_its_day():
     end = parse_timestamp("2025-06-30", end_of_day=True)
     assert end == datetime(2025, 7, 1, tzinfo=UTC) - timedelta(microseconds=1)
@@ -42,7 +58,8 @@ def test_expires_is_valid_through_its_day():
 def test_every_date_the_schema_accepts_works_at_both_ends_of_its_day():
     assert parse_timestamp("9999-12-31", end_of_day=True) == datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
     assert parse_timestamp("0001-01-01") == datetime(1, 1, 1, tzinfo=UTC)
-    assert parse_timestamp("0001-01-01", end_of_day=True) < parse_timestamp("9999-12-31T23:59:59-05:00")
+    assert parse_timestamp("0001-01-01", end_of_day=True) < parse_timestamp("9999-12-31T23:59:59+05:00")
+    assert parse_timestamp("9999-12-31T23:59:59-05:00") is None  # 10000-01-01 in UTC
     assert parse_timestamp("9999-12-31T23:59:59.999999Z", end_of_day=True).year == 9999
 
 
@@ -63,7 +80,8 @@ def test_an_invalid_source_date_epoch_stops_the_command(monkeypatch, epoch):
         utc_now()
 
 
-# The reading as it was before its fast path and cache (dates.py as of commit cfe7f72): the reference the
+# The reading as it was before its fast path and cache (dates.py as of commit cfe7f72), but that a reading
+# outside years 0001-9999 in UTC is none (it overflowed wherever it was taken to UTC): the reference the
 # faster one must equal on every input.
 _REF_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _REF_FRACTION = re.compile(r"\.(\d+)")
@@ -71,6 +89,13 @@ _REF_ZONE = re.compile(r"(?<=\d)([+-])(\d{2})(\d{2})?$")
 
 
 def reference_parse_timestamp(value, *, end_of_day=False):
+    found = _reference_reading(value, end_of_day)
+    if found is not None and not datetime.min.replace(tzinfo=UTC) <= found <= datetime.max.replace(tzinfo=UTC):
+        return None
+    return found
+
+
+def _reference_reading(value, end_of_day):
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
     if isinstance(value, date):

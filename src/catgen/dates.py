@@ -3,6 +3,9 @@
 A bare date means 00:00 UTC; a timestamp without a zone is UTC. ``expires``
 is valid through its day, so it is read as the end of that day. Every date the
 schema accepts (years 0001 to 9999) works: nothing here steps past 9999-12-31.
+A timestamp whose zone puts it outside those years in UTC
+(``9999-12-31T23:00:00-05:00``) is no real date: every reading can be taken to
+UTC and written as ``utc_text`` writes it.
 
 A check reads the same few timestamps thousands of times (every approval,
 every ``created``), so a text's reading is kept in a small bounded cache, and
@@ -43,7 +46,7 @@ def parse_timestamp(value, *, end_of_day: bool = False) -> datetime | None:
             parsed = _parsed[key] = _parse_text(value, end_of_day)
         return parsed
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return _in_utc_years(value if value.tzinfo else value.replace(tzinfo=timezone.utc))
     if isinstance(value, date):
         return _from_date(value, end_of_day)
     if not isinstance(value, str):
@@ -64,7 +67,23 @@ def _parse_text(value: str, end_of_day: bool) -> datetime | None:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return _in_utc_years(parsed) if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _in_utc_years(moment: datetime) -> datetime | None:
+    """``moment``, or None when it is before 0001 or after 9999 in UTC (a reading that could not be compared with
+    every other, or written in UTC, without overflowing)."""
+    try:
+        moment.astimezone(timezone.utc)
+    except OverflowError:
+        return None
+    return moment
+
+
+def utc_text(moment: datetime) -> str:
+    """``moment`` in UTC to the second, ISO 8601 (``2024-09-01T10:00:00Z``; ``strftime`` writes year 1 as ``1``)."""
+    at = moment.astimezone(timezone.utc) if moment.tzinfo else moment
+    return f"{at.year:04d}-{at.month:02d}-{at.day:02d}T{at.hour:02d}:{at.minute:02d}:{at.second:02d}Z"
 
 
 def _normalise_zone(text: str) -> str:

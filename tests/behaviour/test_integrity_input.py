@@ -11,6 +11,8 @@ on the policy and on published history).
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from testing.catalogs import line_of
@@ -147,6 +149,18 @@ def test_an_exception_expiring_on_the_last_day_of_the_calendar(repo, capsys, tmp
     assert code == 0 and "2 waived" in out, out + err
     code, out, err = run_cli(capsys, "build", "--site-dir", str(tmp_path / "site"))
     assert code == 0 and "Traceback" not in err, err
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T23:00:00-05:00", "0001-01-01T00:30:00+01:00"])
+def test_an_approval_dated_outside_the_calendar_in_utc(repo, capsys, tmp_path, moment):
+    """Its zone takes it past 9999 (or before 0001) in UTC: ``history`` and ``build`` stopped with an internal
+    error (an overflow) where they wrote it in UTC. It is CG201 at the value, and every command goes on."""
+    repo.edit("promotions/credit-risk-3-to-prod.yaml", "at: 2024-09-24T09:15:00Z", f"at: {moment}")
+    found = besides_immutability(attack(repo, capsys, f"approved at {moment}"))
+    assert found == [("CG201", PROD_PROMOTION, line_of(repo.path / PROD_PROMOTION, re.escape(moment)))]
+    for command in (["history", "model:credit-risk@3"], ["status"], ["build", "--site-dir", str(tmp_path / "site")]):
+        code, out, err = run_cli(capsys, *command)
+        assert code in (0, 1) and "internal error" not in err, (command, err)
 
 
 @pytest.mark.parametrize("epoch", ["yesterday", "-1", "1e9", "99999999999999999", "１２３"])

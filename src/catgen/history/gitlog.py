@@ -20,6 +20,7 @@ import subprocess
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from catgen.dates import utc_text
 from catgen.errors import CatalogError
 from catgen.load.gitsource import git_environment, hidden_path, catalog_prefix
 from catgen.load.sources import MANIFEST_SUFFIXES
@@ -98,7 +99,7 @@ def read_history(root: str) -> History:
     dates = [c.date for changes in history.files.values() for c in changes]
     history.oldest = min(dates) if dates else None
     if _shallow(toplevel):
-        reach = history.oldest.strftime("%Y-%m-%dT%H:%M:%SZ") if history.oldest else "nowhere"
+        reach = utc_text(history.oldest) if history.oldest else "nowhere"
         history.note = (f"note: shallow clone: history of {shown} reaches back only to {reach}; "
                         "run git fetch --unshallow for all of it")
     return history

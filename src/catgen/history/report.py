@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
-from catgen.dates import parse_timestamp
+from catgen.dates import parse_timestamp, utc_text
 from catgen.graph.lineage import is_revocation, promotion_date
 
 
 def stamp(moment: datetime | None) -> str | None:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+    return utc_text(moment) if moment else None
 
 
 def status_document(timeline, at: datetime, *, past: bool, stage: str | None = None) -> dict:

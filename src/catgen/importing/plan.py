@@ -30,8 +30,9 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
+from catgen.dates import utc_text
 from catgen.diff import diff, same_data
 from catgen.errors import log_safe
 from catgen.fsutil import atomic_write, resolves_inside
@@ -143,8 +144,7 @@ def _scalar(value, path: tuple) -> str:
 def timestamp(value: datetime | date) -> str:
     """ISO 8601: a date as ``2024-09-01``, a date-time in UTC to the second as ``2024-09-01T10:00:00Z``."""
     if isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-        return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return utc_text(value)
     return value.isoformat()
 
 
