@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -104,6 +105,54 @@ def test_a_file_that_is_no_mlflow_store_is_one_line(tmp_path):
     (tmp_path / "bad.db").write_text("not a database", encoding="utf-8")
     with pytest.raises(CatalogError, match=r"^MLflow at sqlite:.*bad.db could not be read: [^\n]+$"):
         read_store(f"sqlite:///{tmp_path / 'bad.db'}", [])
+
+
+def test_reading_a_store_leaves_its_database_as_it_was(store):
+    database = Path(store.uri[len("sqlite:///"):])
+    before = database.read_bytes()
+    assert read_store(store.uri, []).models
+    assert database.read_bytes() == before and sorted(p.name for p in database.parent.iterdir()) == ["mlflow.db"]
+
+
+@pytest.mark.parametrize("made_by", ["another program", "an older MLflow"])
+def test_a_database_without_the_tables_of_this_mlflow_is_refused_and_left_as_it_was(store, tmp_path, made_by):
+    """MLflow made or migrated its tables in it: an import, even a dry run, wrote into the user's database (one an
+    older MLflow server still uses, migrated to this MLflow's schema)."""
+    database = tmp_path / "other.db"
+    if made_by == "another program":
+        with sqlite3.connect(database) as connection:
+            connection.execute("create table notes (text)")
+    else:
+        database.write_bytes(Path(store.uri[len("sqlite:///"):]).read_bytes())
+        with sqlite3.connect(database) as connection:
+            connection.execute("drop table params")  # a table this MLflow has and that store's MLflow had not
+    before = database.read_bytes()
+    with pytest.raises(CatalogError, match=r"could not be read: it holds no MLflow tables of this MLflow version "
+                                           r"\(nothing was written to it\)$"):
+        read_store(f"sqlite:///{database}", [])
+    assert database.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["other.db"]
+
+
+def test_a_folder_without_mlflow_experiments_is_refused_and_left_empty(tmp_path, monkeypatch):
+    monkeypatch.setenv("MLFLOW_ALLOW_FILE_STORE", "true")  # MLflow would then make .trash and models/ in it
+    (tmp_path / "notes").mkdir()
+    with pytest.raises(CatalogError, match="no MLflow store at .*: the folder holds no MLflow experiment"):
+        read_store(str(tmp_path), [])
+    assert [p.name for p in tmp_path.iterdir()] == ["notes"]
+
+
+@pytest.mark.parametrize("uri, read", [
+    ("sqlite:////srv/mlflow.db", "sqlite:///file:/srv/mlflow.db?mode=ro&uri=true"),
+    ("sqlite:////srv/ml flow/a#b?c%.db", "sqlite:///file:/srv/ml%20flow/a%23b?mode=ro&uri=true&c%.db"),
+    ("sqlite:////srv/x.db?timeout=5", "sqlite:///file:/srv/x.db?mode=ro&uri=true&timeout=5"),
+    ("https://mlflow.example.com", "https://mlflow.example.com"), ("/srv/mlruns", "/srv/mlruns"),
+])
+def test_a_sqlite_store_is_opened_read_only(uri, read):
+    assert store_module.read_only(uri) == read
+
+
+def test_a_relative_sqlite_store_is_opened_read_only_by_its_absolute_path(tmp_path):  # the tests run in tmp_path
+    assert store_module.read_only("sqlite:///mlflow.db") == f"sqlite:///file:{tmp_path}/mlflow.db?mode=ro&uri=true"
 
 
 def test_a_password_in_the_uri_is_never_shown():

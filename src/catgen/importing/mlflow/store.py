@@ -15,16 +15,20 @@ Known traps of the client API, handled here:
 
 Reading is read-only: a local store (``sqlite:///...``, a folder) that does not
 exist is refused rather than created, and MLflow's usage telemetry is off unless
-the environment says otherwise (catgen works offline).
+the environment says otherwise (catgen works offline). MLflow makes its tables in
+a database that has none, and its folders in a folder: a sqlite store is opened
+read-only (SQLite's ``mode=ro``), so a file that is no MLflow store is refused,
+not written to, and a folder that holds no MLflow experiment is refused.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 from catgen.errors import CatalogError
 
@@ -107,17 +111,39 @@ def read_store(tracking_uri: str | None, model_names: list[str]) -> Snapshot:
     mlflow = _import_mlflow()
     uri = tracking_uri or mlflow.get_tracking_uri()
     _refuse_missing_local_store(uri)
+    read_uri = read_only(uri)
     for name in ("mlflow", "alembic"):  # schema checks and migrations log at INFO: the report stays the output
         logging.getLogger(name).setLevel(logging.WARNING)
     try:
-        client = mlflow.MlflowClient(tracking_uri=uri, registry_uri=uri)
-        names = list(dict.fromkeys(model_names)) or _all_model_names(client)
-        snapshot = Snapshot(uri, [_read_model(client, name) for name in names])
-        _read_runs(client, snapshot, mlflow.exceptions.MlflowException)
+        with _no_database_folder_made(read_uri != uri):
+            client = mlflow.MlflowClient(tracking_uri=read_uri, registry_uri=read_uri)
+            names = list(dict.fromkeys(model_names)) or _all_model_names(client)
+            snapshot = Snapshot(uri, [_read_model(client, name) for name in names])
+            _read_runs(client, snapshot, mlflow.exceptions.MlflowException)
     except Exception as err:  # noqa: BLE001 - MLflow lets database and network errors through unwrapped
         message = (str(getattr(err, "message", err)).strip() or type(err).__name__).splitlines()[0]
+        if "readonly database" in message:  # MLflow went to make or migrate its tables: none, or another version's
+            message = "it holds no MLflow tables of this MLflow version (nothing was written to it)"
         raise CatalogError(f"MLflow at {_shown(uri)} could not be read: {message}") from None
     return snapshot
+
+
+@contextlib.contextmanager
+def _no_database_folder_made(read_only_file: bool):
+    """Meanwhile, MLflow makes no folder for a read-only sqlite database: it makes the folder of the database as
+    SQLAlchemy names it, and a URI filename's (``file:/srv/x.db``) is a new folder ``file:`` in the current one.
+    The database exists (``_refuse_missing_local_store``), so its folder does too."""
+    import mlflow.store.db.utils as db_utils
+
+    made = getattr(db_utils, "_make_parent_dirs_if_sqlite", None)
+    if not read_only_file or made is None:
+        yield
+        return
+    db_utils._make_parent_dirs_if_sqlite = lambda uri: None
+    try:
+        yield
+    finally:
+        db_utils._make_parent_dirs_if_sqlite = made
 
 
 def _import_mlflow():
@@ -142,6 +168,27 @@ def _refuse_missing_local_store(uri: str) -> None:
         return
     if path in ("", ":memory:") or not os.path.exists(path):
         raise CatalogError(f"no MLflow store at {_shown(uri)}: {path or uri} does not exist; give --tracking-uri")
+    if os.path.isdir(path) and not _holds_experiments(path):
+        raise CatalogError(f"no MLflow store at {_shown(uri)}: the folder holds no MLflow experiment; "
+                           "give --tracking-uri")
+
+
+def _holds_experiments(folder: str) -> bool:
+    """An MLflow file store: an experiment's folder (with its ``meta.yaml``) or the registry's ``models`` folder."""
+    try:
+        with os.scandir(folder) as entries:
+            return any(entry.is_dir() and (entry.name == "models" or
+                                           os.path.isfile(os.path.join(entry.path, "meta.yaml"))) for entry in entries)
+    except OSError:
+        return False
+
+
+def read_only(uri: str) -> str:
+    """A ``sqlite:///PATH`` store as SQLite opens a file read-only (a URI filename, ``mode=ro``); others as given."""
+    if not uri.startswith("sqlite:///"):
+        return uri
+    path, _, query = uri[len("sqlite:///"):].partition("?")
+    return f"sqlite:///file:{quote(os.path.abspath(path))}?mode=ro&uri=true" + (f"&{query}" if query else "")
 
 
 def _shown(uri: str) -> str:
