@@ -83,3 +83,38 @@ def test_a_base_without_a_policy_leaves_the_working_trees_to_judge(tmp_path):
     result = check_against_base(work, open_catalog(str(base_root), cache=False), "main", now=NOW)
     assert result.policy.manifest is work.policy
     assert result.summary()["changes"]["policy"] == "working tree (the base has no policy)"
+
+
+def test_each_finding_is_waived_by_the_first_unexpired_exception_of_its_rule_and_subject():
+    """``apply_policy`` on many findings and many exceptions: every exception was tried for every finding (8,000
+    approvals by strangers under 8,000 exceptions took a check 3.6 s): the subjects compared tell."""
+    from datetime import datetime, timedelta, timezone
+
+    from catgen.checking.engine import apply_policy
+    from catgen.model import Finding
+    from catgen.policy import Exception_, Policy
+
+    compared = []
+
+    class Subject(str):  # counts the comparisons of subjects: one per finding that has exceptions, not one per pair
+        __hash__ = str.__hash__
+
+        def __eq__(self, other):
+            compared.append(1)
+            return str.__eq__(self, other)
+
+    now = datetime(2026, 1, 15, tzinfo=timezone.utc)
+    later, earlier = now + timedelta(days=1), now - timedelta(days=1)
+    count = 4_000
+    exceptions = [Exception_("CG504", Subject(f"promotion:p{i}"), f"elsewhere {i}", later, ()) for i in range(count)]
+    exceptions += [Exception_("CG504", "promotion:p-1", "expired", earlier, ()),
+                   Exception_("CG504", "promotion:p-1", "first", later, ()),
+                   Exception_("CG504", "promotion:p-1", "second", later, ()),
+                   Exception_("CG505", "promotion:p-2", "another rule", later, ())]
+    findings = [Finding("CG504", "approver-not-allowed", "error", "p.yaml", i, 1, "m", f"promotion:p{-i - 1}")
+                for i in range(count)]
+    policy = Policy(None, [], exceptions=exceptions)
+    reported, waived = apply_policy(findings, policy, now)
+    assert [(f.subject, f.waived_by) for f in waived] == [("promotion:p-1", "first")]
+    assert len(reported) == count - 1 and reported[0].subject == "promotion:p-2"  # CG505's does not waive CG504
+    assert len(compared) < 100

@@ -93,6 +93,7 @@ def raw_findings(ctx: Context) -> list[Finding]:
 def apply_policy(findings: list[Finding], policy: Policy, now: datetime) -> tuple[list, list]:
     """Set each finding's level from ``rules:``, drop "off", set aside waived ones."""
     reported, waived = [], []
+    exceptions = _by_rule_and_subject(policy.exceptions)
     for found in findings:
         if not policy_controlled(found.code):
             reported.append(found)
@@ -101,7 +102,7 @@ def apply_policy(findings: list[Finding], policy: Policy, now: datetime) -> tupl
         if level == "off":
             continue
         found = replace(found, level=level) if level != found.level else found
-        exception = _matching_exception(found, policy, now)
+        exception = _matching_exception(exceptions.get((found.code, found.subject), ()), now)
         if exception is not None:
             waived.append(replace(found, waived_by=exception.reason))
         else:
@@ -109,9 +110,19 @@ def apply_policy(findings: list[Finding], policy: Policy, now: datetime) -> tupl
     return reported, waived
 
 
-def _matching_exception(found: Finding, policy: Policy, now: datetime):
-    for exception in policy.exceptions:
-        if exception.rule == found.code and exception.subject == found.subject:
-            if exception.expires is not None and exception.expires >= now:
-                return exception
+def _by_rule_and_subject(exceptions: list) -> dict:
+    """The policy's exceptions by (rule, subject), in the policy's order: each finding looks up its own (a loop over
+    every exception for every finding made a change with thousands of findings cost their product)."""
+    found: dict = {}
+    for exception in exceptions:
+        found.setdefault((exception.rule, exception.subject), []).append(exception)
+    return found
+
+
+def _matching_exception(candidates, now: datetime):
+    """The first of the exceptions for a finding's rule and subject that has not expired (only those are compared
+    with "now", as the warm re-check's horizon notes)."""
+    for exception in candidates:
+        if exception.expires is not None and exception.expires >= now:
+            return exception
     return None
