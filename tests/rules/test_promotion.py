@@ -315,6 +315,31 @@ def test_cg513_each_deployment_after_the_total_passes_100(example):
     assert [path for _, path, _ in found] == [f"deployments/credit-risk-prod-{n}.yaml" for n in ("red", "zed")]
 
 
+def test_cg513_names_ten_deployments_and_counts_the_rest(example):
+    """Each finding named every deployment before it: 16,000 deployments of one endpoint took the check 7 s and
+    its messages grew with the square of their number."""
+    for number in range(12):
+        write(example, f"deployments/extra-{number:02d}.yaml", f"""
+            apiVersion: catgen/v1
+            kind: Deployment
+            metadata: {{name: extra-{number:02d}}}
+            spec:
+              workspace: workspace:ml-prod-weu
+              endpoint: credit-risk
+              model: model:credit-risk@3
+              environment: environment:lightgbm-py311@2
+              traffic: 1
+        """)
+    result = check(example)
+    last = "deployments/extra-11.yaml"
+    assert codes(result, "CG513")[-1] == ("CG513", last, line_of(example / last, "traffic:"))
+    named = ", ".join(["deployment:credit-risk-prod-blue 90", "deployment:credit-risk-prod-green 10"] +
+                      [f"deployment:extra-{n:02d} 1" for n in range(8)])  # the first ten in path order
+    assert result.findings[-1].message == (
+        f"endpoint credit-risk of workspace:ml-prod-weu gets 112 traffic in total ({named}, and 4 more); "
+        "its deployments may share at most 100")
+
+
 def test_cg513_same_endpoint_name_in_other_workspaces_is_another_endpoint(example):
     # credit-risk is served in dev, test and prod at 100 each: three endpoints, no finding.
     assert codes(check(example), "CG513") == []

@@ -31,6 +31,7 @@ from catgen.rules.base import rule
 
 EPSILON = 1e-9  # traffic is a number: tolerate float noise such as 33.3 + 33.3 + 33.4
 MAX_TRAFFIC = 100
+SHARES_NAMED = 10  # deployments a CG513 message names; the rest are counted (naming every one made the check quadratic)
 
 
 @rule("CG501", "not-promoted", examples=promotion_examples.CG501)
@@ -224,19 +225,22 @@ def endpoint_traffic(ctx):
     are one endpoint; a deployment without a numeric ``traffic`` counts 0.
     Reported on each deployment of the endpoint after the first in path
     order, once the running total passes 100, at its ``traffic``; the
-    subject is that deployment.
+    subject is that deployment. The message names the endpoint's first ten
+    deployments with their traffic and counts the rest.
     """
     for (workspace, endpoint), deployments in _endpoints(ctx).items():
-        total, shares = 0, []
-        for deployment in deployments:
+        total, named = 0, []
+        for count, deployment in enumerate(deployments, 1):
             traffic = _traffic(deployment)
             total += traffic
-            shares.append(f"{deployment.ref} {traffic:g}")
-            if total > MAX_TRAFFIC + EPSILON and len(shares) > 1:
+            if len(named) < SHARES_NAMED:
+                named.append(f"{deployment.ref} {traffic:g}")
+            if total > MAX_TRAFFIC + EPSILON and count > 1:
                 where = ("spec", "traffic") if "traffic" in deployment.spec else ("spec", "endpoint")
+                more = f", and {count - len(named):,} more" if count > len(named) else ""
                 yield ctx.finding(
                     "CG513", deployment, where,
-                    f"endpoint {endpoint} of {workspace} gets {total:g} traffic in total ({', '.join(shares)}); "
+                    f"endpoint {endpoint} of {workspace} gets {total:g} traffic in total ({', '.join(named)}{more}); "
                     f"its deployments may share at most {MAX_TRAFFIC}",
                     subject=deployment.ref, value=True,
                 )
