@@ -232,12 +232,13 @@ class LineageGraph:
 
     def registries(self, asset, *, by=None) -> list:
         """Registries ``asset`` is in (its home or a registry promotion dated no later than ``by``)."""
-        found = []
         home = self.home(asset)
-        if home and home[0] == "registry":
-            found.append(home[1])
+        at_home = home[1] if home and home[0] == "registry" else None
+        found = [] if at_home is None else [at_home]
+        # Each registry once: the dict's keys are, so only the home can repeat (a search of the list made a
+        # thousand shares of one asset cost a million comparisons a call).
         for registry, date in self._registry_dates.get(asset, {}).items():
-            if registry not in found and (by is None or (date is not None and date <= by)):
+            if registry is not at_home and (by is None or (date is not None and date <= by)):
                 found.append(registry)
         return found
 
