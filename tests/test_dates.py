@@ -34,7 +34,8 @@ def test_invalid_timestamps(text):
     assert parse_timestamp(text) is None
 
 
-@pytest.mark.parametrize("text", ["9999-12-31T23:00:00-05:00", "0001-01-01T00:30:00+01:00", "9999-12-31T23:59:59-00:01"])
+@pytest.mark.parametrize("text", [
+    "9999-12-31T23:00:00-05:00", "0001-01-01T00:30:00+01:00", "9999-12-31T23:59:59-00:01"])
 def test_a_timestamp_whose_zone_puts_it_outside_the_calendar_in_utc_is_no_date(text):
     """It overflowed wherever it was taken to UTC: ``catgen history`` and ``catgen build`` stopped on it."""
     assert parse_timestamp(text) is None
