@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from catgen.model import replicated_regions
 from catgen.rules import placement_examples
-from catgen.rules.base import rule
+from catgen.rules.base import NAMED_AT_MOST, named_and_counted, rule
 
 
 @rule("CG506", "cross-workspace", examples=placement_examples.CG506)
@@ -35,11 +35,14 @@ def cross_workspace(ctx):
 
 @rule("CG507", "registry-not-consumed", examples=placement_examples.CG507)
 def registry_not_consumed(ctx):
-    """A job or deployment uses a registry asset from a registry its workspace does not list in ``registries``."""
+    """A job or deployment uses a registry asset from a registry its workspace does not list in ``registries``.
+
+    The message names the first ten registries that hold the asset and counts the rest.
+    """
     for user, ref, workspace, asset in _uses(ctx):
         home = ctx.graph.home(asset)
         if home and home[0] == "registry" and not _consumed_registries(ctx, workspace, asset):
-            names = ", ".join(r.ref for r in ctx.graph.registries(asset))
+            names = _registry_names(ctx, asset)
             yield ctx.finding(
                 "CG507", user, ref.path,
                 f"{asset.ref} is in {names}, which {workspace.ref} does not consume; "
@@ -50,12 +53,14 @@ def registry_not_consumed(ctx):
 
 @rule("CG508", "region-not-replicated", examples=placement_examples.CG508)
 def region_not_replicated(ctx):
-    """A job or deployment uses a registry asset, but no registry it comes from replicates to the workspace's region."""
+    """A job or deployment uses a registry asset, but no registry it comes from replicates to the workspace's region.
+
+    The message names the first ten of those registries and counts the rest.
+    """
     for user, ref, workspace, asset in _uses(ctx):
-        registries = _consumed_registries(ctx, workspace, asset)
-        region = workspace.spec.get("region")
-        if registries and not any(region in replicated_regions(r) for r in registries):
-            names = ", ".join(r.ref for r in registries)
+        names = _not_replicating(ctx, workspace, asset)
+        if names is not None:
+            region = workspace.spec.get("region")
             yield ctx.finding(
                 "CG508", user, ref.path,
                 f"{asset.ref} comes from {names}, which does not replicate to {region} "
@@ -85,9 +90,39 @@ def _consumed_registries(ctx, workspace, asset) -> list:
     """Registries that hold ``asset`` and that ``workspace`` lists in ``registries`` (memoized: three rules ask)."""
     known = ctx.memo("consumed_registries", lambda _: {})
     if (workspace, asset) not in known:
-        consumed = {edge.target for edge in ctx.graph.out_edges(workspace, {"consumes"})}
+        consumed = _consumes(ctx, workspace)
         known[(workspace, asset)] = [r for r in ctx.graph.registries(asset) if r in consumed]
     return known[(workspace, asset)]
+
+
+def _not_replicating(ctx, workspace, asset) -> str | None:
+    """The consumed registries ``asset`` comes from, as a message names them, when none replicates to the region of
+    ``workspace``; else None. Once per workspace and asset, not once per use."""
+    known = ctx.memo("not_replicating", lambda _: {})
+    if (workspace, asset) not in known:
+        registries = _consumed_registries(ctx, workspace, asset)
+        region = workspace.spec.get("region")
+        missing = registries and not any(region in replicated_regions(r) for r in registries)
+        known[(workspace, asset)] = named_and_counted([r.ref for r in registries[:NAMED_AT_MOST]],
+                                                      len(registries)) if missing else None
+    return known[(workspace, asset)]
+
+
+def _registry_names(ctx, asset) -> str:
+    """The registries ``asset`` is in, as a message names them: once per asset, not once per use of it."""
+    known = ctx.memo("registry_names", lambda _: {})
+    if asset not in known:
+        registries = ctx.graph.registries(asset)
+        known[asset] = named_and_counted([r.ref for r in registries[:NAMED_AT_MOST]], len(registries))
+    return known[asset]
+
+
+def _consumes(ctx, workspace) -> set:
+    """The registries ``workspace`` lists, once per workspace (not once per asset it uses)."""
+    known = ctx.memo("consumes", lambda _: {})
+    if workspace not in known:
+        known[workspace] = {edge.target for edge in ctx.graph.out_edges(workspace, {"consumes"})}
+    return known[workspace]
 
 
 RULES = [cross_workspace, registry_not_consumed, region_not_replicated]

@@ -27,11 +27,10 @@ from catgen.model import person_key
 from catgen.graph.lineage import is_revocation, promotion_date
 from catgen.rules import promotion_examples
 from catgen.rules._gates import gated_promotions
-from catgen.rules.base import rule
+from catgen.rules.base import NAMED_AT_MOST, named_and_counted, rule
 
 EPSILON = 1e-9  # traffic is a number: tolerate float noise such as 33.3 + 33.3 + 33.4
 MAX_TRAFFIC = 100
-SHARES_NAMED = 10  # deployments a CG513 message names; the rest are counted (naming every one made the check quadratic)
 
 
 @rule("CG501", "not-promoted", examples=promotion_examples.CG501)
@@ -233,14 +232,14 @@ def endpoint_traffic(ctx):
         for count, deployment in enumerate(deployments, 1):
             traffic = _traffic(deployment)
             total += traffic
-            if len(named) < SHARES_NAMED:
+            if len(named) < NAMED_AT_MOST:
                 named.append(f"{deployment.ref} {traffic:g}")
             if total > MAX_TRAFFIC + EPSILON and count > 1:
                 where = ("spec", "traffic") if "traffic" in deployment.spec else ("spec", "endpoint")
-                more = f", and {count - len(named):,} more" if count > len(named) else ""
                 yield ctx.finding(
                     "CG513", deployment, where,
-                    f"endpoint {endpoint} of {workspace} gets {total:g} traffic in total ({', '.join(named)}{more}); "
+                    f"endpoint {endpoint} of {workspace} gets {total:g} traffic in total "
+                    f"({named_and_counted(named, count)}); "
                     f"its deployments may share at most {MAX_TRAFFIC}",
                     subject=deployment.ref, value=True,
                 )
