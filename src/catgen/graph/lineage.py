@@ -81,7 +81,7 @@ class LineageGraph:
                 if ref.target is not None and ref.target in graph.nodes and ref.kind in ref.accepts:
                     graph._add(manifest, ref)
         for asset, promotions in graph._promotions.items():
-            promotions.sort(key=_event_order)
+            promotions.sort(key=event_order)
             graph._index_events(asset, promotions)
         return graph
 
@@ -296,7 +296,7 @@ def is_revocation(promotion) -> bool:
     return promotion.spec.get("revoke") is True
 
 
-def _event_order(promotion):
+def event_order(promotion):
     """SPEC §5: events are ordered by ``date``, then path; an unreadable date (CG201) sorts last."""
     return (promotion_date(promotion) or _NEVER, promotion.relpath)
 
