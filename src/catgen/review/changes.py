@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 from catgen.checking.base import ChangeSet, check_against_base
 from catgen.diff import diff
-from catgen.graph.lineage import LineageGraph, is_revocation, promotion_date
-from catgen.review.gates import GateResult, Incumbent, judge_gates
+from catgen.graph.lineage import LineageGraph, is_revocation
+from catgen.review.gates import GateResult, judge_gates
+from catgen.review.incumbents import Incumbents
 from catgen.rules.immutability import POLICY_EDITORIAL_FIELDS, covered, summarize_policy_change
 
 WORKSPACE_PLACEMENT = ("stage", "region", "subscription")  # what CG404 compares
@@ -88,9 +89,9 @@ def review_change(catalog, base, ref: str, *, now=None) -> Review:
     """Check ``catalog`` against ``base`` and read the change for a reviewer."""
     result = check_against_base(catalog, base, ref, now=now)
     changes = result.changes  # compared before the rules ran, once
-    base_graph = LineageGraph.build(base)
+    incumbents = Incumbents(LineageGraph.build(base), result.policy)
     touched = [(m, "added") for m in changes.added] + [(m, "modified") for m in changes.modified]
-    promotions = [_review_promotion(result, base_graph, m, change) for m, change in touched if m.kind == "Promotion"]
+    promotions = [_review_promotion(result, incumbents, m, change) for m, change in touched if m.kind == "Promotion"]
     return Review(
         base=getattr(base.source, "commit", ref), ref=ref, result=result, changes=changes,
         promotions=sorted(promotions, key=lambda p: p.promotion.path),
@@ -104,7 +105,7 @@ def _ref_of(manifest) -> str | None:
     return manifest.ref if manifest is not None and manifest.identified else None
 
 
-def _review_promotion(result, base_graph, promotion, change: str) -> PromotionReview:
+def _review_promotion(result, incumbents: Incumbents, promotion, change: str) -> PromotionReview:
     spec = promotion.spec
     stage_name = spec.get("stage") if isinstance(spec.get("stage"), str) else None
     registry = spec.get("registry") if isinstance(spec.get("registry"), str) else None
@@ -119,37 +120,8 @@ def _review_promotion(result, base_graph, promotion, change: str) -> PromotionRe
         review.gates = [GateResult(name, False, f"{asset_ref} names no asset in the catalog")
                         for name in stage.gate.names()]
         return review
-    incumbent = _incumbent(base_graph, result.policy, asset, stage)
-    review.gates = judge_gates(result, promotion, asset, stage, incumbent)
+    review.gates = judge_gates(result, promotion, asset, stage, incumbents.of(asset, stage))
     return review
-
-
-def _incumbent(base_graph, policy, asset, stage) -> Incumbent | None:
-    """The other version of ``asset`` that ``stage`` serves in the base (most traffic), else the one it holds."""
-    serving = []
-    for deployment in base_graph.catalog.of_kind("Deployment"):
-        workspace = base_graph.target(deployment, "runs_in")
-        model = base_graph.target(deployment, "deploys")
-        if workspace is None or model is None or workspace.spec.get("stage") != stage.name:
-            continue
-        if model.kind == asset.kind and model.name == asset.name and model.version != asset.version:
-            serving.append((_traffic(deployment), deployment.relpath, model))
-    if serving:
-        return Incumbent(max(serving, key=lambda s: (s[0], s[1]))[2], serves=True)
-    holding = []
-    for other in base_graph.catalog.of_kind(asset.kind):
-        if other.name == asset.name and other.version != asset.version and other in base_graph.nodes:
-            latest = base_graph.stage_history(other, stage.name).latest()
-            if latest is not None and base_graph.in_stage(other, stage.name, policy):
-                holding.append((promotion_date(latest) or "", latest.relpath, other))
-    if holding:
-        return Incumbent(max(holding, key=lambda h: (str(h[0]), h[1]))[2], serves=False)
-    return None
-
-
-def _traffic(deployment) -> float:
-    traffic = deployment.spec.get("traffic")
-    return traffic if isinstance(traffic, (int, float)) and not isinstance(traffic, bool) else 0
 
 
 def _deployment_switches(base, changes: ChangeSet) -> list[DeploymentSwitch]:
