@@ -56,8 +56,9 @@ def busy_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("promoted-often")
     write(root, "policy.yaml", POLICY)
     write(root, "workspaces/dev.yaml", WORKSPACE)
-    write(root, "environments/py/1.yaml", "apiVersion: catgen/v1\nkind: Environment\nmetadata: {name: py, version: '1'}\n"
-                                          "spec: {image: 'python@sha256:" + "a" * 64 + "', workspace: 'workspace:dev'}\n")
+    write(root, "environments/py/1.yaml",
+          "apiVersion: catgen/v1\nkind: Environment\nmetadata: {name: py, version: '1'}\n"
+          "spec: {image: 'python@sha256:" + "a" * 64 + "', workspace: 'workspace:dev'}\n")
     for number in range(PROMOTIONS):
         day = date(2024, 1, 1) + timedelta(days=number)
         write(root, f"promotions/p-{number:02d}.yaml",
