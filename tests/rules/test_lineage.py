@@ -94,3 +94,26 @@ def test_cg606_a_classification_that_is_a_list_or_a_mapping_is_not_allowed_and_r
         assert ("CG606", PROD, at_asset(example)) in codes(result, "CG606")
         assert any(f.code == "CG201" and f.path.endswith("data/loans-prod/7.yaml") for f in result.findings)
         edit(example, "data/loans-prod/7.yaml", f"  classification: {written}\n", "  classification: production\n")
+
+
+def test_each_pipeline_is_walked_once_however_many_promotions_ask_about_its_job(example, monkeypatch):
+    """CG602, CG603 and CG605 walked the training job's pipeline for each gated promotion, with a list search per
+    step: 2,000 promotions of a model whose pipeline has 2,000 steps took the check 139 s (now under a second)."""
+    from catgen.graph.lineage import LineageGraph
+
+    walked = []
+    out_edges = LineageGraph.out_edges
+
+    def counted(self, node, types=None):
+        if types is not None and "has_step" in types:
+            walked.append(node.ref)
+        return out_edges(self, node, types)
+
+    monkeypatch.setattr(LineageGraph, "out_edges", counted)
+    promotion = (example / PROD).read_text(encoding="utf-8")
+    for number in range(30):
+        (example / f"promotions/again-{number}.yaml").write_text(
+            promotion.replace("name: credit-risk-3-to-prod", f"name: again-{number}"), encoding="utf-8")
+    result = check(example)
+    assert [f for f in result.findings if f.code.startswith("CG6")] == []
+    assert walked and sorted(walked) == sorted(set(walked))  # each component's steps read once

@@ -47,7 +47,7 @@ def no_code_commit(ctx):
     """The training job of a model promoted to a stage that requires lineage has no code commit,
     directly or through its component."""
     for promotion, job, stage in _complete_jobs(ctx):
-        if not any(_has_commit(m) for m in [job, *_components(ctx, job)]):
+        if not _once_per(ctx, "job_has_commit", job, lambda: any(map(_has_commit, [job, *_components(ctx, job)]))):
             yield ctx.finding(
                 "CG602", promotion, ("spec", "asset"),
                 f"{job.ref} records no code commit (spec.code on the job or its component); "
@@ -138,16 +138,44 @@ def _complete_jobs(ctx):
             yield promotion, job, stage
 
 
+def _once_per(ctx, name: str, manifest, compute):
+    """``compute()`` once per check for ``manifest``: the lineage rules ask about a job or an asset once per gated
+    promotion of it, and walking a pipeline of thousands of steps for each of thousands of promotions cost their
+    product."""
+    known = ctx.memo(name, lambda _: {})
+    if manifest not in known:
+        known[manifest] = compute()
+    return known[manifest]
+
+
 def _components(ctx, job) -> list:
     """The job's component and, for pipelines, every step below it (each once)."""
-    return _component_tree(ctx, [e.target for e in ctx.graph.out_edges(job, {"runs_component"})])
+    return _once_per(ctx, "components", job, lambda: _union(
+        _once_per(ctx, "component_tree", edge.target, lambda: _component_tree(ctx, [edge.target]))
+        for edge in ctx.graph.out_edges(job, {"runs_component"})))
+
+
+def _union(lists) -> list:
+    """Each member of ``lists`` once, in order (a job runs one component, whose tree is used as it is)."""
+    lists = list(lists)
+    if len(lists) == 1:
+        return lists[0]
+    found, seen = [], set()
+    for member in (member for listed in lists for member in listed):
+        if member not in seen:
+            seen.add(member)
+            found.append(member)
+    return found
 
 
 def _component_tree(ctx, roots: list) -> list:
-    found, pending = [], list(roots)
+    """Each component once, in the order the walk meets it (a set beside the list: a pipeline of thousands of
+    steps cost the square of its steps for each job that runs it)."""
+    found, seen, pending = [], set(), list(roots)
     while pending:
         component = pending.pop()
-        if component not in found:
+        if component not in seen:
+            seen.add(component)
             found.append(component)
             pending.extend(e.target for e in ctx.graph.out_edges(component, {"has_step"}))
     return found
@@ -155,14 +183,15 @@ def _component_tree(ctx, roots: list) -> list:
 
 def _environments(ctx, job) -> list:
     """Environments a job runs in: its own and its components' (each once)."""
-    return _environments_of(ctx, [job, *_components(ctx, job)])
+    return _once_per(ctx, "environments", job, lambda: _environments_of(ctx, [job, *_components(ctx, job)]))
 
 
 def _environments_of(ctx, holders: list) -> list:
-    found = []
+    found, seen = [], set()
     for holder in holders:
         for edge in ctx.graph.out_edges(holder, {"uses_environment"}):
-            if edge.target not in found:
+            if edge.target not in seen:
+                seen.add(edge.target)
                 found.append(edge.target)
     return found
 
@@ -171,7 +200,8 @@ def _asset_environments(ctx, asset) -> list:
     if asset.kind == "Environment":
         return [asset]
     if asset.kind == "Component":
-        return _environments_of(ctx, _component_tree(ctx, [asset]))
+        return _once_per(ctx, "component_environments", asset, lambda: _environments_of(
+            ctx, _once_per(ctx, "component_tree", asset, lambda: _component_tree(ctx, [asset]))))
     job = ctx.graph.target(asset, "trained_by") if asset.kind == "Model" else None
     return _environments(ctx, job) if job is not None else []
 
