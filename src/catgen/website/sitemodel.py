@@ -20,7 +20,7 @@ from datetime import datetime
 
 from catgen.checking.engine import CheckResult, run_check
 from catgen.dates import utc_now
-from catgen.graph.lineage import LineageGraph, is_revocation, promotion_date
+from catgen.graph.lineage import LineageGraph, event_order, is_revocation, promotion_date
 from catgen.history.gitlog import history_of
 from catgen.history.timeline import Timeline
 from catgen.load.catalog import Catalog, open_catalog
@@ -198,7 +198,9 @@ class SiteModel:
             history = self.graph.stage_history(asset, stage)
             count = bisect_right(history.dates, self.now)
             current = history.events[count - 1] if count else None
-            if current is not None and is_revocation(current) and history.events.index(promotion) < count:
+            # Among the first ``count`` events (the list is in ``event_order``): a comparison, where a search of
+            # the list cost the square of the promotions to a stage once the latest was a revocation.
+            if current is not None and is_revocation(current) and event_order(promotion) <= event_order(current):
                 return StageMark(label, REVOKED, current)
         errors = self._errors_about(promotion)
         if errors:
