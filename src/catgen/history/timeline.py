@@ -61,6 +61,7 @@ class Timeline:
         changes = [c for path in self.deployment_paths for c in history.changes(path)]
         blobs = history.contents(changes)
         self.versions = {path: [_version(c, blobs) for c in history.changes(path)] for path in self.deployment_paths}
+        self._with_events: dict | None = None  # stage -> the asset versions with an event for it (``assets_in``)
 
     # -- assets ----------------------------------------------------------------
 
@@ -84,16 +85,30 @@ class Timeline:
     def assets_in(self, stage: str, at: datetime) -> list:
         """Asset versions in ``stage`` at ``at`` (those created after ``at`` did not exist yet)."""
         found = []
-        for kind in VERSIONED_KINDS:
-            for asset in self.catalog.of_kind(kind):
-                if asset not in self.graph.nodes:
-                    continue
-                created = self.created(asset)
-                if created is not None and created > at:
-                    continue
-                if self.graph.in_stage(asset, stage, self.policy, at=at):
-                    found.append(asset)
+        for asset in self._may_be_in(stage):
+            if asset not in self.graph.nodes:
+                continue
+            created = self.created(asset)
+            if created is not None and created > at:
+                continue
+            if self.graph.in_stage(asset, stage, self.policy, at=at):
+                found.append(asset)
         return sorted(found, key=lambda m: m.ref)
+
+    def _may_be_in(self, stage: str) -> list:
+        """Every asset version for the first stage; for any other, those with an event for it (no other can be in
+        it), in the catalog's order. Asking every version about every stage cost versions times stages: 2,000
+        promotions to as many stage names made ``catgen status`` take 3.7 s."""
+        first = self.policy.first_stage
+        if first is not None and first.name == stage:
+            return [asset for kind in VERSIONED_KINDS for asset in self.catalog.of_kind(kind)]
+        if self._with_events is None:
+            self._with_events = {}
+            for kind in VERSIONED_KINDS:
+                for asset in self.catalog.of_kind(kind):
+                    for name in self.graph.event_stages(asset):
+                        self._with_events.setdefault(name, []).append(asset)
+        return self._with_events.get(stage, [])
 
     def standing_promotion(self, asset, stage: str, at: datetime):
         """(latest event for ``stage`` at or before ``at``, is it a revocation), or (None, False)."""

@@ -56,16 +56,17 @@ def _status_timeline(site) -> dict:
 def _memberships(timeline, stages: list) -> list:
     """(stage, asset, from, until) while the asset is in the stage: ``Timeline.assets_in`` at each of its own events."""
     first = stages[0] if stages and timeline.policy.first_stage is not None else None
+    order = {stage: index for index, stage in enumerate(stages)}
+    known = set(stages)
     found = []
     for kind in VERSIONED_KINDS:
         for asset in timeline.catalog.of_kind(kind):
             if asset not in timeline.graph.nodes:
                 continue
             created = timeline.created(asset)
-            for stage in stages:
+            # Only the stages it has an event for, and the first (every version and every stage cost their product).
+            for stage in sorted({*timeline.graph.event_stages(asset), first} & known, key=order.__getitem__):
                 history = timeline.graph.stage_history(asset, stage)
-                if not history.events and stage != first:
-                    continue  # never in it
                 moments = sorted({d for d in [created, *history.dates] if d is not None and d <= timeline.now})
                 found += [{"stage": stage, "ref": asset.ref, "from": start, "until": until}
                           for start, until in _spells(lambda at: _member(timeline, asset, stage, created, at), moments)]
