@@ -98,15 +98,18 @@ def test_cg606_a_classification_that_is_a_list_or_a_mapping_is_not_allowed_and_r
 
 def test_each_pipeline_is_walked_once_however_many_promotions_ask_about_its_job(example, monkeypatch):
     """CG602, CG603 and CG605 walked the training job's pipeline for each gated promotion, with a list search per
-    step: 2,000 promotions of a model whose pipeline has 2,000 steps took the check 139 s (now under a second)."""
+    step: 2,000 promotions of a model whose pipeline has 2,000 steps took the check 139 s (now under a second).
+    CG604 and CG606 listed the job's data inputs for each promotion too."""
     from catgen.graph.lineage import LineageGraph
 
-    walked = []
+    walked, inputs_read = [], []
     out_edges = LineageGraph.out_edges
 
     def counted(self, node, types=None):
         if types is not None and "has_step" in types:
             walked.append(node.ref)
+        if types is not None and "uses_data" in types:
+            inputs_read.append(node.ref)
         return out_edges(self, node, types)
 
     monkeypatch.setattr(LineageGraph, "out_edges", counted)
@@ -117,3 +120,5 @@ def test_each_pipeline_is_walked_once_however_many_promotions_ask_about_its_job(
     result = check(example)
     assert [f for f in result.findings if f.code.startswith("CG6")] == []
     assert walked and sorted(walked) == sorted(set(walked))  # each component's steps read once
+    # CG604 and CG606 read the job's data inputs once each per check (and stage), not once per promotion.
+    assert 0 < inputs_read.count("job:train-credit-risk-prod-0912") <= 3

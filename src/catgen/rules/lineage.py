@@ -74,7 +74,7 @@ def no_environment(ctx):
 def no_training_data(ctx):
     """The training job of a model promoted to a stage that requires lineage has no data input."""
     for promotion, job, stage in _complete_jobs(ctx):
-        if not ctx.graph.out_edges(job, {"uses_data"}):
+        if not _once_per(ctx, "job_has_data", job, lambda: bool(ctx.graph.out_edges(job, {"uses_data"}))):
             yield ctx.finding(
                 "CG604", promotion, ("spec", "asset"),
                 f"{job.ref} has no data input (spec.inputs with a data: reference); {stage.name} requires lineage",
@@ -111,17 +111,26 @@ def training_data_class(ctx):
         job = ctx.graph.target(model, "trained_by")
         if allowed is None or job is None:
             continue
-        for edge in ctx.graph.out_edges(job, {"uses_data"}):
-            classification = edge.target.spec.get("classification")
-            # Only a name can be allowed; a list or a mapping there (CG201 too) is no classification, and
-            # asking a set whether it holds one would raise.
-            if not isinstance(classification, str) or classification not in allowed:
-                yield ctx.finding(
-                    "CG606", promotion, ("spec", "asset"),
-                    f"{model.ref} was trained on {edge.target.ref} ({classification}); "
-                    f"{stage.name} allows training data classified {', '.join(sorted(allowed))}",
-                    subject=edge.target.ref, value=True,
-                )
+        for edge, classification in _once_per(ctx, "data_not_allowed", (job, stage.name),
+                                              lambda: _data_not_allowed(ctx, job, allowed)):
+            yield ctx.finding(
+                "CG606", promotion, ("spec", "asset"),
+                f"{model.ref} was trained on {edge.target.ref} ({classification}); "
+                f"{stage.name} allows training data classified {', '.join(sorted(allowed))}",
+                subject=edge.target.ref, value=True,
+            )
+
+
+def _data_not_allowed(ctx, job, allowed) -> list:
+    """(edge, classification) of each data input of ``job`` classified as ``allowed`` does not allow."""
+    found = []
+    for edge in ctx.graph.out_edges(job, {"uses_data"}):
+        classification = edge.target.spec.get("classification")
+        # Only a name can be allowed; a list or a mapping there (CG201 too) is no classification, and
+        # asking a set whether it holds one would raise.
+        if not isinstance(classification, str) or classification not in allowed:
+            found.append((edge, classification))
+    return found
 
 
 def _lineage_promotions(ctx):
