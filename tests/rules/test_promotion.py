@@ -298,19 +298,23 @@ def test_cg513_exactly_100_passes(example):
     assert codes(check(example), "CG513") == []
 
 
+def _prod_deployment(example, name: str, traffic, endpoint: str = "credit-risk") -> None:
+    write(example, f"deployments/{name}.yaml", f"""
+        apiVersion: catgen/v1
+        kind: Deployment
+        metadata: {{name: {name}}}
+        spec:
+          workspace: workspace:ml-prod-weu
+          endpoint: {endpoint}
+          model: model:credit-risk@3
+          environment: environment:lightgbm-py311@2
+          traffic: {traffic}
+    """)
+
+
 def test_cg513_each_deployment_after_the_total_passes_100(example):
     for name, traffic in (("credit-risk-prod-red", 5), ("credit-risk-prod-zed", 0)):
-        write(example, f"deployments/{name}.yaml", f"""
-            apiVersion: catgen/v1
-            kind: Deployment
-            metadata: {{name: {name}}}
-            spec:
-              workspace: workspace:ml-prod-weu
-              endpoint: CREDIT-RISK
-              model: model:credit-risk@3
-              environment: environment:lightgbm-py311@2
-              traffic: {traffic}
-        """)
+        _prod_deployment(example, name, traffic, endpoint="CREDIT-RISK")
     found = codes(check(example), "CG513")
     assert [path for _, path, _ in found] == [f"deployments/credit-risk-prod-{n}.yaml" for n in ("red", "zed")]
 
@@ -319,17 +323,7 @@ def test_cg513_names_ten_deployments_and_counts_the_rest(example):
     """Each finding named every deployment before it: 16,000 deployments of one endpoint took the check 7 s and
     its messages grew with the square of their number."""
     for number in range(12):
-        write(example, f"deployments/extra-{number:02d}.yaml", f"""
-            apiVersion: catgen/v1
-            kind: Deployment
-            metadata: {{name: extra-{number:02d}}}
-            spec:
-              workspace: workspace:ml-prod-weu
-              endpoint: credit-risk
-              model: model:credit-risk@3
-              environment: environment:lightgbm-py311@2
-              traffic: 1
-        """)
+        _prod_deployment(example, f"extra-{number:02d}", 1)
     result = check(example)
     last = "deployments/extra-11.yaml"
     assert codes(result, "CG513")[-1] == ("CG513", last, line_of(example / last, "traffic:"))
