@@ -16,6 +16,8 @@ folder (e.g. ``git archive <commit> src``) in turn:
 - ``stages``: model versions, each promoted to a stage of its own name (``catgen status``; every version was
   asked about every stage);
 - ``promotions``: promotions of one model (``catgen build``; each promotion page listed every other one);
+- ``busy``: steps of a pipeline and jobs that run it (``build``; each step's and each job's lineage picture
+  sorted and visited all the pipeline's jobs, or steps);
 - ``review``: promotions a change adds against as many deployments in its base (``catgen diff``; each
   promotion scanned every deployment of the base).
 
@@ -35,7 +37,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "catalog"
-CASES = ("endpoint", "shares", "exceptions", "pipeline", "stages", "promotions", "review")
+CASES = ("endpoint", "shares", "exceptions", "pipeline", "stages", "promotions", "busy", "review")
 
 
 def _read(relpath: str) -> str:
@@ -109,6 +111,14 @@ def add_promotions(root: Path, n: int) -> None:
         (root / f"promotions/p{i}.yaml").write_text(_promotion(f"p{i}"))
 
 
+def add_busy(root: Path, n: int) -> None:
+    add_pipeline(root, n)
+    job = _read("jobs/train-credit-risk-prod-0912.yaml")
+    for i in range(n):
+        (root / f"promotions/p{i}.yaml").unlink()
+        (root / f"jobs/j{i}.yaml").write_text(job.replace("name: train-credit-risk-prod-0912", f"name: j{i}"))
+
+
 def add_review(root: Path, n: int) -> None:
     """The base: ``n`` deployments, committed; the change: ``n`` promotions to prod."""
     add_endpoint(root, n)
@@ -121,7 +131,7 @@ def add_review(root: Path, n: int) -> None:
 
 
 def command(case: str, root: Path, site: Path) -> list[str]:
-    if case == "promotions":
+    if case in ("promotions", "busy"):
         return ["build", str(root), "--site-dir", str(site)]
     if case == "stages":
         return ["status", str(root), "--format", "json"]

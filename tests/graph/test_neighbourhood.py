@@ -80,3 +80,73 @@ def test_every_edge_joins_neighbouring_columns_left_to_right(example, ref):
     assert hood.edges and all(layers[id(e.target)] == layers[id(e.source)] - 1 for e in hood.edges)
     assert len({id(node.manifest) for node in hood.nodes}) == len(hood.nodes)
     assert all(len(members) <= 12 for _, members in hood.columns())
+
+
+# The walk as it was before the graph kept each node's neighbours (as of commit 3dc5509): the reference the
+# bounded walk must equal on every center and cap.
+def _reference_walk(graph, walk, direction: str, hops: int, cap: int) -> None:
+    from catgen.graph.lineage import PLACEMENT
+    from catgen.graph.neighbourhood import UPSTREAM, Overflow
+
+    def neighbours_of(node, with_placement):
+        edges = graph.out_edges(node) if direction == UPSTREAM else graph.in_edges(node)
+        types: dict = {}
+        for edge in edges:
+            other = edge.target if direction == UPSTREAM else edge.source
+            if other is node or (edge.type in PLACEMENT and not with_placement):
+                continue
+            types.setdefault(other, set()).add(edge.type)
+        ordered = sorted(types.items(), key=lambda item: (min(item[1]), item[0].ref, item[0].relpath))
+        return [(other, sorted(edge_types)) for other, edge_types in ordered]
+
+    sign = -1 if direction == UPSTREAM else 1
+    frontier = [walk.center]
+    for depth in range(hops):
+        layer = sign * (depth + 1)
+        reached = []
+        node_cap = cap if depth == 0 else min(cap, max(1, walk.layer_cap // max(len(frontier), 1)))
+        for node in frontier:
+            shown = hidden = 0
+            for neighbour, types in neighbours_of(node, depth == 0):
+                known = neighbour in walk.layers
+                if known and walk.layers[neighbour] != layer:
+                    continue
+                if shown >= node_cap or not (known or walk.has_room(layer)):
+                    hidden += 1
+                    continue
+                shown += 1
+                if not known:
+                    walk.add_node(neighbour, layer)
+                    reached.append(neighbour)
+                for edge_type in types:
+                    source, target = (node, neighbour) if direction == UPSTREAM else (neighbour, node)
+                    walk.add_edge(source, target, edge_type)
+            if hidden:
+                walk.overflow.append(Overflow(node, direction, hidden))
+        frontier = reached
+
+
+@pytest.mark.parametrize("cap, layer_cap", [(12, None), (2, None), (1, 3), (3, 2)])
+def test_every_neighbourhood_is_the_one_the_unbounded_walk_draws(example, monkeypatch, cap, layer_cap):
+    """The walk stops visiting a node's neighbours once it shows as many as it may, and counts the rest: a busy
+    node's thousands of neighbours were sorted and visited on each of thousands of pages (a pipeline of 2,000
+    steps run by 2,000 jobs: a 10 s build, growing with their product)."""
+    from catgen.graph import neighbourhood as module
+
+    graph, by_ref = example
+    for center in sorted(by_ref.values(), key=lambda m: m.relpath):
+        for hops in (1, 2, 3):
+            bounded = neighbourhood(graph, center, hops=hops, cap=cap, layer_cap=layer_cap)
+            with monkeypatch.context() as patch:
+                patch.setattr(module, "_walk_direction", _reference_walk)
+                assert neighbourhood(graph, center, hops=hops, cap=cap, layer_cap=layer_cap) == bounded, center.ref
+
+
+def test_a_busy_nodes_neighbours_are_found_once_per_graph(example):
+    graph, by_ref = example
+    environment = by_ref["environment:lightgbm-py311@2"]
+    first = graph.neighbours(environment, False, placement=False)
+    assert graph.neighbours(environment, False, placement=False) is first  # kept, not made again
+    assert [other.ref for other, _ in first[0]] == sorted((other.ref for other, _ in first[0]),
+                                                          key=lambda ref: (min(dict(first[0])[by_ref[ref]]), ref))
+    assert first[1] == {other: at for at, (other, _) in enumerate(first[0])}

@@ -67,6 +67,7 @@ class LineageGraph:
         self._promotions: dict = {}  # asset -> [Promotion manifests], date order
         self._stage_events: dict = {}  # asset -> {stage name: StageHistory}
         self._registry_dates: dict = {}  # asset -> {registry: earliest promotion date or None}, in date order
+        self._neighbours: dict = {}  # (node, upstream, placement) -> ``neighbours``' answer, made once
 
     @classmethod
     def build(cls, catalog) -> "LineageGraph":
@@ -137,6 +138,24 @@ class LineageGraph:
     def in_edges(self, node, types=None) -> list[Edge]:
         edges = self._in.get(node, ())
         return [e for e in edges if types is None or e.type in types]
+
+    def neighbours(self, node, upstream: bool, *, placement: bool = True) -> tuple[list, dict]:
+        """The manifests one step from ``node`` (``upstream``: those it refers to; else those referring to it), each
+        with the types of the edges between, in (type, ref, path) order (placement edges only with ``placement``);
+        and each one's place in that order. Made once per node: a lineage picture asks about the same busy node
+        (a pipeline of thousands of steps, the jobs that run it) for each of thousands of pages."""
+        key = (node, upstream, placement)
+        found = self._neighbours.get(key)
+        if found is None:
+            types: dict = {}
+            for edge in self._out.get(node, ()) if upstream else self._in.get(node, ()):
+                other = edge.target if upstream else edge.source
+                if other is not node and (placement or edge.type not in PLACEMENT):
+                    types.setdefault(other, set()).add(edge.type)
+            ordered = sorted(types.items(), key=lambda item: (min(item[1]), item[0].ref, item[0].relpath))
+            found = self._neighbours[key] = ([(other, sorted(kinds)) for other, kinds in ordered],
+                                             {other: at for at, (other, _) in enumerate(ordered)})
+        return found
 
     def target(self, node, edge_type):
         """The one manifest ``node`` points at by ``edge_type`` (first by field), or None."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from catgen.graph.lineage import PLACEMENT
 
 UPSTREAM = "upstream"
 DOWNSTREAM = "downstream"
@@ -114,7 +113,11 @@ def _walk_direction(graph, walk: _Walk, direction: str, hops: int, cap: int) -> 
         node_cap = cap if depth == 0 else min(cap, max(1, walk.layer_cap // max(len(frontier), 1)))
         for node in frontier:
             shown = hidden = 0
-            for neighbour, types in _neighbours(graph, node, direction, with_placement=depth == 0):
+            neighbours, at = graph.neighbours(node, direction == UPSTREAM, placement=depth == 0)
+            for index, (neighbour, types) in enumerate(neighbours):
+                if shown >= node_cap:  # every one left is hidden, but those drawn elsewhere: no need to visit each
+                    hidden += _left_unseen(walk, neighbours, at, index, layer)
+                    break
                 known = neighbour in walk.layers
                 if known and walk.layers[neighbour] != layer:
                     continue  # already drawn elsewhere: an edge within a column or back across it is noise
@@ -133,14 +136,8 @@ def _walk_direction(graph, walk: _Walk, direction: str, hops: int, cap: int) -> 
         frontier = reached
 
 
-def _neighbours(graph, node, direction: str, *, with_placement: bool) -> list[tuple]:
-    """[(neighbour, [edge types])] of ``node`` one step ``direction``, in (type, ref) order."""
-    edges = graph.out_edges(node) if direction == UPSTREAM else graph.in_edges(node)
-    types: dict = {}
-    for edge in edges:
-        other = edge.target if direction == UPSTREAM else edge.source
-        if other is node or (edge.type in PLACEMENT and not with_placement):
-            continue
-        types.setdefault(other, set()).add(edge.type)
-    ordered = sorted(types.items(), key=lambda item: (min(item[1]), item[0].ref, item[0].relpath))
-    return [(other, sorted(edge_types)) for other, edge_types in ordered]
+def _left_unseen(walk: _Walk, neighbours: list, at: dict, index: int, layer: int) -> int:
+    """How many of ``neighbours`` from ``index`` on are not drawn in another column (``walk.layers`` is small: a
+    busy node's thousands of neighbours are counted, not visited, on each of thousands of pages)."""
+    elsewhere = sum(1 for manifest, drawn in walk.layers.items() if drawn != layer and at.get(manifest, -1) >= index)
+    return len(neighbours) - index - elsewhere

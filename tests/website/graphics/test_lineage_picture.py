@@ -145,19 +145,21 @@ class FakeManifest:
 
 
 class FakeGraph:
+    neighbours = LineageGraph.neighbours  # the lineage graph's own answer, over these edges
+
     def __init__(self):
-        self.outgoing, self.incoming = {}, {}
+        self._out, self._in, self._neighbours = {}, {}, {}
 
     def add(self, source, target, edge_type):
         edge = Edge(source, target, edge_type, None)
-        self.outgoing.setdefault(source, []).append(edge)
-        self.incoming.setdefault(target, []).append(edge)
+        self._out.setdefault(source, []).append(edge)
+        self._in.setdefault(target, []).append(edge)
 
     def out_edges(self, node, types=None):
-        return self.outgoing.get(node, [])
+        return self._out.get(node, [])
 
     def in_edges(self, node, types=None):
-        return self.incoming.get(node, [])
+        return self._in.get(node, [])
 
 
 def test_hostile_labels_are_text():
