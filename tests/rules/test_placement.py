@@ -100,3 +100,23 @@ def test_cg508_locations_written_as_text_name_no_region_whatever_the_region_is_w
     result = check(example)
     assert ("CG508", BLUE, line_of(example / BLUE, "environment:")) in codes(result, "CG508")
     assert any(f.code == "CG201" and f.path.endswith("workspaces/ml-prod-weu.yaml") for f in result.findings)
+
+
+def test_an_assets_registries_are_read_once_however_many_workspaces_use_it(example, monkeypatch):
+    """Each workspace that uses an asset read all the registries it is in again: workspaces x registries."""
+    from catgen.graph.lineage import LineageGraph
+
+    asked = []
+    registries = LineageGraph.registries
+    monkeypatch.setattr(LineageGraph, "registries", lambda self, asset, **by: asked.append(asset.ref) or
+                        registries(self, asset, **by))
+    workspace = (example / "workspaces/ml-dev-eus.yaml").read_text(encoding="utf-8")
+    deployment = (example / "deployments/credit-risk-dev.yaml").read_text(encoding="utf-8")
+    for number in range(6):
+        (example / f"workspaces/dev-{number}.yaml").write_text(
+            workspace.replace("name: ml-dev-eus", f"name: dev-{number}"), encoding="utf-8")
+        (example / f"deployments/dev-{number}.yaml").write_text(
+            deployment.replace("name: credit-risk-dev", f"name: dev-{number}")
+            .replace("workspace: workspace:ml-dev-eus", f"workspace: workspace:dev-{number}"), encoding="utf-8")
+    assert codes(check(example), "CG507") == codes(check(example), "CG508") == []
+    assert 0 < asked.count("environment:lightgbm-py311@2") <= 2 * 2  # once per check (two checks here)

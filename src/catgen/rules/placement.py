@@ -90,9 +90,22 @@ def _consumed_registries(ctx, workspace, asset) -> list:
     """Registries that hold ``asset`` and that ``workspace`` lists in ``registries`` (memoized: three rules ask)."""
     known = ctx.memo("consumed_registries", lambda _: {})
     if (workspace, asset) not in known:
+        holding, at = _holding(ctx, asset)
         consumed = _consumes(ctx, workspace)
-        known[(workspace, asset)] = [r for r in ctx.graph.registries(asset) if r in consumed]
+        if len(consumed) < len(holding):  # the shorter side is walked: each of many workspaces may ask
+            known[(workspace, asset)] = sorted((r for r in consumed if r in at), key=at.__getitem__)
+        else:
+            known[(workspace, asset)] = [r for r in holding if r in consumed]
     return known[(workspace, asset)]
+
+
+def _holding(ctx, asset) -> tuple[list, dict]:
+    """The registries ``asset`` is in (``graph.registries``) and each one's place among them, once per asset."""
+    known = ctx.memo("holding", lambda _: {})
+    if asset not in known:
+        registries = ctx.graph.registries(asset)
+        known[asset] = (registries, {registry: at for at, registry in enumerate(registries)})
+    return known[asset]
 
 
 def _not_replicating(ctx, workspace, asset) -> str | None:
@@ -112,7 +125,7 @@ def _registry_names(ctx, asset) -> str:
     """The registries ``asset`` is in, as a message names them: once per asset, not once per use of it."""
     known = ctx.memo("registry_names", lambda _: {})
     if asset not in known:
-        registries = ctx.graph.registries(asset)
+        registries = _holding(ctx, asset)[0]
         known[asset] = named_and_counted([r.ref for r in registries[:NAMED_AT_MOST]], len(registries))
     return known[asset]
 
