@@ -35,7 +35,7 @@ STATE_FORMAT = 1
 MARSHAL_VERSION = 2
 # The modules whose code decides a finding; their source is part of the salt.
 _JUDGING = ("rules", "graph", "checking")
-_JUDGING_FILES = ("model.py", "policy.py", "dates.py", "diff.py", "load/catalog.py")
+_JUDGING_FILES = ("model.py", "policy.py", "dates.py", "diff.py", "wording.py", "load/catalog.py")
 
 # One file's record: (size, mtime_ns, inode, flags, digest, kind, identity, implied, refs, anchors, groups).
 # Identities are keys (``key_text``); refs, anchors and groups are keys joined by KEYS_SEPARATOR.

@@ -97,18 +97,6 @@ class Context:
 
 # Messages quote manifest text; a hostile 1 MiB value must not become a 1 MiB report line.
 MAX_MESSAGE = 2000
-NAMED_AT_MOST = 10  # what a message lists (deployments, registries) beyond this is counted
-
-
-def named_and_counted(first: list[str], count: int) -> str:
-    """``first`` (at most ``NAMED_AT_MOST`` of ``count`` things) joined by commas, with how many more there are.
-
-    A message that named every member of a set the change can grow (the deployments of an endpoint, the
-    registries of an asset) made the check grow with the square of that set: one finding per member, each
-    naming them all."""
-    shown = first[:NAMED_AT_MOST]
-    more = count - len(shown)
-    return ", ".join(shown) + (f", and {more:,} more" if more > 0 else "")
 
 
 def _bounded(message: str) -> str:

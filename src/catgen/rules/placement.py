@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from catgen.model import replicated_regions
 from catgen.rules import placement_examples
-from catgen.rules.base import NAMED_AT_MOST, named_and_counted, rule
+from catgen.rules.base import rule
+from catgen.wording import NAMED_AT_MOST, named_and_counted
 
 
 @rule("CG506", "cross-workspace", examples=placement_examples.CG506)

@@ -27,7 +27,8 @@ from catgen.model import person_key
 from catgen.graph.lineage import is_revocation, promotion_date
 from catgen.rules import promotion_examples
 from catgen.rules._gates import gated_promotions
-from catgen.rules.base import NAMED_AT_MOST, named_and_counted, rule
+from catgen.rules.base import rule
+from catgen.wording import NAMED_AT_MOST, named_and_counted
 
 EPSILON = 1e-9  # traffic is a number: tolerate float noise such as 33.3 + 33.3 + 33.4
 MAX_TRAFFIC = 100
