@@ -19,7 +19,9 @@ folder (e.g. ``git archive <commit> src``) in turn:
 - ``busy``: steps of a pipeline and jobs that run it (``build``; each step's and each job's lineage picture
   sorted and visited all the pipeline's jobs, or steps);
 - ``review``: promotions a change adds against as many deployments in its base (``catgen diff``; each
-  promotion scanned every deployment of the base).
+  promotion scanned every deployment of the base);
+- ``collisions``: Azure ML files that define one model name with different content (``catgen import azureml
+  --dry-run``; each was compared with every other, and each refusal named every file).
 
 It prints each command's time at both sizes and their ratio (4 linear, 16 quadratic), and the site's size.
 """
@@ -37,7 +39,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "catalog"
-CASES = ("endpoint", "shares", "exceptions", "pipeline", "stages", "promotions", "busy", "review")
+CASES = ("endpoint", "shares", "exceptions", "pipeline", "stages", "promotions", "busy", "review", "collisions")
 
 
 def _read(relpath: str) -> str:
@@ -130,9 +132,21 @@ def add_review(root: Path, n: int) -> None:
         (root / f"promotions/q{i}.yaml").write_text(_promotion(f"q{i}"))
 
 
+def add_collisions(root: Path, n: int) -> None:
+    """``n`` Azure ML files beside the catalog (in ``azureml/``), all defining model ``m`` version 1."""
+    folder = root.parent / "azureml"
+    folder.mkdir()
+    schema = "https://azuremlschemas.azureedge.net/latest/model.schema.json"
+    for i in range(n):
+        (folder / f"m{i}.yml").write_text(f"$schema: {schema}\nname: m\nversion: 1\npath: p{i}\n")
+
+
 def command(case: str, root: Path, site: Path) -> list[str]:
     if case in ("promotions", "busy"):
         return ["build", str(root), "--site-dir", str(site)]
+    if case == "collisions":
+        return ["import", "azureml", str(root.parent / "azureml"), "--workspace", "ml-dev-eus", "--catalog", str(root),
+                "--dry-run"]
     if case == "stages":
         return ["status", str(root), "--format", "json"]
     if case == "review":

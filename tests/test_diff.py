@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from catgen.diff import MISSING, Change, diff, same_data, same_scalar, show
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from catgen.diff import MISSING, Change, data_key, diff, same_data, same_scalar, show
 
 
 def test_reordered_and_requoted_data_is_the_same():
@@ -40,3 +45,34 @@ def test_show_is_one_short_line():
     assert show({"a": [1, "é"]}) == '{"a": [1, "é"]}'
     long = show("x" * 500, limit=20)
     assert len(long) == 20 and long.endswith("...")
+
+
+_SCALARS = st.one_of(st.none(), st.booleans(), st.sampled_from([0, 1, 1.0, 0.0, -0.0, 2, 2.5, float("nan"),
+                                                                  float("inf"), 10**20, float(10**20)]),
+                     st.builds(float, st.just("nan")),  # another NaN object each time: NaN is NaN all the same
+                     st.sampled_from(["", "a", "1", "nan", "true"]), st.dates(max_value=date(2000, 1, 3)))
+_KEYS = st.sampled_from(["a", "b", "1", 1, 1.0, True, 2])
+_VALUES = st.recursive(_SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                         st.dictionaries(_KEYS, inner, max_size=3)), max_leaves=8)
+
+
+@st.composite
+def _alike(draw, value):
+    """``value`` itself, rebuilt (a new dict, its keys in another order, an int for a float), or changed a little."""
+    if isinstance(value, dict):
+        items = [(key, draw(_alike(item))) for key, item in value.items()]
+        return dict(draw(st.permutations(items)))
+    if isinstance(value, list):
+        return [draw(_alike(item)) for item in value]
+    if isinstance(value, float) and value == value and abs(value) != float("inf") and value == int(value):
+        return int(value) if draw(st.booleans()) else value
+    return draw(st.one_of(st.just(value), _SCALARS))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_data_key_says_same_exactly_when_same_data_does(data):
+    first = data.draw(_VALUES)
+    second = data.draw(st.one_of(_alike(first), _VALUES))
+    assert hash(data_key(first)) is not None
+    assert (data_key(first) == data_key(second)) == same_data(first, second), (first, second)

@@ -33,13 +33,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from catgen.dates import utc_text
-from catgen.diff import diff, same_data
+from catgen.diff import data_key, diff, same_data
 from catgen.errors import log_safe
 from catgen.fsutil import atomic_write, resolves_inside
 from catgen.load.validation import file_problems
 from catgen.load.yamlsafe import Problem, load, resolve_plain
 from catgen.model import KINDS, canonical_relpath, fold, ref_text
 from catgen.policy import read_policy
+from catgen.wording import NAMED_AT_MOST, named_and_counted
 
 IMPORT_TAG = "catgen.import"  # metadata.tags key every imported manifest carries (its value: the bridge)
 REFERENCE_ONLY = "reference-only"  # its value on a minimal manifest for an asset referenced but not defined
@@ -252,20 +253,34 @@ def _without_collisions(candidates: list[_Candidate], outcome: ImportOutcome) ->
     kept = []
     for group in groups.values():
         full = [c for c in group if not c.reference_only] or group[:1]
-        distinct = []
-        for candidate in full:
-            if not any(same_data(candidate.data, other.data) for other in distinct):
-                distinct.append(candidate)
+        distinct = _distinct(full)
         if len(distinct) == 1:
             distinct[0].sources = frozenset(c.planned.source for c in full)
             kept.append(distinct[0])
             continue
-        sources = ", ".join(sorted({c.planned.source for c in distinct}))
+        named = sorted({c.planned.source for c in distinct})  # the refusals name ten: each named all of them
+        sources = named_and_counted(named[:NAMED_AT_MOST], len(named))
         for candidate in distinct:
             text = (f"name collision: {candidate.ref} is planned {len(distinct)} times with different content "
                     f"(from {sources}); nothing written for it: give the sources distinct names")
             outcome.refused.append(Note(candidate.planned.source, "metadata.name", text))
     return kept
+
+
+def _distinct(candidates: list[_Candidate]) -> list[_Candidate]:
+    """The first candidate of each distinct content, in order: grouped by ``diff.data_key`` (comparing each with
+    each cost the square of the files that define one name), pairwise only for data with no such key."""
+    by_data: dict = {}
+    try:
+        for candidate in candidates:
+            by_data.setdefault(data_key(candidate.data), candidate)
+    except TypeError:  # not plain YAML data (nothing the bridges plan): compared as before
+        distinct: list = []
+        for candidate in candidates:
+            if not any(same_data(candidate.data, other.data) for other in distinct):
+                distinct.append(candidate)
+        return distinct
+    return list(by_data.values())
 
 
 def _decide(candidate: _Candidate, catalog, policy, root: str):
