@@ -145,6 +145,15 @@ def test_a_manifest_that_parses_again_is_modified(repo, capsys):
         {"ref": "model:credit-risk@2", "path": "catalog/models/credit-risk/2.yaml", "change": "modified"}]
 
 
+def test_a_deleted_deployment_is_a_switch_to_nothing(repo, capsys):
+    (repo.catalog / "deployments/credit-risk-prod-green.yaml").unlink()
+    _, document = diff_json(capsys, repo)
+    assert [(d["deployment"], d["model"], d["traffic"]) for d in document["deployments"]] == [
+        ("deployment:credit-risk-prod-green", {"from": "model:credit-risk@2", "to": None}, {"from": 10, "to": None})]
+    assert document["changes"] == [{"ref": "deployment:credit-risk-prod-green",
+                                    "path": "catalog/deployments/credit-risk-prod-green.yaml", "change": "deleted"}]
+
+
 def test_a_file_whose_identity_changed_is_one_deleted_and_one_added(repo, capsys):
     repo.edit("models/credit-risk/2.yaml", "name: credit-risk", "name: credit-risk-renamed")
     _, document = diff_json(capsys, repo)

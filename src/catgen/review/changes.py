@@ -127,8 +127,8 @@ def _review_promotion(result, incumbents: Incumbents, promotion, change: str) ->
 def _deployment_switches(base, changes: ChangeSet) -> list[DeploymentSwitch]:
     before = {m.key: m for m in base.of_kind("Deployment") if m.identified}
     switches = []
-    for manifest in changes.added + changes.modified + changes.deleted:
-        deleted = manifest in changes.deleted
+    touched = [(m, False) for m in changes.added + changes.modified] + [(m, True) for m in changes.deleted]
+    for manifest, deleted in touched:  # (asking the list of deleted ones of each cost changes x deletions)
         old = manifest if deleted else changes.was.get(manifest.relpath) or before.get(manifest.key)
         new = None if deleted or manifest.document is None else manifest
         if not manifest.identified and old is not None:  # a file that no longer parses: named by what it was
