@@ -44,6 +44,25 @@ def level_badge(level: str) -> str:
     return badge(level, f"cg-level-{'error' if level == 'error' else 'warning'}")
 
 
+PAGER_AROUND = 3  # pages a pager links on each side of the current one, besides the first and the last
+
+
+def pager(number: int, count: int, href_of) -> str:
+    """Links to the pages of a long list (``href_of(n)``, page ``number`` of ``count``): the first, the last and those
+    about ``number``, a "…" for each gap. Every page linking every other made a list's pages grow with the square
+    of its length (the index of 100,000 models: 500 pages of 500 links, twice)."""
+    if count <= 1:
+        return ""
+    shown = sorted({1, count, *range(max(1, number - PAGER_AROUND), min(count, number + PAGER_AROUND) + 1)})
+    parts, previous = [], 0
+    for n in shown:
+        if n > previous + 1:
+            parts.append("…")
+        parts.append(f"<strong>{n}</strong>" if n == number else link(href_of(n), str(n)))
+        previous = n
+    return f'<nav class="cg-pager" aria-label="pages">{" ".join(parts)}</nav>'
+
+
 def more(count: int, href: str | None, noun: str = "more") -> str:
     return f'<p class="cg-more">{link(href, f"+{count} {esc(noun)}")}</p>' if count > 0 else ""
 

@@ -30,3 +30,26 @@ def test_model_index_marks_stages_that_are_not_in_force(tmp_path):
     assert stages[("credit-risk", "3")] == {"dev": "in force", "test": "in force", "prod": "in force"}
     findings = {(row[0], row[1]): row[-1] for row in rows(table)}
     assert findings[("credit-risk", "1")] != "" and findings[("credit-risk", "3")] == ""  # about it, from elsewhere
+
+
+def _pager_parts(number: int, count: int) -> list[str]:
+    from catgen.website.markup import pager
+    from testing.site import parse_html
+
+    nav = parse_html(pager(number, count, lambda n: f"_page/{n}/")).find("nav", cls="cg-pager")
+    return [part for part in nav.text().split()]
+
+
+def test_a_pager_links_the_first_the_last_and_three_on_each_side_of_the_page():
+    """Each page linked every page of the list: the 500 pages of 100,000 models' index held 500 links each."""
+    from catgen.website.markup import pager
+    from testing.site import parse_html
+
+    assert pager(1, 1, str) == ""
+    assert _pager_parts(5, 9) == [str(n) for n in range(1, 10)]  # short lists: every page
+    assert _pager_parts(250, 500) == ["1", "…", "247", "248", "249", "250", "251", "252", "253", "…", "500"]
+    assert _pager_parts(1, 500) == ["1", "2", "3", "4", "…", "500"]
+    assert _pager_parts(500, 500) == ["1", "…", "497", "498", "499", "500"]
+    nav = parse_html(pager(250, 500, lambda n: f"_page/{n}/")).find("nav", cls="cg-pager")
+    assert nav.find("strong").text() == "250" and ("253", "_page/253/") in nav.links()
+    assert len(nav.find_all("a")) == 2 + 2 * 3

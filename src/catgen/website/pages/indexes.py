@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from catgen.model import KINDS
 from catgen.website import urls
-from catgen.website.markup import link, page, table
+from catgen.website.markup import link, page, pager, table
 from catgen.website.pages.context import PageContext
 from catgen.website.pages.promotions import promotion_target_cell
 from catgen.website.text import esc, summary_text
@@ -37,11 +37,7 @@ def index_pages(site, kind: str, prefix: str = ""):
 
 
 def _pager(ctx, plural: str, number: int, pages: int) -> str:
-    if pages == 1:
-        return ""
-    links = [f"<strong>{n}</strong>" if n == number else link(ctx.href(urls.index_url(plural, n)), str(n))
-             for n in range(1, pages + 1)]
-    return f'<nav class="cg-pager" aria-label="pages">{" ".join(links)}</nav>'
+    return pager(number, pages, lambda n: ctx.href(urls.index_url(plural, n)))
 
 
 def _index_rows(ctx, kind: str, manifests: list) -> tuple[list, list]:

@@ -10,7 +10,7 @@ pages cost what the lineage graph holds: linear.
 from __future__ import annotations
 
 from catgen.website import urls
-from catgen.website.markup import link, page, table
+from catgen.website.markup import page, pager, table
 from catgen.website.pages.context import PageContext
 from catgen.website.text import esc
 
@@ -51,8 +51,4 @@ def _pages_of(site, manifest, prefix: str):
 
 
 def _pager(ctx, manifest_url: str, number: int, count: int) -> str:
-    if count == 1:
-        return ""
-    links = [f"<strong>{n}</strong>" if n == number else link(ctx.href(used_by_url(manifest_url, n)), str(n))
-             for n in range(1, count + 1)]
-    return f'<nav class="cg-pager" aria-label="pages">{" ".join(links)}</nav>'
+    return pager(number, count, lambda n: ctx.href(used_by_url(manifest_url, n)))
