@@ -126,3 +126,29 @@ def test_inline_escapes_every_markup_character():
 @pytest.mark.parametrize("closing", ["</details>", "```", "~~~", "</summary>", "<!--"])
 def test_nothing_closes_a_block(closing):
     assert "<" not in inline(closing) and "`" not in inline(closing) and "~" not in inline(closing)
+
+
+def test_a_review_too_long_for_a_job_summary_shows_what_fits_and_counts_the_rest(repo, capsys, monkeypatch):
+    """GitHub refuses a step's summary over 1 MiB whole: a change of thousands of promotions or findings left the
+    reviewers nothing. The verdict always, then each part while it fits, and a line for the rest."""
+    from catgen.review import markdown as review_markdown_module
+
+    scenario.new_credit_risk_version(repo)
+    scenario.promote_credit_risk_4_to_prod(repo)
+    scenario.switch_blue_to_credit_risk_4(repo)
+    whole = review_markdown(capsys, repo)
+    assert "Not shown, for length" not in whole
+    monkeypatch.setattr(review_markdown_module, "BUDGET", 1_600)
+    cut = review_markdown(capsys, repo)
+    assert len(cut.encode()) <= 1_600 and cut.splitlines()[0] == whole.splitlines()[0]
+    parsed = structure(cut)
+    assert parsed.headings[0] == structure(whole).headings[0]  # the first promotion fits, the others are counted
+    last = cut.rstrip("\n").splitlines()[-1]
+    assert last.startswith("Not shown, for length: 2 promotions, ") and last.endswith(
+        "`catgen diff --format json` lists them all.")
+    assert cut.count("<details>") == cut.count("</details>")
+    for budget in (200, 700, 2_500, 5_000):  # every budget: within it, and every block it opens closed
+        monkeypatch.setattr(review_markdown_module, "BUDGET", budget)
+        text = review_markdown(capsys, repo)
+        assert len(text.encode()) <= max(budget, len(whole.splitlines()[0].encode()) + 401)
+        assert text.count("<details>") == text.count("</details>")
