@@ -84,6 +84,15 @@ class Context:
             self._memo[key] = compute(self)
         return self._memo[key]
 
+    def once(self, name: str, about, compute):
+        """``compute()`` once per check for each ``about`` (a manifest, a pair of them): what rules ask of one
+        thing again for each of many others (a job's pipeline for each promotion of its model, an asset's
+        registries for each workspace using it) would cost their product."""
+        known = self.memo(name, lambda _: {})
+        if about not in known:
+            known[about] = compute()
+        return known[about]
+
     def finding(self, code: str, manifest: Manifest, path=(), message: str = "", *,
                 subject=None, value=False) -> Finding:
         """A finding about ``manifest`` at the key (or value) ``path``."""

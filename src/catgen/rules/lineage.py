@@ -47,7 +47,7 @@ def no_code_commit(ctx):
     """The training job of a model promoted to a stage that requires lineage has no code commit,
     directly or through its component."""
     for promotion, job, stage in _complete_jobs(ctx):
-        if not _once_per(ctx, "job_has_commit", job, lambda: any(map(_has_commit, [job, *_components(ctx, job)]))):
+        if not ctx.once("job_has_commit", job, lambda: any(map(_has_commit, [job, *_components(ctx, job)]))):
             yield ctx.finding(
                 "CG602", promotion, ("spec", "asset"),
                 f"{job.ref} records no code commit (spec.code on the job or its component); "
@@ -74,7 +74,7 @@ def no_environment(ctx):
 def no_training_data(ctx):
     """The training job of a model promoted to a stage that requires lineage has no data input."""
     for promotion, job, stage in _complete_jobs(ctx):
-        if not _once_per(ctx, "job_has_data", job, lambda: bool(ctx.graph.out_edges(job, {"uses_data"}))):
+        if not ctx.once("job_has_data", job, lambda: bool(ctx.graph.out_edges(job, {"uses_data"}))):
             yield ctx.finding(
                 "CG604", promotion, ("spec", "asset"),
                 f"{job.ref} has no data input (spec.inputs with a data: reference); {stage.name} requires lineage",
@@ -111,7 +111,7 @@ def training_data_class(ctx):
         job = ctx.graph.target(model, "trained_by")
         if allowed is None or job is None:
             continue
-        for edge, classification in _once_per(ctx, "data_not_allowed", (job, stage.name),
+        for edge, classification in ctx.once("data_not_allowed", (job, stage.name),
                                               lambda: _data_not_allowed(ctx, job, allowed)):
             yield ctx.finding(
                 "CG606", promotion, ("spec", "asset"),
@@ -147,20 +147,10 @@ def _complete_jobs(ctx):
             yield promotion, job, stage
 
 
-def _once_per(ctx, name: str, manifest, compute):
-    """``compute()`` once per check for ``manifest``: the lineage rules ask about a job or an asset once per gated
-    promotion of it, and walking a pipeline of thousands of steps for each of thousands of promotions cost their
-    product."""
-    known = ctx.memo(name, lambda _: {})
-    if manifest not in known:
-        known[manifest] = compute()
-    return known[manifest]
-
-
 def _components(ctx, job) -> list:
     """The job's component and, for pipelines, every step below it (each once)."""
-    return _once_per(ctx, "components", job, lambda: _union(
-        _once_per(ctx, "component_tree", edge.target, lambda: _component_tree(ctx, [edge.target]))
+    return ctx.once("components", job, lambda: _union(
+        ctx.once("component_tree", edge.target, lambda: _component_tree(ctx, [edge.target]))
         for edge in ctx.graph.out_edges(job, {"runs_component"})))
 
 
@@ -192,7 +182,7 @@ def _component_tree(ctx, roots: list) -> list:
 
 def _environments(ctx, job) -> list:
     """Environments a job runs in: its own and its components' (each once)."""
-    return _once_per(ctx, "environments", job, lambda: _environments_of(ctx, [job, *_components(ctx, job)]))
+    return ctx.once("environments", job, lambda: _environments_of(ctx, [job, *_components(ctx, job)]))
 
 
 def _environments_of(ctx, holders: list) -> list:
@@ -209,8 +199,8 @@ def _asset_environments(ctx, asset) -> list:
     if asset.kind == "Environment":
         return [asset]
     if asset.kind == "Component":
-        return _once_per(ctx, "component_environments", asset, lambda: _environments_of(
-            ctx, _once_per(ctx, "component_tree", asset, lambda: _component_tree(ctx, [asset]))))
+        return ctx.once("component_environments", asset, lambda: _environments_of(
+            ctx, ctx.once("component_tree", asset, lambda: _component_tree(ctx, [asset]))))
     job = ctx.graph.target(asset, "trained_by") if asset.kind == "Model" else None
     return _environments(ctx, job) if job is not None else []
 

@@ -88,55 +88,48 @@ def _collect_uses(ctx) -> list:
 
 
 def _consumed_registries(ctx, workspace, asset) -> list:
-    """Registries that hold ``asset`` and that ``workspace`` lists in ``registries`` (memoized: three rules ask)."""
-    known = ctx.memo("consumed_registries", lambda _: {})
-    if (workspace, asset) not in known:
+    """Registries that hold ``asset`` and that ``workspace`` lists in ``registries``, in ``graph.registries``' order
+    (once per pair: three rules ask). The shorter side is walked: many workspaces may ask about an asset in many
+    registries."""
+    def both() -> list:
         holding, at = _holding(ctx, asset)
-        consumed = _consumes(ctx, workspace)
-        if len(consumed) < len(holding):  # the shorter side is walked: each of many workspaces may ask
-            known[(workspace, asset)] = sorted((r for r in consumed if r in at), key=at.__getitem__)
-        else:
-            known[(workspace, asset)] = [r for r in holding if r in consumed]
-    return known[(workspace, asset)]
+        consumed = ctx.once("consumes", workspace,
+                            lambda: {edge.target for edge in ctx.graph.out_edges(workspace, {"consumes"})})
+        if len(consumed) < len(holding):
+            return sorted((r for r in consumed if r in at), key=at.__getitem__)
+        return [r for r in holding if r in consumed]
+
+    return ctx.once("consumed_registries", (workspace, asset), both)
 
 
 def _holding(ctx, asset) -> tuple[list, dict]:
     """The registries ``asset`` is in (``graph.registries``) and each one's place among them, once per asset."""
-    known = ctx.memo("holding", lambda _: {})
-    if asset not in known:
+    def read() -> tuple[list, dict]:
         registries = ctx.graph.registries(asset)
-        known[asset] = (registries, {registry: at for at, registry in enumerate(registries)})
-    return known[asset]
+        return registries, {registry: at for at, registry in enumerate(registries)}
+
+    return ctx.once("holding", asset, read)
 
 
 def _not_replicating(ctx, workspace, asset) -> str | None:
     """The consumed registries ``asset`` comes from, as a message names them, when none replicates to the region of
     ``workspace``; else None. Once per workspace and asset, not once per use."""
-    known = ctx.memo("not_replicating", lambda _: {})
-    if (workspace, asset) not in known:
+    def names() -> str | None:
         registries = _consumed_registries(ctx, workspace, asset)
         region = workspace.spec.get("region")
         missing = registries and not any(region in replicated_regions(r) for r in registries)
-        known[(workspace, asset)] = named_and_counted([r.ref for r in registries[:NAMED_AT_MOST]],
-                                                      len(registries)) if missing else None
-    return known[(workspace, asset)]
+        return _named(registries) if missing else None
+
+    return ctx.once("not_replicating", (workspace, asset), names)
 
 
 def _registry_names(ctx, asset) -> str:
     """The registries ``asset`` is in, as a message names them: once per asset, not once per use of it."""
-    known = ctx.memo("registry_names", lambda _: {})
-    if asset not in known:
-        registries = _holding(ctx, asset)[0]
-        known[asset] = named_and_counted([r.ref for r in registries[:NAMED_AT_MOST]], len(registries))
-    return known[asset]
+    return ctx.once("registry_names", asset, lambda: _named(_holding(ctx, asset)[0]))
 
 
-def _consumes(ctx, workspace) -> set:
-    """The registries ``workspace`` lists, once per workspace (not once per asset it uses)."""
-    known = ctx.memo("consumes", lambda _: {})
-    if workspace not in known:
-        known[workspace] = {edge.target for edge in ctx.graph.out_edges(workspace, {"consumes"})}
-    return known[workspace]
+def _named(registries: list) -> str:
+    return named_and_counted([r.ref for r in registries[:NAMED_AT_MOST]], len(registries))
 
 
 RULES = [cross_workspace, registry_not_consumed, region_not_replicated]
