@@ -61,7 +61,7 @@ class Timeline:
         changes = [c for path in self.deployment_paths for c in history.changes(path)]
         blobs = history.contents(changes)
         self.versions = {path: [_version(c, blobs) for c in history.changes(path)] for path in self.deployment_paths}
-        self._with_events: dict | None = None  # stage -> the asset versions with an event for it (``assets_in``)
+        self._with_events: dict | None = None  # stage -> the asset versions that may be in it (``assets_in``)
 
     # -- assets ----------------------------------------------------------------
 
@@ -95,18 +95,20 @@ class Timeline:
                 found.append(asset)
         return sorted(found, key=lambda m: m.ref)
 
-    def _may_be_in(self, stage: str) -> list:
-        """Every asset version for the first stage; for any other, those with an event for it (no other can be in
-        it), in the catalog's order. Asking every version about every stage cost versions times stages: 2,000
-        promotions to as many stage names made ``catgen status`` take 3.7 s."""
+    def possible_stages(self, asset) -> set[str]:
+        """The stages ``asset`` can be in at any time: the first (every version is, unless revoked) and those it has
+        an event for. Asking every version about every stage cost versions times stages: 2,000 promotions to as
+        many stage names made ``catgen status`` take 3.7 s."""
         first = self.policy.first_stage
-        if first is not None and first.name == stage:
-            return [asset for kind in VERSIONED_KINDS for asset in self.catalog.of_kind(kind)]
+        return {*self.graph.event_stages(asset), *([first.name] if first is not None else [])}
+
+    def _may_be_in(self, stage: str) -> list:
+        """The asset versions ``stage`` is among the ``possible_stages`` of, in the catalog's order."""
         if self._with_events is None:
             self._with_events = {}
             for kind in VERSIONED_KINDS:
                 for asset in self.catalog.of_kind(kind):
-                    for name in self.graph.event_stages(asset):
+                    for name in self.possible_stages(asset):
                         self._with_events.setdefault(name, []).append(asset)
         return self._with_events.get(stage, [])
 

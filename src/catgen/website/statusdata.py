@@ -55,7 +55,6 @@ def _status_timeline(site) -> dict:
 
 def _memberships(timeline, stages: list) -> list:
     """(stage, asset, from, until) while the asset is in the stage: ``Timeline.assets_in`` at each of its own events."""
-    first = stages[0] if stages and timeline.policy.first_stage is not None else None
     order = {stage: index for index, stage in enumerate(stages)}
     known = set(stages)
     found = []
@@ -64,8 +63,7 @@ def _memberships(timeline, stages: list) -> list:
             if asset not in timeline.graph.nodes:
                 continue
             created = timeline.created(asset)
-            # Only the stages it has an event for, and the first (every version and every stage cost their product).
-            for stage in sorted({*timeline.graph.event_stages(asset), first} & known, key=order.__getitem__):
+            for stage in sorted(timeline.possible_stages(asset) & known, key=order.__getitem__):
                 history = timeline.graph.stage_history(asset, stage)
                 moments = sorted({d for d in [created, *history.dates] if d is not None and d <= timeline.now})
                 found += [{"stage": stage, "ref": asset.ref, "from": start, "until": until}
