@@ -268,18 +268,12 @@ def _without_collisions(candidates: list[_Candidate], outcome: ImportOutcome) ->
 
 
 def _distinct(candidates: list[_Candidate]) -> list[_Candidate]:
-    """The first candidate of each distinct content, in order: grouped by ``diff.data_key`` (comparing each with
-    each cost the square of the files that define one name), pairwise only for data with no such key."""
+    """The first candidate of each distinct content, in order, grouped by ``diff.data_key`` (comparing each with
+    each cost the square of the files that define one name). A candidate's data is its rendered text read back
+    (``_candidate``): plain YAML, which always has a key."""
     by_data: dict = {}
-    try:
-        for candidate in candidates:
-            by_data.setdefault(data_key(candidate.data), candidate)
-    except TypeError:  # not plain YAML data (nothing the bridges plan): compared as before
-        distinct: list = []
-        for candidate in candidates:
-            if not any(same_data(candidate.data, other.data) for other in distinct):
-                distinct.append(candidate)
-        return distinct
+    for candidate in candidates:
+        by_data.setdefault(data_key(candidate.data), candidate)
     return list(by_data.values())
 
 

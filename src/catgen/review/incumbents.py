@@ -9,9 +9,13 @@ review cost promotions times deployments (2,000 promotions against 4,000 deploym
 from __future__ import annotations
 
 import math
+from operator import itemgetter
 
 from catgen.graph.lineage import promotion_date
 from catgen.review.gates import Incumbent
+
+
+_RANK = itemgetter(0, 1)  # (traffic or date, path): the path breaks ties, as it did in the scan this replaced
 
 
 class Incumbents:
@@ -45,7 +49,7 @@ class Incumbents:
                 if model is not None and isinstance(stage, str):
                     found.setdefault((stage, model.kind, model.name), []).append(
                         (_traffic(deployment), deployment.relpath, model))
-            self._serving = {key: [model for *_, model in sorted(entries, key=_first_two, reverse=True)]
+            self._serving = {key: [model for *_, model in sorted(entries, key=_RANK, reverse=True)]
                              for key, entries in found.items()}
         return self._serving
 
@@ -57,7 +61,7 @@ class Incumbents:
                 latest = graph.stage_history(other, stage).latest()
                 if latest is not None and graph.in_stage(other, stage, self.policy):
                     entries.append((str(promotion_date(latest) or ""), latest.relpath, other))
-            self._holding[key] = [other for *_, other in sorted(entries, key=_first_two, reverse=True)]
+            self._holding[key] = [other for *_, other in sorted(entries, key=_RANK, reverse=True)]
         return self._holding[key]
 
     def _versions_of(self, kind: str, name: str) -> list:
@@ -70,10 +74,6 @@ class Incumbents:
                     by_name.setdefault(other.name, []).append(other)
             self._versions[kind] = by_name
         return self._versions[kind].get(name, ())
-
-
-def _first_two(entry: tuple) -> tuple:
-    return entry[0], entry[1]
 
 
 def _traffic(deployment) -> float:

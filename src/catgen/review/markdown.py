@@ -37,12 +37,12 @@ def render(review, stream, *, strict: bool = False) -> None:
     stream.write("\n".join(document(review, strict=strict)) + "\n")
 
 
-def document(review, *, strict: bool = False, budget: int | None = None) -> list[str]:
-    """The review's lines, at most ``budget`` bytes (``BUDGET``): the verdict always, then each part while it fits;
-    what does not is counted in a last line."""
+def document(review, *, strict: bool = False) -> list[str]:
+    """The review's lines, at most ``BUDGET`` bytes: the verdict always, then each part while it fits; what does
+    not is counted in a last line."""
     mark = "✅" if review.exit_code(strict) == 0 else "❌"
     found = [f"{mark} **{inline(review.verdict(strict))}** (base {_code(review.base[:12])})", ""]
-    room = _Room(BUDGET if budget is None else budget, found)
+    room = _Room(BUDGET, found)
     for shown, promotion in enumerate(review.promotions):
         if not room.take(found, _promotion(promotion)):
             room.left_out.append(f"{len(review.promotions) - shown:,} promotions")
