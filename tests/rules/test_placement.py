@@ -74,6 +74,7 @@ def test_cg508_names_ten_consumed_registries_and_counts_the_rest(example):
     (found,) = [f for f in result.findings if f.code == "CG508" and f.path.endswith(BLUE)
                 and f.subject == "environment:lightgbm-py311@2"]
     named = ", ".join(["registry:contoso-ml"] + [f"registry:extra-{n:02d}" for n in range(9)])
+    assert found.line == line_of(example / BLUE, "environment:")
     assert found.message == (f"environment:lightgbm-py311@2 comes from {named}, and 3 more, which does not "
                              "replicate to westeurope (the region of workspace:ml-prod-weu); "
                              "add westeurope to replication_locations")
