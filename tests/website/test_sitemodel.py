@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from testing.catalogs import EXAMPLE
-from testing.marks import ERROR_PROMOTION, NOW, PENDING_PROMOTION, REVOCATION, marks_site
+from testing.marks import ERROR_PROMOTION, NOW, PENDING_PROMOTION, REVOCATION, marks_site, write_marks_catalog
 from catgen.checking.engine import run_check
 from catgen.load.catalog import open_catalog
 from catgen.website import sitemodel
@@ -102,3 +102,25 @@ def test_loading_pauses_the_cycle_collector_and_judges_at_one_now(monkeypatch):
                         judge(catalog, now=now))
     site = SiteModel.load(str(EXAMPLE))
     assert seen == [(False, site.now)] and gc.isenabled()
+
+
+def test_stage_marks_ask_only_the_first_stage_and_those_with_an_event(tmp_path, monkeypatch):
+    # Asking every stage of the policy for every asset cost assets times stages.
+    catalog = write_marks_catalog(tmp_path)
+    policy = catalog / "policy.yaml"
+    extra = "".join(f"    - name: x{i}\n" for i in range(40))
+    policy.write_text(policy.read_text().replace("  immutable_kinds:\n", extra + "  immutable_kinds:\n"))
+    site = SiteModel.from_result(run_check(open_catalog(str(catalog), cache=False), now=NOW), now=NOW)
+    asked = []
+    ask = SiteModel._stage_mark
+    monkeypatch.setattr(SiteModel, "_stage_mark", lambda self, a, stage: asked.append(stage) or ask(self, a, stage))
+    assets = [a for kind in ("Model", "Data", "Environment", "Component") for a in site.by_kind[kind]]
+    marks = {a: site.stage_marks(a) for a in assets}
+    assert len(asked) == sum(len({"dev", *site.graph.event_stages(a)}) for a in assets) and "x0" not in asked
+    names = [s.name for s in site.policy.stages]
+    for asset in assets:  # the marks the former walk over every stage made
+        former = names + sorted(set(site.graph.event_stages(asset)) - set(names))
+        assert marks[asset] == [m for m in (ask(site, asset, n) for n in former) if m is not None]
+        held = [n for n in former if site.graph.in_stage(asset, n, site.policy)]
+        assert site.graph.stages(asset, site.policy) == held
+    assert states(site, model(site, "credit-risk", "2")) == {"dev": IN_FORCE, "test": IN_FORCE, "prod": REVOKED}

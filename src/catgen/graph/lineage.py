@@ -263,8 +263,9 @@ class LineageGraph:
 
     def stages(self, asset, policy, *, at=None) -> list[str]:
         """Stages ``asset`` is in (``in_stage``): the first stage unless revoked, in policy order, then the rest."""
-        names = [stage.name for stage in policy.stages]
-        names += sorted(set(self._stage_events.get(asset, {})) - set(names))
+        # Only the first stage and those with an event can hold it (``in_stage``): not every stage of the policy.
+        first = policy.first_stage
+        names = policy.in_order([*self._stage_events.get(asset, {}), *([first.name] if first else [])])
         return [name for name in names if self.in_stage(asset, name, policy, at=at)]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from testing.marks import ERROR_PROMOTION, PENDING_PROMOTION, REVOCATION, marks_in, marks_site, render, rendered
+from testing.site import parse_html
 
 
 @pytest.fixture(scope="module")
@@ -44,3 +45,19 @@ def test_the_promotion_timeline_marks_each_event(pages):
     states = [(span.attrs["data-stage"], span.attrs["data-state"]) for span in timeline.find_all("span")
               if "data-state" in span.attrs]
     assert ("prod", "revoked") in states and ("prod", "revocation") in states and ("test", "in force") in states
+
+
+def test_an_in_force_badge_is_coloured_by_its_stage_position_without_a_search_of_the_stages(tmp_path):
+    from catgen.website.pages.context import PageContext
+    from catgen.website.pages.marks import mark_html
+    from catgen.website.sitemodel import IN_FORCE, StageMark
+
+    class Unwalkable(list):
+        def __iter__(self):
+            raise AssertionError("the stages were searched")
+
+    site = marks_site(tmp_path)
+    site.policy.stages = Unwalkable(site.policy.stages)  # its index was made when it was read
+    ctx = PageContext(site, "models/credit-risk/3/")
+    badges = [parse_html(mark_html(ctx, StageMark(stage, IN_FORCE))).find("span") for stage in ("prod", "dev", "qa")]
+    assert [b.classes() for b in badges] == [{"cg-badge", "cg-stage", f"cg-stage-{order}"} for order in (2, 0, "x")]

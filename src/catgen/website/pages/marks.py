@@ -34,8 +34,8 @@ def mark_html(ctx, mark: StageMark, asset=None) -> str:
     """One mark: the in-force badge, or a worded badge linking to the reason."""
     attrs = f'data-stage="{esc(mark.stage)}" data-state="{esc(mark.state)}" title="{esc(reason(ctx, mark))}"'
     if mark.state == IN_FORCE:
-        names = [s.name for s in ctx.site.policy.stages]
-        order = names.index(mark.stage) if mark.stage in names else "x"
+        position = ctx.site.policy.position(mark.stage)
+        order = "x" if position is None else position
         return f'<span class="cg-badge cg-stage cg-stage-{order}" {attrs}>{esc(mark.stage)}</span>'
     slug = mark.state.replace(" ", "-")
     badge = f'<span class="cg-badge cg-mark cg-mark-{slug}" {attrs}>{esc(mark.stage)}: {esc(mark.state)}</span>'
