@@ -289,6 +289,19 @@ def test_cg306_duplicate_stage_names(root):
     assert messages(result, "CG306") == ["stage 'test' is defined twice"]
 
 
+def test_cg306_names_ten_stages_of_a_long_policy_and_counts_the_rest(root):
+    # Each finding about an unknown stage said every stage: as many findings as stages made the report grow with
+    # the square of the policy.
+    more = "".join(f"    - name: s{i}\n" for i in range(30))
+    prod_gate = "    - name: prod\n      promotion:\n        approvals: 1\n"
+    edit(root, "policy.yaml", prod_gate, prod_gate + more)
+    edit(root, "workspaces/dev.yaml", "stage: dev", "stage: staging")
+    result = check(root)
+    assert codes(result, "CG306") == [("CG306", "workspaces/dev.yaml", 6)]
+    assert messages(result, "CG306") == ["stage 'staging' is not defined by the policy (stages: dev, test, prod, "
+                                         "s0, s1, s2, s3, s4, s5, s6, and 23 more)"]
+
+
 @pytest.mark.parametrize("source", ["prod", "test", "qa"], ids=["later", "itself", "unknown"])
 def test_cg306_promotion_from_is_not_an_earlier_stage(root, source):
     edit(root, "policy.yaml", "from: dev", f"from: {source}")

@@ -16,6 +16,7 @@ from catgen.model import fold
 from catgen.model import KINDS, ref_text
 from catgen.rules import identity_examples
 from catgen.rules.base import rule
+from catgen.wording import NAMED_AT_MOST, named_and_counted
 
 
 @rule("CG301", "duplicate-id", examples=identity_examples.CG301)
@@ -223,8 +224,9 @@ def _stage_users(ctx):
 
 
 def _stages_hint(policy) -> str:
-    names = [s.name for s in policy.stages]
-    return f" (stages: {', '.join(names)})" if names else ""
+    """The stages a policy defines, ten named: each finding about an undefined stage says them."""
+    names = [s.name for s in policy.stages[:NAMED_AT_MOST]]
+    return f" (stages: {named_and_counted(names, len(policy.stages))})" if names else ""
 
 
 def _as_warning(found):
