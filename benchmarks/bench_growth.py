@@ -21,7 +21,10 @@ folder (e.g. ``git archive <commit> src``) in turn:
 - ``review``: promotions a change adds against as many deployments in its base (``catgen diff``; each
   promotion scanned every deployment of the base);
 - ``collisions``: Azure ML files that define one model name with different content (``catgen import azureml
-  --dry-run``; each was compared with every other, and each refusal named every file).
+  --dry-run``; each was compared with every other, and each refusal named every file);
+- ``policy``: stages of the policy, model versions, and workspaces naming a stage the policy lacks (``build``;
+  each stage mark asked every stage of the policy, each in-force badge and each lookup of a stage searched the
+  list, and each CG306 finding named every stage).
 
 It prints each command's time at both sizes and their ratio (4 linear, 16 quadratic), and the site's size.
 """
@@ -39,7 +42,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "catalog"
-CASES = ("endpoint", "shares", "exceptions", "pipeline", "stages", "promotions", "busy", "review", "collisions")
+CASES = ("endpoint", "shares", "exceptions", "pipeline", "stages", "promotions", "busy", "review", "collisions",
+         "policy")
 
 
 def _read(relpath: str) -> str:
@@ -141,8 +145,19 @@ def add_collisions(root: Path, n: int) -> None:
         (folder / f"m{i}.yml").write_text(f"$schema: {schema}\nname: m\nversion: 1\npath: p{i}\n")
 
 
+def add_policy(root: Path, n: int) -> None:
+    stages = "".join(f"    - name: s{i}\n" for i in range(n))
+    policy = _read("policy.yaml").replace("  immutable_kinds:\n", stages + "  immutable_kinds:\n")
+    (root / "policy.yaml").write_text(policy)
+    model, workspace = _read("models/credit-risk/3.yaml"), _read("workspaces/ml-dev-eus.yaml")
+    for i in range(n):
+        (root / f"models/credit-risk/{100 + i}.yaml").write_text(model.replace('version: "3"', f'version: "{100 + i}"'))
+        (root / f"workspaces/w{i}.yaml").write_text(
+            workspace.replace("name: ml-dev-eus", f"name: w{i}").replace("stage: dev", f"stage: undefined{i}"))
+
+
 def command(case: str, root: Path, site: Path) -> list[str]:
-    if case in ("promotions", "busy"):
+    if case in ("promotions", "busy", "policy"):
         return ["build", str(root), "--site-dir", str(site)]
     if case == "collisions":
         return ["import", "azureml", str(root.parent / "azureml"), "--workspace", "ml-dev-eus", "--catalog", str(root),
