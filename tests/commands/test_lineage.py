@@ -99,3 +99,21 @@ def test_versions_are_listed_in_natural_order_and_a_long_history_is_summed_up(tm
 def test_an_unknown_asset_without_a_version_names_no_manifest():
     code, _, err = run("lineage", "model:no-such-model", "--catalog", str(EXAMPLE))
     assert code == 2 and "model:no-such-model names no manifest" in one_error_line(err)
+
+
+def test_a_deep_chain_stops_indenting_and_says_each_deeper_step_s_depth(tmp_path):
+    # A chain of fine-tuned models, each the base of the next: indenting each step by its depth made n x n of text.
+    model = (EXAMPLE / "models" / "credit-risk" / "3.yaml").read_text()
+    for i in range(41):
+        text = (model.replace("name: credit-risk", f"name: m{i}").replace('version: "3"', 'version: "1"')
+                .replace("  job: job:train-credit-risk-prod-0912\n", ""))
+        write(tmp_path, f"models/m{i}/1.yaml", text + (f"  base_model: model:m{i - 1}@1\n" if i else ""))
+    code, output = invoke("lineage", "model:m40@1", "--upstream", "--catalog", str(tmp_path))
+    assert code == 0
+    chain = [line for line in output.splitlines() if "fine_tuned_from:" in line]
+    assert len(chain) == 40
+    assert chain[0] == "  -> fine_tuned_from: model:m39@1"
+    assert chain[31] == "  " * 32 + "-> fine_tuned_from: model:m8@1"
+    assert chain[32] == "  " * 32 + "[33] -> fine_tuned_from: model:m7@1"
+    assert chain[39] == "  " * 32 + "[40] -> fine_tuned_from: model:m0@1"
+    assert max(len(line) - len(line.lstrip()) for line in output.splitlines()) == 64

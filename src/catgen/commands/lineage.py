@@ -23,12 +23,19 @@ def run(ref: str, catalog_root: str, *, upstream: bool, downstream: bool, depth:
     return 0
 
 
+INDENTED_AT_MOST = 32  # steps deeper than this are indented as deep, and say their depth
+
+
 def as_text(root, steps: list[Step]) -> str:
+    """An indented tree. Indenting every step by its depth made a chain of n fine-tuned models n x n of text: a step
+    deeper than ``INDENTED_AT_MOST`` keeps that indent and writes its depth, ``[33] -> base_model: ...``."""
     lines = [root.ref]
     for step in steps:
         arrow = "<-" if step.direction == "down" else "->"
         note = " (listed elsewhere)" if step.repeated and walkable(step.node) else ""
-        lines.append(f"{'  ' * step.depth}{arrow} {step.type}: {step.node.ref}{note}")
+        indent = "  " * min(step.depth, INDENTED_AT_MOST)
+        depth = f"[{step.depth}] " if step.depth > INDENTED_AT_MOST else ""
+        lines.append(f"{indent}{depth}{arrow} {step.type}: {step.node.ref}{note}")
     return "\n".join(lines) + "\n"
 
 
