@@ -80,6 +80,21 @@ def test_cg504_approver_outside_the_list(example):
     assert codes(result, "CG503")  # mallory does not count, so one approval is missing too
 
 
+def test_cg503_and_cg504_name_ten_approvers_of_a_long_list_and_count_the_rest(example):
+    # Each finding about an approval named every approver: approvals times approvers of report.
+    more = "".join(f"          - u{i:02}@contoso.com\n" for i in range(20))
+    edit(example, "policy.yaml", "          - dave@contoso.com\n", "          - dave@contoso.com\n" + more)
+    edit(example, PROD, "- by: carol@contoso.com", "- by: mallory@contoso.com")
+    result = check(example)
+    assert codes(result, "CG504") == [("CG504", PROD, line_of(example / PROD, "mallory"))]
+    assert codes(result, "CG503") == [("CG503", PROD, line_of(example / PROD, "approvals:"))]
+    named = ("alice@contoso.com, carol@contoso.com, dave@contoso.com, u00@contoso.com, u01@contoso.com, "
+             "u02@contoso.com, u03@contoso.com, u04@contoso.com, u05@contoso.com, u06@contoso.com, and 13 more")
+    messages = {f.code: f.message for f in result.findings}
+    assert messages["CG504"] == f"mallory@contoso.com may not approve promotions to prod; approvers are {named}"
+    assert messages["CG503"] == f"prod needs 2 distinct approvals from {named}; found 1 (alice@contoso.com)"
+
+
 def test_cg504_not_when_approver_list_is_absent(example):
     approvers = "".join(f"          - {who}@contoso.com\n" for who in ("alice", "carol", "dave"))
     edit(example, "policy.yaml", "        approvers:\n" + approvers, "")

@@ -135,7 +135,7 @@ def approvals_missing(ctx):
             continue
         valid = sorted({by for _, by in _approvals(promotion) if _counts(ctx, promotion, asset, gate, by)})
         if len(valid) < gate.approvals:
-            pool = f" from {', '.join(sorted(gate.approvers))}" if gate.approvers else ""
+            pool = f" from {_approvers_named(ctx, stage)}" if gate.approvers else ""
             found = f"found {len(valid)}" + (f" ({', '.join(valid)})" if valid else "")
             where = ("spec", "approvals") if "approvals" in promotion.spec else ("spec", "stage")
             yield ctx.finding(
@@ -160,9 +160,16 @@ def approver_not_allowed(ctx):
             if by not in allowed:
                 yield ctx.finding(
                     "CG504", promotion, ("spec", "approvals", index, "by"),
-                    f"{by} may not approve promotions to {stage.name}; approvers are {', '.join(sorted(allowed))}",
+                    f"{by} may not approve promotions to {stage.name}; approvers are {_approvers_named(ctx, stage)}",
                     subject=asset.ref, value=True,
                 )
+
+
+def _approvers_named(ctx, stage) -> str:
+    """A stage's approvers, sorted, ten named and the rest counted, made once per stage: each finding about an
+    approval says them, and naming all of them made approvals times approvers of report."""
+    approvers = stage.gate.approvers
+    return ctx.once("approvers named", stage.name, lambda: named_and_counted(sorted(approvers), len(approvers)))
 
 
 @rule("CG505", "self-approval", examples=promotion_examples.CG505)
