@@ -114,6 +114,18 @@ def test_name_that_is_not_utf8_builds_the_site(tmp_path):
     assert "\\xff.yaml" in (tmp_path / "site" / "checks" / "index.html").read_text("utf-8")
 
 
+def test_a_catalog_in_a_folder_whose_name_is_not_utf8_is_checked_built_and_shown(tmp_path):
+    # The parse cache and the check state are named by a digest of the folder's name: a strict encode stopped
+    # every command.
+    root = Path(os.fsdecode(bytes(tmp_path) + b"/\xff"))
+    catalog = small_catalog(root)
+    for args in (["check", str(catalog)], ["check", str(catalog)], ["status", str(catalog)],
+                 ["build", "--site-dir", str(root / "site"), str(catalog)]):
+        done = catgen(*args, cwd=root)
+        assert done.returncode == 0 and b"internal error" not in done.stderr, (args, done.stderr)
+    assert (root / "site" / "index.html").is_file()
+
+
 # -- the job summary -----------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -280,6 +281,18 @@ def test_a_file_name_that_is_not_utf8_builds(tmp_path):
     for data in (tmp_path / "site").rglob("*.json"):
         json.loads(data.read_text("utf-8"))  # the byte is an escape inside a string: still JSON
     assert "\\xff.yaml" in json.dumps(json.loads((tmp_path / "site" / "catalog.json").read_text("utf-8")))
+
+
+def test_a_model_in_a_file_whose_name_is_not_utf8_gets_its_lineage_picture(tmp_path):
+    # The picture's marker ids hash the file name: a strict encode of its surrogate escape stopped the build.
+    catalog = tmp_path / "catalog"
+    shutil.copytree(EXAMPLE, catalog)
+    model = (EXAMPLE / "models" / "credit-risk" / "3.yaml").read_bytes().replace(b"name: credit-risk", b"name: odd")
+    with open(bytes(catalog / "models") + b"/\xff.yaml", "wb") as handle:
+        handle.write(model)
+    build(catalog, tmp_path / "site")
+    page = page_html(tmp_path / "site", "models/odd/3")
+    assert "\\xff.yaml" in page and page.count('<svg xmlns="http://www.w3.org/2000/svg" class="cg-lineage"') == 1
 
 
 def test_mkdocs_messages_are_one_inert_line_each(capsys):

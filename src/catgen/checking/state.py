@@ -80,7 +80,7 @@ class StateStore:
         self.root = root
         # Made before the folder is listed: a file written after that is never trusted by its stat.
         self.listed_ns = time.time_ns()
-        name = hashlib.sha256(root.encode()).hexdigest()[:16]
+        name = hashlib.sha256(os.fsencode(root)).hexdigest()[:16]  # by its bytes: a folder name need not be UTF-8
         self.path = os.path.join(self.directory, f"state-{name}-{judging_salt()}.marshal")
 
     def load(self) -> dict | None:

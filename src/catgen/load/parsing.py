@@ -143,7 +143,8 @@ class ParseCache:
 
     def __init__(self, catalog_key: str, directory: str | None = None):
         self.directory = directory or default_cache_dir()
-        name = hashlib.sha256(catalog_key.encode()).hexdigest()[:16]
+        # os.fsencode: a folder whose name is not UTF-8 is named by its bytes (its str holds surrogate escapes).
+        name = hashlib.sha256(os.fsencode(catalog_key)).hexdigest()[:16]
         self.path = os.path.join(self.directory, f"parsed-{name}-{salt()}.marshal")
         self.entries = self._read()
         self.used: set = set()

@@ -117,7 +117,9 @@ def lineage_svg(hood: Neighbourhood, url_for, *, title: str | None = None, id_pr
     the center so several graphs on one page do not share ids.
     """
     center = hood.center
-    prefix = id_prefix or "cgl-" + hashlib.sha1(f"{center.ref}\0{center.relpath}".encode()).hexdigest()[:10]
+    # A file name that is not UTF-8 holds lone surrogates (surrogateescape): hashed as they are.
+    key = f"{center.ref}\0{center.relpath}".encode("utf-8", "surrogatepass")
+    prefix = id_prefix or "cgl-" + hashlib.sha1(key).hexdigest()[:10]
     boxes, width, height = _layout(hood)
     label = title if title is not None else _default_title(hood)
     parts = [
