@@ -28,7 +28,7 @@ INDENTED_AT_MOST = 32  # steps deeper than this are indented as deep, and say th
 
 def as_text(root, steps: list[Step]) -> str:
     """An indented tree. Indenting every step by its depth made a chain of n fine-tuned models n x n of text: a step
-    deeper than ``INDENTED_AT_MOST`` keeps that indent and writes its depth, ``[33] -> base_model: ...``."""
+    deeper than ``INDENTED_AT_MOST`` keeps that indent and writes its depth, ``[33] -> fine_tuned_from: ...``."""
     lines = [root.ref]
     for step in steps:
         arrow = "<-" if step.direction == "down" else "->"
