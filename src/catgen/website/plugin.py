@@ -159,5 +159,5 @@ class CatalogPlugin(BasePlugin[CatalogPluginConfig]):
         except RuntimeError as err:  # MkDocs shows a plugin error as one line
             raise PluginError(f"catgen: {err}") from None
         add_to_sitemap(config.site_dir, config.site_url, addresses)
-        normalise_sitemap(config.site_dir)
+        normalise_sitemap(config.site_dir, config.site_url)
         self.page_cache.write_marker(config.site_dir)
