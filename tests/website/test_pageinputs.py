@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from testing.edits import EDITS, apply_edit, copy_example
 from testing.gitrepo import GitRepo
+from catgen.graph.lineage import LineageGraph
 from catgen.model import Manifest
 from catgen.website.pageinputs import Recording, Unnamed, inputs_recorded, plain, Tokens
 from catgen.website.pages.generate import page_jobs
@@ -70,6 +71,23 @@ def test_every_job_of_the_example_has_inputs_and_one_edit_leaves_most_of_them_cl
     path.write_text(path.read_text().replace("Loan-default classifier", "Loan default classifier"))
     clean, jobs = clean_jobs(before, SiteModel.load(str(example), now=NOW))
     assert jobs - 15 <= clean < jobs  # the model's page, its asset's, its neighbours' lineage pictures...
+
+
+def test_a_lineage_picture_is_recorded_as_the_edges_of_the_nodes_it_walks(example, monkeypatch):
+    # ``neighbours`` (a node's edges one way, grouped and ordered) as inputs of their own were a quarter of all.
+    walked = []
+    neighbours = LineageGraph.neighbours
+    monkeypatch.setattr(LineageGraph, "neighbours",
+                        lambda self, node, up, **kw: walked.append((node, up)) or neighbours(self, node, up, **kw))
+    site = SiteModel.load(str(example), now=NOW)
+    before = recorded_jobs(site)
+    assert walked and all(key[1] != "neighbours" for _, inputs in before.values() for key in inputs if len(key) > 2)
+    model = site.catalog.get("Model", "credit-risk", "3")
+    inputs = next(inputs for pages, inputs in before.values() if any(p[0] == site.url(model) for p in pages))
+    for upstream in {up for node, up in walked if node.relpath == model.relpath}:
+        assert ("graph", "out_edges" if upstream else "in_edges", (("M", model.relpath),), ()) in inputs
+    assert inputs[("graph", "out_edges", (("M", model.relpath),), ())] == \
+        Recording(site).digest(("graph", "out_edges", (("M", model.relpath),), ()))
 
 
 def test_the_serving_history_is_an_input(tmp_path):

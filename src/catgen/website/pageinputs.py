@@ -35,7 +35,6 @@ import inspect
 import marshal
 from functools import cache, lru_cache
 from datetime import date, datetime
-
 from threading import get_ident
 
 from catgen.graph.lineage import Edge, LineageGraph
@@ -93,14 +92,16 @@ class Recording:
                     noted.inputs = inputs
 
     def call(self, owner: str, name: str, method, args: tuple, kwargs: dict):
-        """Call ``method``, noting the call as an input, and its answer's digest the first time."""
+        """Call ``method``, noting the call (or the one it is ``READ_AS``) as an input, and its digest once."""
+        read_as = READ_AS.get((owner, name))
+        named, named_args, named_kwargs = (name, args, kwargs) if read_as is None else read_as(*args, **kwargs)
         key = None
-        if not kwargs and len(args) == 1 and type(args[0]) is Manifest:  # most calls: one manifest
-            key = (owner, name, (("M", args[0].relpath),), ())
+        if not named_kwargs and len(named_args) == 1 and type(named_args[0]) is Manifest:  # most calls: one manifest
+            key = (owner, named, (("M", named_args[0].relpath),), ())
         else:
             try:
-                key = (owner, name, tuple(self.name_of(a) for a in args),
-                       tuple(sorted((k, self.name_of(v)) for k, v in kwargs.items())))
+                key = (owner, named, tuple(self.name_of(a) for a in named_args),
+                       tuple(sorted((k, self.name_of(v)) for k, v in named_kwargs.items())))
             except Unnamed:
                 self.unnamed = True
         self.depth += 1
@@ -108,8 +109,10 @@ class Recording:
             result = method(*args, **kwargs)
             if key is not None:
                 self.inputs.add(key)
-                if key not in self.digests:  # as ``digest`` would evaluate it, without calling it again
+                if key not in self.digests and read_as is None:  # as ``digest`` would evaluate it, without a call
                     self.digests[key] = _answer_digest(result, self.tokens)
+                elif key not in self.digests:
+                    self.digest(key)  # the answer it is made from, as a rebuild evaluates it
             return result
         finally:
             self.depth -= 1
@@ -187,6 +190,16 @@ class Recording:
         args, kwargs = key[2], key[3]
         result = value(*(self.resolve(a) for a in args), **{k: self.resolve(v) for k, v in kwargs})
         return plain(result, self.tokens)
+
+
+def _neighbours_read(node, upstream: bool, *, placement: bool = True) -> tuple:
+    """``LineageGraph.neighbours`` is made from the node's edges one way (types, and the manifests at their other
+    ends, whose tokens an edge's digest holds) alone. As an input of its own it was the same information as the
+    edges other sections read: 171,800 of 675,629 inputs at 50,000 manifests, 90 MB more in a rebuild."""
+    return ("out_edges" if upstream else "in_edges"), (node,), {}
+
+
+READ_AS = {("graph", "neighbours"): _neighbours_read}  # calls recorded as the call their answer is made from
 
 
 @lru_cache(maxsize=1024)  # a rebuild asks it of each of 75,000 calls at 10k (0.1 s); a record may name anything
