@@ -263,10 +263,14 @@ class LineageGraph:
 
     def stages(self, asset, policy, *, at=None) -> list[str]:
         """Stages ``asset`` is in (``in_stage``): the first stage unless revoked, in policy order, then the rest."""
-        # Only the first stage and those with an event can hold it (``in_stage``): not every stage of the policy.
-        first = policy.first_stage
-        names = policy.in_order([*self._stage_events.get(asset, {}), *([first.name] if first else [])])
+        names = policy.in_order(self.possible_stages(asset, policy))
         return [name for name in names if self.in_stage(asset, name, policy, at=at)]
+
+    def possible_stages(self, asset, policy) -> set[str]:
+        """The stages ``asset`` can be in at any time (``in_stage``): the first (every version is, unless revoked)
+        and those it has an event for. Asking every stage of the policy about every version cost their product."""
+        first = policy.first_stage
+        return {*self._stage_events.get(asset, ()), *([first.name] if first is not None else [])}
 
 
 class StageHistory:

@@ -160,10 +160,7 @@ class SiteModel:
     def stage_marks(self, asset) -> list[StageMark]:
         """Each stage ``asset`` is in, is pending for or was revoked from, in policy order then by name."""
         if asset not in self._marks:
-            # Only the first stage and those with an event can have a mark: asking every stage of the policy cost
-            # assets times stages.
-            first = self.policy.first_stage
-            names = self.policy.in_order([*self.graph.event_stages(asset), *([first.name] if first else [])])
+            names = self.policy.in_order(self.graph.possible_stages(asset, self.policy))  # no other has a mark
             marks = (self._stage_mark(asset, name) for name in names)
             self._marks[asset] = [mark for mark in marks if mark is not None]
         return self._marks[asset]

@@ -63,7 +63,7 @@ def _memberships(timeline, stages: list) -> list:
             if asset not in timeline.graph.nodes:
                 continue
             created = timeline.created(asset)
-            for stage in sorted(timeline.possible_stages(asset) & known, key=order.__getitem__):
+            for stage in sorted(timeline.graph.possible_stages(asset, timeline.policy) & known, key=order.__getitem__):
                 history = timeline.graph.stage_history(asset, stage)
                 moments = sorted({d for d in [created, *history.dates] if d is not None and d <= timeline.now})
                 found += [{"stage": stage, "ref": asset.ref, "from": start, "until": until}
