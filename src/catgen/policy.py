@@ -81,27 +81,29 @@ class Policy:
     def __post_init__(self):
         # Indexes, not fields: every promotion, workspace and stage mark looks a stage up, and a search of the
         # list cost them times the stages (4,000 stages made a site of 4,000 promotions take minutes).
-        self._positions: dict[str, list[int]] = {}  # stage name -> its positions in ``stages``
+        self._positions: dict[str, int] = {}  # stage name -> the position of the first stage of that name
         self._binding: dict[str, list[Stage]] = {}  # subscription key -> the stages listing it
         for position, stage in enumerate(self.stages):
-            self._positions.setdefault(stage.name, []).append(position)
+            self._positions.setdefault(stage.name, position)
             for key in stage.subscriptions or ():
                 self._binding.setdefault(key, []).append(stage)
+        # A name is one stage, the first of that name (a second is CG306): a policy repeating a name n times gave
+        # every asset n marks and the home page n columns of every model.
+        self.stage_names: list[str] = list(self._positions)
 
     def stage(self, name) -> Stage | None:
         """The first stage named ``name``, or None."""
-        positions = self._positions.get(name) if isinstance(name, str) else None
-        return self.stages[positions[0]] if positions else None
+        position = self._positions.get(name) if isinstance(name, str) else None
+        return None if position is None else self.stages[position]
 
     def position(self, name: str) -> int | None:
         """Where the first stage named ``name`` is in the stage order, or None."""
-        positions = self._positions.get(name)
-        return positions[0] if positions else None
+        return self._positions.get(name)
 
     def in_order(self, names) -> list[str]:
-        """``names`` in stage order (a name the policy repeats, as often as it does), then the rest sorted."""
-        placed = sorted(p for name in set(names) for p in self._positions.get(name, ()))
-        return [self.stages[p].name for p in placed] + sorted(n for n in set(names) if n not in self._positions)
+        """``names``, each once: the policy's in stage order, then the rest sorted."""
+        known = [name for name in set(names) if name in self._positions]
+        return sorted(known, key=self._positions.__getitem__) + sorted(set(names) - set(known))
 
     def stages_binding(self, subscription: str) -> list[Stage]:
         """The stages whose ``subscriptions`` list ``subscription`` (usually none or one)."""

@@ -57,7 +57,7 @@ def _existing(catalog, kind: str, given: str) -> str:
 
 def _alias_stages(aliases: list[str], catalog) -> dict:
     """``--alias ALIAS=STAGE`` options as alias -> stage; each stage must be one the policy defines."""
-    stages = [stage.name for stage in read_policy(catalog.policy).stages]
+    stages = read_policy(catalog.policy).stage_names
     mapping: dict = {}
     for option in aliases:
         alias, _, stage = option.partition("=")

@@ -66,7 +66,7 @@ def _target(catalog, stage, registry, revoke: bool) -> tuple[str, str]:
         _check_name("stage", stage)
         policy = read_policy(catalog.policy)
         if policy.stage(stage) is None:
-            names = ", ".join(s.name for s in policy.stages)
+            names = ", ".join(policy.stage_names)
             raise CatalogError(f"the policy defines no stage {stage!r} ({f'its stages: {names}' if names else 'none'})")
         return f"stage: {stage}", f"{'revoke' if revoke else 'to'}-{stage}"
     name = registry.split(":", 1)[1] if registry.startswith("registry:") else registry

@@ -75,7 +75,7 @@ class Timeline:
 
     def stage_names(self) -> list[str]:
         """Policy stages in order, then every other stage a promotion or workspace names, sorted."""
-        names = [stage.name for stage in self.policy.stages]
+        names = list(self.policy.stage_names)
         others = {stage for _, stage, _ in self.graph.stage_histories()}
         # A stage written as a list or a mapping (CG201) names none, and could not even be put in a set.
         others |= {stage for stage in (w.spec.get("stage") for w in self.catalog.of_kind("Workspace"))

@@ -16,7 +16,7 @@ from catgen.model import fold
 from catgen.model import KINDS, ref_text
 from catgen.rules import identity_examples
 from catgen.rules.base import rule
-from catgen.wording import NAMED_AT_MOST, named_and_counted
+from catgen.wording import named_and_counted
 
 
 @rule("CG301", "duplicate-id", examples=identity_examples.CG301)
@@ -137,7 +137,9 @@ def policy(ctx):
     """The policy is missing, repeated, or names stages or rules that do not exist.
 
     A catalog has exactly one Policy, at ``<root>/policy.yaml`` (reported at
-    line 1 of that path when missing). Stage names are unique; a stage's
+    line 1 of that path when missing). Stage names are unique (a repeated
+    name is the first stage of that name everywhere else: its gate, the
+    site's marks and board, ``catgen status``); a stage's
     ``promotion.from`` names an earlier stage; every workspace and promotion
     ``stage`` is a stage of the policy; ``rules`` and ``exceptions`` name rule
     codes catgen defines, and never CG1xx-CG3xx, which cannot be lowered or
@@ -225,8 +227,8 @@ def _stage_users(ctx):
 
 def _stages_hint(policy) -> str:
     """The stages a policy defines, ten named: each finding about an undefined stage says them."""
-    names = [s.name for s in policy.stages[:NAMED_AT_MOST]]
-    return f" (stages: {named_and_counted(names, len(policy.stages))})" if names else ""
+    names = policy.stage_names
+    return f" (stages: {named_and_counted(names, len(names))})" if names else ""
 
 
 def _as_warning(found):

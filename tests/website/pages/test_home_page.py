@@ -77,3 +77,24 @@ def test_without_a_future_promotion_there_is_no_pending_list(example_site):
     page = page_tree(example_site, "")
     assert section(page, "stages").find_all("ul", cls="cg-board-pending") == []
     assert "pending-promotions" not in [h.attrs.get("id") for h in page.find_all("h2")]
+
+
+def test_a_stage_name_the_policy_repeats_is_one_column_and_one_mark(tmp_path):
+    # A name is the first stage of that name (a second is CG306): n repeats gave every model n marks and n columns.
+    from catgen.checking.engine import run_check
+    from catgen.load.catalog import open_catalog
+    from catgen.website.sitemodel import SiteModel
+    from testing.marks import NOW, write_marks_catalog
+
+    catalog = write_marks_catalog(tmp_path)
+    policy = catalog / "policy.yaml"
+    repeats = "    - name: dev\n" * 5
+    policy.write_text(policy.read_text().replace("  immutable_kinds:\n", repeats + "  immutable_kinds:\n"))
+    site = SiteModel.from_result(run_check(open_catalog(str(catalog), cache=False), now=NOW), now=NOW)
+    site.has_rules_page = True
+    columns = [column.find("h3").text() for column in section(render(rendered(site), ""), "stages")
+               .find("div", cls="cg-board").find_all("div", cls="cg-stage-column")]
+    assert columns == ["dev", "test", "prod"]
+    model = site.catalog.get("Model", "credit-risk", "3")
+    assert [mark.stage for mark in site.stage_marks(model)] == ["dev", "test", "prod"]
+    assert site.timeline.stage_names() == ["dev", "test", "prod"]

@@ -56,7 +56,7 @@ def _promotion_table(ctx, promotions: list) -> str:
 def _stage_board(ctx) -> str:
     """Model versions by the furthest stage they are in now, with where they are deployed; then pending ones."""
     site = ctx.site
-    stages = [s.name for s in site.policy.stages]
+    stages = site.policy.stage_names
     if not stages:
         return "<p>The policy defines no stages.</p>"
     columns = {s: [] for s in stages}
@@ -65,7 +65,7 @@ def _stage_board(ctx) -> str:
         marks = site.stage_marks(model)
         reached = [m for m in marks if m.reached and m.stage in columns]
         if reached:
-            furthest = max(reached, key=lambda m: stages.index(m.stage))
+            furthest = max(reached, key=lambda m: site.policy.position(m.stage))
             columns[furthest.stage].append((model, furthest))
         pending += [(model, m) for m in marks if m.state == PENDING]
     board = "".join(_stage_column(ctx, stage, columns[stage]) for stage in stages)
