@@ -109,10 +109,10 @@ class Recording:
             result = method(*args, **kwargs)
             if key is not None:
                 self.inputs.add(key)
-                if key not in self.digests and read_as is None:  # as ``digest`` would evaluate it, without a call
-                    self.digests[key] = _answer_digest(result, self.tokens)
-                elif key not in self.digests:
+                if read_as is not None:
                     self.digest(key)  # the answer it is made from, as a rebuild evaluates it
+                elif key not in self.digests:  # as ``digest`` would evaluate it, without calling it again
+                    self.digests[key] = _answer_digest(result, self.tokens)
             return result
         finally:
             self.depth -= 1
