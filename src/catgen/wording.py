@@ -10,7 +10,8 @@ NAMED_AT_MOST = 10  # what a message lists beyond this is counted
 
 
 def named_and_counted(first: list[str], count: int) -> str:
-    """``first`` (at most ``NAMED_AT_MOST`` of ``count`` things) joined by commas, with how many more there are."""
+    """The first ``NAMED_AT_MOST`` of ``first`` (``count`` things, in the order to name them) joined by commas, with
+    how many more there are."""
     shown = first[:NAMED_AT_MOST]
     more = count - len(shown)
     return ", ".join(shown) + (f", and {more:,} more" if more > 0 else "")
