@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from testing.site import build, page_html, site_files
+from testing.site import build, page_html, page_tree, site_files
 
 from testing.catalogs import EXAMPLE, POLICY, WORKSPACE, write
 from catgen.errors import CatalogError
@@ -291,8 +291,11 @@ def test_a_model_in_a_file_whose_name_is_not_utf8_gets_its_lineage_picture(tmp_p
     with open(bytes(catalog / "models") + b"/\xff.yaml", "wb") as handle:
         handle.write(model)
     build(catalog, tmp_path / "site")
-    page = page_html(tmp_path / "site", "models/odd/3")
-    assert "\\xff.yaml" in page and page.count('<svg xmlns="http://www.w3.org/2000/svg" class="cg-lineage"') == 1
+    page = page_tree(tmp_path / "site", "models/odd/3")
+    header = page.find("dl", cls="cg-fields")
+    fields = {dt.text(): dd.text() for dt, dd in zip(header.find_all("dt"), header.find_all("dd"))}
+    assert fields["File"] == "models/\\xff.yaml"  # the byte shown as its escape
+    assert len(page.find_all("svg", cls="cg-lineage")) == 1
 
 
 def test_mkdocs_messages_are_one_inert_line_each(capsys):
